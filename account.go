@@ -1,0 +1,45 @@
+package parley
+
+import "time"
+
+// Channel types an integration account can have.
+const (
+	ChannelFacebook = "facebook"
+)
+
+// Account is an integration account: the credentials Parley uses to receive
+// and send on one messaging platform identity (for Facebook, one Page).
+type Account struct {
+	ID           string
+	TenantID     string
+	Name         string // unique per tenant; the key used in the config file
+	Type         string // ChannelFacebook, …
+	PageID       string
+	PageUsername string
+	AccessToken  string
+	AppSecret    string
+	VerifyToken  string
+	APIBaseURL   string // empty means the platform's real API
+	Active       bool   // false while the token is known to be invalid
+	StatusReason string // why it is inactive, as the platform said it
+	UpdatedAt    time.Time
+}
+
+// Validate reports the first missing or invalid field.
+func (a *Account) Validate() error {
+	switch {
+	case a.Name == "":
+		return Errorf(EINVALID, "account name required")
+	case a.Type != ChannelFacebook:
+		return Errorf(EINVALID, "account %q: unsupported type %q", a.Name, a.Type)
+	case a.PageID == "":
+		return Errorf(EINVALID, "account %q: page_id required", a.Name)
+	case a.AccessToken == "":
+		return Errorf(EINVALID, "account %q: access_token required", a.Name)
+	case a.AppSecret == "":
+		return Errorf(EINVALID, "account %q: app_secret required", a.Name)
+	case a.VerifyToken == "":
+		return Errorf(EINVALID, "account %q: verify_token required", a.Name)
+	}
+	return nil
+}

@@ -1,0 +1,205 @@
+// Package app assembles a Parley server from its configuration: the store,
+// the bus, the conversation service and the HTTP server. cmd/parley runs it;
+// integration tests start it in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/bus/inmem"
+	"github.com/parleycc/parley/config"
+	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/simulator"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/web"
+)
+
+// DefaultDatabase is the SQLite file used when no database is given.
+const DefaultDatabase = "parley-data/parley.db"
+
+// Config is what a server needs to start.
+type Config struct {
+	Addr       string // listen address; default 127.0.0.1:8080
+	Database   string // SQLite path or postgres:// URL; default DefaultDatabase
+	ConfigFile string // parley.yaml to apply at start, optional
+	PublicURL  string // how browsers and platforms reach the server
+	Demo       bool   // seed the demo tenant and mount the simulator
+	Logger     *slog.Logger
+	// PollInterval overrides how often background workers poll (tests).
+	PollInterval time.Duration
+	// Store, when set, is used instead of opening Database; the App does
+	// not close it (tests share one store across restarts).
+	Store *sqlstore.Store
+}
+
+// App is a running server.
+type App struct {
+	cfg       Config
+	Store     *sqlstore.Store
+	Service   *conversation.Service
+	Simulator *simulator.Simulator
+
+	listener net.Listener
+	http     *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	runErr   chan error
+}
+
+// New returns an App; Start runs it.
+func New(cfg Config) *App {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.Database == "" {
+		cfg.Database = DefaultDatabase
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &App{cfg: cfg, runErr: make(chan error, 2)}
+}
+
+// Start opens and migrates the database, applies the configuration, starts
+// listening and runs the workers in the background.
+func (a *App) Start(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			_ = a.Close()
+		}
+	}()
+	if a.Store = a.cfg.Store; a.Store == nil {
+		if a.Store, err = OpenStore(ctx, a.cfg.Database); err != nil {
+			return err
+		}
+	}
+	if a.listener, err = net.Listen("tcp", a.cfg.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	tenants, err := a.applyConfig(ctx)
+	if err != nil {
+		return err
+	}
+	bus := inmem.New()
+	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval}
+	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://")}
+	if a.Simulator != nil {
+		srv.Simulator = a.Simulator
+	}
+	handler, err := srv.Handler()
+	if err != nil {
+		return err
+	}
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.runErr <- err
+		}
+	}()
+	go func() {
+		defer a.wg.Done()
+		if err := a.Service.Run(runCtx); err != nil {
+			a.runErr <- err
+		}
+	}()
+	a.cfg.Logger.Info("parley started", slog.String("url", a.URL()), slog.String("database", a.Store.Dialect()))
+	return nil
+}
+
+// Err returns a channel that receives a fatal background error.
+func (a *App) Err() <-chan error { return a.runErr }
+
+// URL is the address the server listens on, as http://host:port.
+func (a *App) URL() string {
+	if a.listener == nil {
+		return ""
+	}
+	return "http://" + a.listener.Addr().String()
+}
+
+// applyConfig applies the demo seed and/or the config file and returns the
+// tenants to serve.
+func (a *App) applyConfig(ctx context.Context) ([]string, error) {
+	tenants := []string{parley.DefaultTenant}
+	if a.cfg.Demo {
+		sim, err := seedDemo(ctx, a.Store, a.URL())
+		if err != nil {
+			return nil, err
+		}
+		a.Simulator = sim
+	}
+	if a.cfg.ConfigFile != "" {
+		f, err := config.Load(a.cfg.ConfigFile)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Apply(ctx, a.Store); err != nil {
+			return nil, err
+		}
+		if f.TenantID() != parley.DefaultTenant {
+			tenants = append(tenants, f.TenantID())
+		}
+	}
+	if err := a.Store.EnsureTenant(ctx, &parley.Tenant{ID: parley.DefaultTenant, Name: parley.DefaultTenant}); err != nil {
+		return nil, err
+	}
+	return tenants, nil
+}
+
+// Close stops the server: no new requests, workers stopped, store closed.
+func (a *App) Close() error {
+	var errs []error
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs = append(errs, a.http.Shutdown(ctx))
+	} else if a.listener != nil {
+		errs = append(errs, a.listener.Close())
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if a.Store != nil && a.cfg.Store == nil {
+		errs = append(errs, a.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// OpenStore opens and migrates the database named by dsn.
+func OpenStore(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	if !isPostgres(dsn) {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}

@@ -1,0 +1,228 @@
+package messenger
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// SignatureHeader is the request header carrying the webhook signature.
+const SignatureHeader = "X-Hub-Signature-256"
+
+// MaxBodyBytes is the largest webhook body an HTTP handler should accept.
+const MaxBodyBytes = 1 << 20
+
+const sigPrefix = "sha256="
+
+// Sign returns the X-Hub-Signature-256 header value for body: "sha256="
+// followed by the lowercase hex HMAC-SHA256 of body keyed with appSecret.
+func Sign(body []byte, appSecret string) string {
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write(body)
+	return sigPrefix + hex.EncodeToString(mac.Sum(nil))
+}
+
+// VerifySignature reports whether header is a valid X-Hub-Signature-256 value
+// for the raw body and app secret. Missing or malformed headers and an empty
+// secret never verify. The comparison is constant-time.
+func VerifySignature(body []byte, header string, appSecret string) bool {
+	if appSecret == "" || !strings.HasPrefix(header, sigPrefix) {
+		return false
+	}
+	got, err := hex.DecodeString(header[len(sigPrefix):])
+	if err != nil || len(got) != sha256.Size {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write(body)
+	return hmac.Equal(got, mac.Sum(nil))
+}
+
+// ParseWebhook parses a Page webhook body into normalized events. It fails
+// only when the body is not JSON, does not have the envelope shape, or is not
+// a "page" object; individual items it does not understand become
+// KindUnknown events. Events of each entry are sorted by timestamp.
+func ParseWebhook(body []byte) (*Batch, error) {
+	var env wireEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("messenger: parse webhook: malformed body: %w", err)
+	}
+	if env.Object != "page" {
+		return nil, fmt.Errorf("messenger: parse webhook: object is %q, want \"page\"", env.Object)
+	}
+	b := &Batch{Entries: make([]Entry, 0, len(env.Entry))}
+	for _, we := range env.Entry {
+		e := Entry{PageID: string(we.ID), Time: msTime(we.Time)}
+		e.Events = make([]Event, 0, len(we.Messaging)+len(we.Standby))
+		for _, raw := range we.Messaging {
+			e.Events = append(e.Events, parseItem(e.PageID, raw, false))
+		}
+		for _, raw := range we.Standby {
+			e.Events = append(e.Events, parseItem(e.PageID, raw, true))
+		}
+		slices.SortStableFunc(e.Events, func(a, b Event) int {
+			return a.Timestamp.Compare(b.Timestamp)
+		})
+		b.Entries = append(b.Entries, e)
+	}
+	return b, nil
+}
+
+// parseItem normalizes one messaging item. It never fails: an item whose
+// shape is unexpected is reported as KindUnknown with its raw JSON.
+func parseItem(pageID string, raw json.RawMessage, standby bool) Event {
+	ev := Event{Kind: KindUnknown, PageID: pageID, IsStandby: standby, Raw: raw}
+	var it wireItem
+	if err := json.Unmarshal(raw, &it); err != nil {
+		return ev
+	}
+	var sender, recipient string
+	if it.Sender != nil {
+		sender = string(it.Sender.ID)
+	}
+	if it.Recipient != nil {
+		recipient = string(it.Recipient.ID)
+	}
+	if ev.PageID == "" {
+		ev.PageID = recipient
+	}
+	ev.SenderID = sender
+	ev.Timestamp = msTime(it.Timestamp)
+
+	switch {
+	case it.Message != nil:
+		m := it.Message
+		ev.Kind = KindMessage
+		if m.IsEcho {
+			ev.Kind = KindEcho
+			if pageID == "" {
+				ev.PageID = sender
+			}
+		}
+		ev.MID = string(m.MID)
+		ev.Text = m.Text
+		ev.AppID = int64(m.AppID)
+		ev.Metadata = m.Metadata
+		if m.QuickReply != nil {
+			ev.QuickReplyPayload = m.QuickReply.Payload
+		}
+		if m.ReplyTo != nil {
+			ev.ReplyToMID = string(m.ReplyTo.MID)
+		}
+		ev.Attachments = attachments(m.Attachments)
+		ev.StickerID = int64(m.StickerID)
+		if ev.StickerID == 0 {
+			for _, a := range ev.Attachments {
+				if a.StickerID != 0 {
+					ev.StickerID = a.StickerID
+					break
+				}
+			}
+		}
+		ev.Referral = referral(m.Referral)
+		if ev.Referral == nil {
+			ev.Referral = referral(it.Referral)
+		}
+	case it.Postback != nil:
+		p := it.Postback
+		ev.Kind = KindPostback
+		ev.MID = string(p.MID)
+		ev.Postback = &Postback{Title: p.Title, Payload: p.Payload, Referral: referral(p.Referral)}
+		ev.Referral = ev.Postback.Referral
+	case it.Optin != nil:
+		o := it.Optin
+		ev.Kind = KindOptin
+		ev.Optin = &Optin{
+			Ref: o.Ref, UserRef: string(o.UserRef), Type: o.Type, Payload: o.Payload,
+			NotificationToken: string(o.NotificationToken), NotificationStatus: o.NotificationStatus,
+		}
+		if ev.Optin.UserRef == "" && it.Sender != nil {
+			ev.Optin.UserRef = string(it.Sender.UserRef)
+		}
+	case it.Referral != nil:
+		ev.Kind = KindReferral
+		ev.Referral = referral(it.Referral)
+	case it.Delivery != nil:
+		ev.Kind = KindDelivery
+		ev.Delivery = watermark(it.Delivery)
+	case it.Read != nil:
+		ev.Kind = KindRead
+		ev.Read = watermark(it.Read)
+	case it.Reaction != nil:
+		r := it.Reaction
+		ev.Kind = KindReaction
+		ev.Reaction = &Reaction{Reaction: r.Reaction, Emoji: r.Emoji, Action: r.Action, MID: string(r.MID)}
+	}
+	ev.PSID = customer(ev.PageID, sender, recipient, ev.Kind == KindEcho)
+	return ev
+}
+
+// customer picks the customer's PSID out of sender and recipient: the
+// recipient for echoes (and anything the Page itself sent), otherwise the
+// sender. Ids equal to the Page are never returned.
+func customer(pageID, sender, recipient string, echo bool) string {
+	if echo || (sender != "" && sender == pageID) {
+		if recipient != pageID {
+			return recipient
+		}
+		return ""
+	}
+	if sender == pageID {
+		return ""
+	}
+	return sender
+}
+
+func attachments(in []wireAttachment) []Attachment {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]Attachment, 0, len(in))
+	stickers := map[int64]bool{}
+	for _, w := range in {
+		a := Attachment{Type: w.Type, URL: w.URL, Title: w.Title}
+		if p := w.Payload; p != nil {
+			if p.URL != "" {
+				a.URL = p.URL
+			}
+			if p.Title != "" {
+				a.Title = p.Title
+			}
+			a.StickerID = int64(p.StickerID)
+			if p.Coordinates != nil {
+				a.Lat, a.Long = p.Coordinates.Lat, p.Coordinates.Long
+			}
+		}
+		if a.Type == "sticker" && a.StickerID != 0 {
+			stickers[a.StickerID] = true
+		}
+		out = append(out, a)
+	}
+	// During the sticker transition the same sticker arrives both as an
+	// image and as a sticker attachment; keep only the sticker one.
+	if len(stickers) > 0 {
+		out = slices.DeleteFunc(out, func(a Attachment) bool {
+			return a.Type == "image" && stickers[a.StickerID]
+		})
+	}
+	return out
+}
+
+func referral(w *wireReferral) *Referral {
+	if w == nil {
+		return nil
+	}
+	return &Referral{Ref: w.Ref, Source: w.Source, Type: w.Type, AdID: string(w.AdID)}
+}
+
+func watermark(w *wireMark) *Watermark {
+	out := &Watermark{Watermark: msTime(w.Watermark)}
+	for _, m := range w.MIDs {
+		out.MIDs = append(out.MIDs, string(m))
+	}
+	return out
+}

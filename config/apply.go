@@ -1,0 +1,105 @@
+package config
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parleycc/parley"
+)
+
+// DefaultCapacity is the number of chats an agent handles at once when the
+// file does not say.
+const DefaultCapacity = 3
+
+// Apply writes the declarations into the store. Applying the same file twice
+// changes nothing; applying an edited file updates what changed. Things the
+// file does not mention are left alone.
+func (f *File) Apply(ctx context.Context, st parley.Store) error {
+	tenant := f.TenantID()
+	if err := st.EnsureTenant(ctx, &parley.Tenant{ID: tenant, Name: tenant}); err != nil {
+		return fmt.Errorf("config: apply tenant: %w", err)
+	}
+	accountIDs := map[string]string{}
+	for _, a := range f.Accounts {
+		acct := &parley.Account{
+			TenantID: tenant, Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
+			AccessToken: a.AccessToken, AppSecret: a.AppSecret, VerifyToken: a.VerifyToken, APIBaseURL: a.APIBaseURL, Active: true,
+		}
+		if err := st.UpsertAccount(ctx, acct); err != nil {
+			return fmt.Errorf("config: apply account %q: %w", a.Name, err)
+		}
+		accountIDs[a.Name] = acct.ID
+	}
+	serviceIDs := map[string]string{}
+	for _, s := range f.Services {
+		svc := &parley.Service{TenantID: tenant, Name: s.Name, MaxChatsPerAgent: s.MaxChatsPerAgent}
+		if err := st.UpsertService(ctx, svc); err != nil {
+			return fmt.Errorf("config: apply service %q: %w", s.Name, err)
+		}
+		serviceIDs[s.Name] = svc.ID
+	}
+	for _, u := range f.Users {
+		if err := applyUser(ctx, st, tenant, u, serviceIDs); err != nil {
+			return err
+		}
+	}
+	for _, s := range f.Scenarios {
+		def, err := json.Marshal(s.Definition())
+		if err != nil {
+			return fmt.Errorf("config: encode scenario %q: %w", s.Name, err)
+		}
+		if err := st.PublishScenario(ctx, &parley.ScenarioVersion{TenantID: tenant, Name: s.Name, Definition: def}); err != nil {
+			return fmt.Errorf("config: apply scenario %q: %w", s.Name, err)
+		}
+	}
+	for _, e := range f.Entries {
+		entry := &parley.ScenarioEntry{TenantID: tenant, Name: e.Name, AccountID: accountIDs[e.Account], ScenarioName: e.Scenario, ServiceID: serviceIDs[e.Service]}
+		if err := st.UpsertEntry(ctx, entry); err != nil {
+			return fmt.Errorf("config: apply entry %q: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+// TenantID is the tenant the file declares, or the default one.
+func (f *File) TenantID() string {
+	if f.Tenant == "" {
+		return parley.DefaultTenant
+	}
+	return f.Tenant
+}
+
+func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serviceIDs map[string]string) error {
+	usr := &parley.User{TenantID: tenant, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Capacity: DefaultCapacity}
+	if usr.DisplayName == "" {
+		usr.DisplayName = u.Username
+	}
+	if u.Capacity != nil {
+		usr.Capacity = *u.Capacity
+	}
+	for _, s := range u.Services {
+		usr.ServiceIDs = append(usr.ServiceIDs, serviceIDs[s])
+	}
+	hash := u.PasswordHash
+	if u.Password != "" {
+		// Re-hashing on every apply would churn the row; keep a stored hash
+		// that still matches the declared password.
+		if old, err := st.UserByUsername(ctx, tenant, u.Username); err == nil && bcrypt.CompareHashAndPassword([]byte(old.PasswordHash), []byte(u.Password)) == nil {
+			hash = old.PasswordHash
+		} else {
+			h, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.DefaultCost)
+			if err != nil {
+				return fmt.Errorf("config: hash password of %q: %w", u.Username, err)
+			}
+			hash = string(h)
+		}
+	}
+	usr.PasswordHash = hash
+	if err := st.UpsertUser(ctx, usr); err != nil {
+		return fmt.Errorf("config: apply user %q: %w", u.Username, err)
+	}
+	return nil
+}

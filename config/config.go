@@ -1,0 +1,163 @@
+// Package config reads parley.yaml, the declaration of a tenant's integration
+// accounts, services, users, scenario entries and scenarios, and applies it
+// to the store idempotently. Every error names the file, line and field.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the parsed content of a configuration file.
+type File struct {
+	Tenant    string     `yaml:"tenant"`
+	Accounts  []Account  `yaml:"accounts"`
+	Services  []Service  `yaml:"services"`
+	Users     []User     `yaml:"users"`
+	Entries   []Entry    `yaml:"entries"`
+	Scenarios []Scenario `yaml:"scenarios"`
+
+	path string
+	root *yaml.Node
+}
+
+// Account declares an integration account.
+type Account struct {
+	Name         string `yaml:"name"`
+	Type         string `yaml:"type"`
+	PageID       string `yaml:"page_id"`
+	PageUsername string `yaml:"page_username"`
+	AccessToken  string `yaml:"access_token"`
+	AppSecret    string `yaml:"app_secret"`
+	VerifyToken  string `yaml:"verify_token"`
+	APIBaseURL   string `yaml:"api_base_url"`
+}
+
+// Service declares a service (queue).
+type Service struct {
+	Name             string `yaml:"name"`
+	MaxChatsPerAgent int    `yaml:"max_chats_per_agent"`
+}
+
+// User declares an agent, supervisor or admin.
+type User struct {
+	Username     string   `yaml:"username"`
+	DisplayName  string   `yaml:"display_name"`
+	Role         string   `yaml:"role"`
+	Password     string   `yaml:"password"`
+	PasswordHash string   `yaml:"password_hash"`
+	Capacity     *int     `yaml:"capacity"`
+	Services     []string `yaml:"services"`
+}
+
+// Entry declares a scenario entry: which scenario handles an account's chats.
+type Entry struct {
+	Name     string `yaml:"name"`
+	Account  string `yaml:"account"`
+	Scenario string `yaml:"scenario"`
+	Service  string `yaml:"service"`
+}
+
+// Scenario declares a scenario as a list of blocks.
+type Scenario struct {
+	Name   string  `yaml:"name"`
+	Blocks []Block `yaml:"blocks"`
+}
+
+// Block is one scenario block. Keys other than id, type, next and exits are
+// the block's parameters, checked by the block type.
+type Block struct {
+	ID     string            `yaml:"id"`
+	Type   string            `yaml:"type"`
+	Next   string            `yaml:"next"`
+	Exits  map[string]string `yaml:"exits"`
+	Params map[string]any    `yaml:",inline"`
+}
+
+// Load reads and validates the file at path.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates data; path is used in error messages.
+func Parse(path string, data []byte) (*File, error) {
+	f := &File{path: path}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, yamlError(err))
+	}
+	f.root = &root
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", path, yamlError(err))
+	}
+	if err := f.expandSecrets(); err != nil {
+		return nil, err
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Path is the file the configuration was read from.
+func (f *File) Path() string { return f.path }
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): `)
+
+// yamlError turns yaml's "yaml: line 3: …" into "3: …" so errors read file:line.
+func yamlError(err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
+		return errors.New(msg[m[2]:m[3]] + ": " + msg[m[1]:])
+	}
+	return err
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandSecrets replaces ${NAME} in secret fields with environment variables,
+// so tokens need not be written into the file.
+func (f *File) expandSecrets() error {
+	for i := range f.Accounts {
+		a := &f.Accounts[i]
+		for field, v := range map[string]*string{"access_token": &a.AccessToken, "app_secret": &a.AppSecret, "verify_token": &a.VerifyToken} {
+			if err := f.expand(v, field, "accounts", i); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range f.Users {
+		if err := f.expand(&f.Users[i].Password, "password", "users", i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *File) expand(v *string, field, section string, i int) error {
+	var missing string
+	*v = envRef.ReplaceAllStringFunc(*v, func(ref string) string {
+		name := envRef.FindStringSubmatch(ref)[1]
+		val, ok := os.LookupEnv(name)
+		if !ok {
+			missing = name
+		}
+		return val
+	})
+	if missing != "" {
+		return f.errorf(f.line(section, i, field), "%s[%d].%s: environment variable %s is not set", section, i, field, missing)
+	}
+	return nil
+}

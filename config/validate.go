@@ -1,0 +1,164 @@
+package config
+
+import (
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/scenario"
+)
+
+// validate checks every declaration and the references between them.
+func (f *File) validate() error {
+	names := func(section string, n int, name func(int) string) (map[string]bool, error) {
+		seen := map[string]bool{}
+		for i := range n {
+			key := name(i)
+			field := "name"
+			if section == "users" {
+				field = "username"
+			}
+			switch {
+			case key == "":
+				return nil, f.errorf(f.line(section, i, ""), "%s[%d].%s: required", section, i, field)
+			case seen[key]:
+				return nil, f.errorf(f.line(section, i, field), "%s[%d].%s: duplicate %q", section, i, field, key)
+			}
+			seen[key] = true
+		}
+		return seen, nil
+	}
+	accounts, err := names("accounts", len(f.Accounts), func(i int) string { return f.Accounts[i].Name })
+	if err != nil {
+		return err
+	}
+	services, err := names("services", len(f.Services), func(i int) string { return f.Services[i].Name })
+	if err != nil {
+		return err
+	}
+	if _, err := names("users", len(f.Users), func(i int) string { return f.Users[i].Username }); err != nil {
+		return err
+	}
+	if _, err := names("entries", len(f.Entries), func(i int) string { return f.Entries[i].Name }); err != nil {
+		return err
+	}
+	scenarios, err := names("scenarios", len(f.Scenarios), func(i int) string { return f.Scenarios[i].Name })
+	if err != nil {
+		return err
+	}
+	if err := f.validateAccounts(); err != nil {
+		return err
+	}
+	for i, s := range f.Services {
+		if s.MaxChatsPerAgent < 0 {
+			return f.errorf(f.line("services", i, "max_chats_per_agent"), "services[%d].max_chats_per_agent: must not be negative", i)
+		}
+	}
+	for i, u := range f.Users {
+		if err := f.validateUser(i, u, services); err != nil {
+			return err
+		}
+	}
+	pages := map[string]string{}
+	for i, e := range f.Entries {
+		switch {
+		case !accounts[e.Account]:
+			return f.errorf(f.line("entries", i, "account"), "entries[%d].account: unknown account %q", i, e.Account)
+		case pages[e.Account] != "":
+			return f.errorf(f.line("entries", i, "account"), "entries[%d].account: account %q is already attached to entry %q", i, e.Account, pages[e.Account])
+		case !scenarios[e.Scenario]:
+			return f.errorf(f.line("entries", i, "scenario"), "entries[%d].scenario: unknown scenario %q", i, e.Scenario)
+		case e.Service != "" && !services[e.Service]:
+			return f.errorf(f.line("entries", i, "service"), "entries[%d].service: unknown service %q", i, e.Service)
+		}
+		pages[e.Account] = e.Name
+	}
+	for i := range f.Scenarios {
+		if err := f.validateScenario(i, services); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *File) validateAccounts() error {
+	pageIDs := map[string]int{}
+	for i, a := range f.Accounts {
+		for _, req := range []struct{ field, v string }{
+			{"type", a.Type}, {"page_id", a.PageID}, {"access_token", a.AccessToken},
+			{"app_secret", a.AppSecret}, {"verify_token", a.VerifyToken},
+		} {
+			if req.v == "" {
+				return f.errorf(f.line("accounts", i, ""), "accounts[%d] (%s): %s: required", i, a.Name, req.field)
+			}
+		}
+		if a.Type != parley.ChannelFacebook {
+			return f.errorf(f.line("accounts", i, "type"), "accounts[%d].type: unsupported type %q (supported: facebook)", i, a.Type)
+		}
+		if j, dup := pageIDs[a.PageID]; dup {
+			return f.errorf(f.line("accounts", i, "page_id"), "accounts[%d].page_id: page %s is already used by account %q", i, a.PageID, f.Accounts[j].Name)
+		}
+		pageIDs[a.PageID] = i
+	}
+	return nil
+}
+
+func (f *File) validateUser(i int, u User, services map[string]bool) error {
+	switch u.Role {
+	case "":
+		f.Users[i].Role = parley.RoleAgent
+	case parley.RoleAgent, parley.RoleSupervisor, parley.RoleAdmin:
+	default:
+		return f.errorf(f.line("users", i, "role"), "users[%d].role: must be agent, supervisor or admin, not %q", i, u.Role)
+	}
+	if u.Password == "" && u.PasswordHash == "" {
+		return f.errorf(f.line("users", i, ""), "users[%d] (%s): password or password_hash: required", i, u.Username)
+	}
+	if u.Capacity != nil && *u.Capacity < 0 {
+		return f.errorf(f.line("users", i, "capacity"), "users[%d].capacity: must not be negative", i)
+	}
+	for _, s := range u.Services {
+		if !services[s] {
+			return f.errorf(f.line("users", i, "services"), "users[%d].services: unknown service %q", i, s)
+		}
+	}
+	return nil
+}
+
+func (f *File) validateScenario(i int, services map[string]bool) error {
+	def := f.Scenarios[i].Definition()
+	if _, errs := scenario.Compile(def); len(errs) > 0 {
+		e := errs[0]
+		line := f.line("scenarios", i, "")
+		if e.Block >= 0 {
+			field := e.Field
+			if len(field) > 6 && field[:6] == "exits." {
+				field = "exits"
+			}
+			line = f.blockLine(i, e.Block, field)
+		}
+		return f.errorf(line, "scenarios[%d] (%s): %s", i, def.Name, e.Error())
+	}
+	for j, b := range f.Scenarios[i].Blocks {
+		if s, ok := b.Params["service"].(string); ok && b.Type == "find_agent" && !services[s] {
+			return f.errorf(f.blockLine(i, j, "service"), "scenarios[%d] (%s): block %q: service: unknown service %q", i, def.Name, b.ID, s)
+		}
+	}
+	return nil
+}
+
+// Definition converts the declared scenario to the engine's form.
+func (s Scenario) Definition() scenario.Definition {
+	d := scenario.Definition{Name: s.Name}
+	for _, b := range s.Blocks {
+		spec := scenario.Spec{ID: b.ID, Type: b.Type, Params: b.Params}
+		if b.Next != "" || len(b.Exits) > 0 {
+			spec.Exits = map[string]string{}
+			for k, v := range b.Exits {
+				spec.Exits[k] = v
+			}
+			if b.Next != "" {
+				spec.Exits[scenario.DefaultExit] = b.Next
+			}
+		}
+		d.Blocks = append(d.Blocks, spec)
+	}
+	return d
+}

@@ -1,0 +1,117 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/scenario"
+)
+
+// maxReplyRunes is Messenger's limit on a text message.
+const maxReplyRunes = 2000
+
+// SetAgentState changes an agent's state (ready or not ready) and, when
+// they become ready, routes waiting chats to them.
+func (s *Service) SetAgentState(ctx context.Context, u *parley.User, state string) (*parley.User, error) {
+	s.init()
+	if state != parley.StateReady && state != parley.StateNotReady && state != parley.StateOffline {
+		return nil, parley.Errorf(parley.EINVALID, "state must be ready, not_ready or offline")
+	}
+	if err := s.Store.SetUserState(ctx, u.ID, state, s.Clock.Now()); err != nil {
+		return nil, err
+	}
+	u, err := s.Store.User(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.emit(ctx, &parley.Event{TenantID: u.TenantID, Type: parley.EventAgentState, AgentID: u.ID, Data: mustJSON(UserView(u))}); err != nil {
+		return nil, err
+	}
+	if state == parley.StateReady {
+		poke(s.routeWake)
+	}
+	return u, nil
+}
+
+// AgentChat returns a chat the agent may work on: assigned to them.
+// Supervisors and admins may see any chat of their tenant.
+func (s *Service) AgentChat(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
+	chat, err := s.Store.Chat(ctx, chatID)
+	if err != nil || chat.TenantID != u.TenantID {
+		return nil, parley.Errorf(parley.ENOTFOUND, "chat not found")
+	}
+	if u.Role == parley.RoleAgent && chat.AgentID != u.ID {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not assigned to you")
+	}
+	return chat, nil
+}
+
+// Reply queues an agent's text message to the customer of a chat assigned
+// to them.
+func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string) (*parley.Message, error) {
+	s.init()
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return nil, parley.Errorf(parley.EINVALID, "message text is empty")
+	case utf8.RuneCountInString(text) >= maxReplyRunes:
+		return nil, parley.Errorf(parley.EINVALID, "message is too long: Messenger takes fewer than %d characters", maxReplyRunes)
+	}
+	unlock := s.chatLocks.lock(chatID)
+	defer unlock()
+	chat, err := s.AgentChat(ctx, u, chatID)
+	if err != nil {
+		return nil, err
+	}
+	if chat.State != parley.ChatAssigned || chat.AgentID != u.ID {
+		return nil, parley.Errorf(parley.ECONFLICT, "the chat is not connected to you")
+	}
+	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Text: text})
+}
+
+// CloseByAgent ends the agent's part of a chat; its scenario then goes on
+// (a goodbye, a survey) and ends it.
+func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID string) error {
+	s.init()
+	unlock := s.chatLocks.lock(chatID)
+	defer unlock()
+	chat, err := s.AgentChat(ctx, u, chatID)
+	if err != nil {
+		return err
+	}
+	if chat.State != parley.ChatAssigned {
+		return parley.Errorf(parley.ECONFLICT, "the chat is not connected to an agent")
+	}
+	if err := s.Store.ReleaseChat(ctx, chat.ID, s.Clock.Now()); err != nil {
+		return err
+	}
+	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: chat.AgentID, Data: mustJSON(map[string]string{"chat_id": chat.ID})}); err != nil {
+		return err
+	}
+	poke(s.routeWake) // capacity freed
+	chat, sc, err := s.chatScenario(ctx, chatID)
+	if err != nil {
+		return err
+	}
+	if sc == nil || chat.Scenario.Waiting != scenario.SigChatEnded {
+		return runtime{s}.Close(ctx, chat)
+	}
+	return s.engine.Signal(ctx, chat, sc, scenario.Signal{Kind: scenario.SigChatEnded})
+}
+
+// UserJSON is a user as the web UI sees it.
+type UserJSON struct {
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	State       string `json:"state"`
+	Capacity    int    `json:"capacity"`
+}
+
+// UserView builds the view of a user.
+func UserView(u *parley.User) UserJSON {
+	return UserJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, State: u.State, Capacity: u.Capacity}
+}

@@ -1,0 +1,151 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/messenger"
+	"github.com/parleycc/parley/scenario"
+)
+
+// startScenario runs the scenario of the chat's entry from its first block.
+func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, ev messenger.Event) error {
+	entry, err := s.Store.EntryByAccount(ctx, acct.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		s.Logger.Warn("chat has no scenario entry; it waits unrouted", slog.String("account", acct.Name), slog.String("chat", chat.ID))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	latest, err := s.Store.LatestScenario(ctx, chat.TenantID, entry.ScenarioName)
+	if err != nil {
+		return err
+	}
+	sc, err := s.scenarios.get(ctx, chat.TenantID, entry.ScenarioName, latest.Version)
+	if err != nil {
+		return err
+	}
+	vars := map[string]string{
+		"first_name": cust.FirstName, "last_name": cust.LastName, "customer_name": cust.DisplayName(),
+		"psid": cust.ExternalID, "page_id": acct.PageID, "page_username": acct.PageUsername, "channel": acct.Type,
+	}
+	if ev.Referral != nil {
+		vars["ref"] = ev.Referral.Ref
+	}
+	return s.engine.Start(ctx, chat, sc, vars)
+}
+
+// signal delivers sig to the chat's scenario. A chat not waiting for it
+// ignores it.
+func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal) error {
+	chat, sc, err := s.chatScenario(ctx, chatID)
+	if err != nil || sc == nil {
+		return err
+	}
+	err = s.engine.Signal(ctx, chat, sc, sig)
+	if errors.Is(err, scenario.ErrNotWaiting) {
+		return nil
+	}
+	return err
+}
+
+// continueScenario runs a chat whose scenario stopped between two steps.
+func (s *Service) continueScenario(ctx context.Context, chatID string) error {
+	unlock := s.chatLocks.lock(chatID)
+	defer unlock()
+	chat, sc, err := s.chatScenario(ctx, chatID)
+	if err != nil || sc == nil {
+		return err
+	}
+	return s.engine.Continue(ctx, chat, sc)
+}
+
+// chatScenario loads a chat and the scenario version it runs (nil if none).
+func (s *Service) chatScenario(ctx context.Context, chatID string) (*parley.Chat, *scenario.Scenario, error) {
+	chat, err := s.Store.Chat(ctx, chatID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if chat.Scenario.Name == "" || chat.Scenario.Block == "" {
+		return chat, nil, nil
+	}
+	sc, err := s.scenarios.get(ctx, chat.TenantID, chat.Scenario.Name, chat.Scenario.Version)
+	return chat, sc, err
+}
+
+func (s *Service) saveScenario(ctx context.Context, chat *parley.Chat) error {
+	return s.Store.SaveScenario(ctx, chat.ID, chat.Scenario)
+}
+
+func (s *Service) loadScenario(ctx context.Context, tenant, name string, version int) (*scenario.Scenario, error) {
+	v, err := s.Store.ScenarioAt(ctx, tenant, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Decode(v.Definition, v.Version)
+}
+
+// scenarioCache keeps compiled scenario versions; a version never changes.
+type scenarioCache struct {
+	mu   sync.Mutex
+	m    map[string]*scenario.Scenario
+	load func(ctx context.Context, tenant, name string, version int) (*scenario.Scenario, error)
+}
+
+func (c *scenarioCache) get(ctx context.Context, tenant, name string, version int) (*scenario.Scenario, error) {
+	key := fmt.Sprintf("%s\x00%s\x00%d", tenant, name, version)
+	c.mu.Lock()
+	sc := c.m[key]
+	c.mu.Unlock()
+	if sc != nil {
+		return sc, nil
+	}
+	sc, err := c.load(ctx, tenant, name, version)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]*scenario.Scenario{}
+	}
+	c.m[key] = sc
+	c.mu.Unlock()
+	return sc, nil
+}
+
+// runtime is what scenario blocks do, done through the service.
+type runtime struct{ s *Service }
+
+func (r runtime) Send(ctx context.Context, chat *parley.Chat, text string) error {
+	_, err := r.s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderBot, Text: text})
+	return err
+}
+
+func (r runtime) Enqueue(ctx context.Context, chat *parley.Chat, service string, priority int) error {
+	svc, err := r.s.Store.ServiceByName(ctx, chat.TenantID, service)
+	if err != nil {
+		return err
+	}
+	if err := r.s.Store.EnqueueChat(ctx, chat.ID, svc.ID, priority, r.s.Clock.Now()); err != nil {
+		return err
+	}
+	chat.State, chat.ServiceID, chat.Priority = parley.ChatQueued, svc.ID, priority
+	if err := r.s.emitChat(ctx, parley.EventChatUpdated, chat); err != nil {
+		return err
+	}
+	poke(r.s.routeWake)
+	return nil
+}
+
+func (r runtime) Close(ctx context.Context, chat *parley.Chat) error {
+	if err := r.s.Store.CloseChat(ctx, chat.ID, r.s.Clock.Now()); err != nil {
+		return err
+	}
+	agent := chat.AgentID
+	chat.State, chat.AgentID = parley.ChatClosed, ""
+	return r.s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: agent, Data: mustJSON(map[string]string{"chat_id": chat.ID})})
+}

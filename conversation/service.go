@@ -1,0 +1,169 @@
+// Package conversation is the life of a chat: platform events are stored
+// durably, then turned into customers, chats and messages; chats run their
+// scenario, wait in queues, are routed to agents, and their outbound
+// messages are delivered through an outbox. It holds the rules; the store,
+// the bus and the channels are injected.
+package conversation
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/scenario"
+)
+
+// Service runs conversations for one or more tenants.
+type Service struct {
+	Store  parley.Store
+	Bus    parley.Bus
+	Clock  parley.Clock
+	Logger *slog.Logger
+	// HTTPClient calls the platforms' APIs.
+	HTTPClient *http.Client
+	// Tenants lists the tenants whose queues this node routes.
+	Tenants []string
+	// PollInterval is how often the workers look for work they were not
+	// woken for (retries that came due, work left by another node).
+	PollInterval time.Duration
+
+	engine    *scenario.Engine
+	scenarios scenarioCache
+	chatLocks keyedMutex
+
+	inboundWake chan struct{}
+	routeWake   chan struct{}
+	outboxWake  chan struct{}
+	initOnce    sync.Once
+}
+
+func (s *Service) init() {
+	s.initOnce.Do(func() {
+		if s.Clock == nil {
+			s.Clock = parley.SystemClock{}
+		}
+		if s.Logger == nil {
+			s.Logger = slog.Default()
+		}
+		if s.HTTPClient == nil {
+			s.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+		}
+		if s.PollInterval == 0 {
+			s.PollInterval = time.Second
+		}
+		if len(s.Tenants) == 0 {
+			s.Tenants = []string{parley.DefaultTenant}
+		}
+		s.inboundWake = make(chan struct{}, 1)
+		s.routeWake = make(chan struct{}, 1)
+		s.outboxWake = make(chan struct{}, 1)
+		s.engine = &scenario.Engine{Runtime: runtime{s}, Save: s.saveScenario, Now: s.Clock.Now}
+		s.scenarios.load = s.loadScenario
+	})
+}
+
+// Run starts the workers and blocks until ctx ends. Work left unfinished by
+// a previous process is resumed first.
+func (s *Service) Run(ctx context.Context) error {
+	s.init()
+	if err := s.recover(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	for _, loop := range []func(context.Context){s.processLoop, s.routeLoop, s.outboxLoop} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			loop(ctx)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// worker runs fn whenever wake fires or the poll interval passes.
+func (s *Service) worker(ctx context.Context, wake <-chan struct{}, fn func(context.Context) error, name string) {
+	t := time.NewTicker(s.PollInterval)
+	defer t.Stop()
+	for {
+		if err := fn(ctx); err != nil && ctx.Err() == nil {
+			s.Logger.Error("worker failed", slog.String("worker", name), slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-t.C:
+		}
+	}
+}
+
+func poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// recover fails outbound messages a stopped process may have sent and
+// continues scenarios that stopped between two steps.
+func (s *Service) recover(ctx context.Context) error {
+	n, err := s.Store.FailInterrupted(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.Logger.Warn("outbound messages interrupted during delivery were marked failed", slog.Int("count", n))
+	}
+	for _, tenant := range s.Tenants {
+		chats, err := s.Store.Chats(ctx, parley.ChatFilter{TenantID: tenant, States: []string{parley.ChatBot, parley.ChatQueued, parley.ChatAssigned}})
+		if err != nil {
+			return err
+		}
+		for _, c := range chats {
+			if c.Scenario.Block != "" && c.Scenario.Waiting == "" {
+				if err := s.continueScenario(ctx, c.ID); err != nil {
+					s.Logger.Error("resume scenario", slog.String("chat", c.ID), slog.Any("err", err))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// keyedMutex serializes work on one chat within this process.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedEntry{}
+	}
+	e := k.locks[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.locks[key] = e
+	}
+	e.refs++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}

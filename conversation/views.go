@@ -1,0 +1,110 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+// ChatView is a chat as the web UI shows it, in REST answers and events.
+type ChatView struct {
+	ID          string       `json:"id"`
+	State       string       `json:"state"`
+	Customer    CustomerView `json:"customer"`
+	Service     string       `json:"service"`
+	AgentID     string       `json:"agent_id,omitempty"`
+	AssignedAt  *time.Time   `json:"assigned_at,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	LastMessage *MessageView `json:"last_message"`
+}
+
+// CustomerView is the customer part of a ChatView.
+type CustomerView struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	ProfilePic string `json:"profile_pic,omitempty"`
+}
+
+// MessageView is a message as the web UI shows it.
+type MessageView struct {
+	ID        string    `json:"id"`
+	ChatID    string    `json:"chat_id"`
+	Seq       int64     `json:"seq"`
+	Direction string    `json:"direction"`
+	Sender    string    `json:"sender"`
+	AgentName string    `json:"agent_name,omitempty"`
+	Kind      string    `json:"kind"`
+	Text      string    `json:"text"`
+	Status    string    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ViewChat builds the view of a chat.
+func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, error) {
+	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt}
+	if !c.AssignedAt.IsZero() {
+		t := c.AssignedAt
+		v.AssignedAt = &t
+	}
+	cust, err := s.Store.Customer(ctx, c.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	v.Customer = CustomerView{ID: cust.ID, Name: cust.DisplayName(), ProfilePic: cust.ProfilePic}
+	if c.ServiceID != "" {
+		if svc, err := s.Store.Service(ctx, c.ServiceID); err == nil {
+			v.Service = svc.Name
+		}
+	}
+	msgs, err := s.Store.Messages(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) > 0 {
+		v.LastMessage = s.ViewMessage(ctx, msgs[len(msgs)-1])
+	}
+	return v, nil
+}
+
+// ViewMessage builds the view of a message.
+func (s *Service) ViewMessage(ctx context.Context, m *parley.Message) *MessageView {
+	v := &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender,
+		Kind: m.Kind, Text: m.Text, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
+	if m.AgentID != "" {
+		if u, err := s.Store.User(ctx, m.AgentID); err == nil {
+			v.AgentName = u.DisplayName
+		}
+	}
+	return v
+}
+
+func (s *Service) emit(ctx context.Context, e *parley.Event) error {
+	if err := s.Store.AppendEvent(ctx, e); err != nil {
+		return err
+	}
+	return s.Bus.Publish(ctx, e.TenantID, e.ID)
+}
+
+func (s *Service) emitChat(ctx context.Context, typ string, c *parley.Chat) error {
+	v, err := s.ViewChat(ctx, c)
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: typ, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v)})
+}
+
+func (s *Service) emitMessage(ctx context.Context, c *parley.Chat, m *parley.Message) error {
+	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m))})
+}
+
+// mustJSON encodes values that cannot fail to encode (plain structs/maps).
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}

@@ -1,0 +1,39 @@
+package parley
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Event types shown live in the web UI.
+const (
+	EventChatAssigned = "chat.assigned"
+	EventChatUpdated  = "chat.updated"
+	EventChatClosed   = "chat.closed"
+	EventMessage      = "message"
+	EventAgentState   = "agent.state"
+)
+
+// Event is something that happened, kept in an ordered log so a browser that
+// reconnects resumes exactly after the last event it saw.
+type Event struct {
+	ID        int64 // ascending per store; assigned on append
+	TenantID  string
+	Type      string
+	ChatID    string
+	AgentID   string // the agent it concerns, if any
+	Data      json.RawMessage
+	CreatedAt time.Time
+}
+
+// Bus wakes up listeners when events are appended, on this node or others.
+// It carries notifications only; the event log in the store is the truth.
+type Bus interface {
+	// Publish tells subscribers of tenantID that events up to id exist.
+	Publish(ctx context.Context, tenantID string, id int64) error
+	// Subscribe returns a channel of event ids for tenantID and a function
+	// that ends the subscription. Slow subscribers may miss notifications
+	// and must re-read the log; they never block publishers.
+	Subscribe(tenantID string) (<-chan int64, func())
+}

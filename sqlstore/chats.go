@@ -1,0 +1,335 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+const chatCols = `id, tenant_id, account_id, customer_id, entry_id, service_id, agent_id, state,
+	priority, queued_at, assigned_at, closed_at, created_at, updated_at,
+	scenario_name, scenario_version, scenario_block, scenario_waiting, scenario_wake_at, scenario_vars`
+
+func scanChat(sc interface{ Scan(...any) error }) (*parley.Chat, error) {
+	var c parley.Chat
+	var vars string
+	p := &c.Scenario
+	err := sc.Scan(&c.ID, &c.TenantID, &c.AccountID, &c.CustomerID, &c.EntryID, &c.ServiceID, &c.AgentID, &c.State,
+		&c.Priority, scanTime(&c.QueuedAt), scanTime(&c.AssignedAt), scanTime(&c.ClosedAt),
+		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt),
+		&p.Name, &p.Version, &p.Block, &p.Waiting, scanTime(&p.WakeAt), &vars)
+	if err != nil {
+		return nil, err
+	}
+	if vars != "" {
+		if err := json.Unmarshal([]byte(vars), &p.Vars); err != nil {
+			return nil, fmt.Errorf("chat %s: scenario vars: %w", c.ID, err)
+		}
+	}
+	return &c, nil
+}
+
+// encodeVars returns the JSON text stored for scenario variables; empty
+// for none.
+func encodeVars(vars map[string]string) (string, error) {
+	if len(vars) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(vars)
+	if err != nil {
+		return "", fmt.Errorf("scenario vars: %w", err)
+	}
+	return string(b), nil
+}
+
+// CreateChat stores a new chat and sets c.ID, c.CreatedAt (now unless
+// set) and c.UpdatedAt. State defaults to bot. ECONFLICT if the customer
+// already has a chat that is not closed.
+func (s *Store) CreateChat(ctx context.Context, c *parley.Chat) error {
+	id, err := newID()
+	if err != nil {
+		return wrap("create chat", err)
+	}
+	vars, err := encodeVars(c.Scenario.Vars)
+	if err != nil {
+		return wrap("create chat", err)
+	}
+	state := c.State
+	if state == "" {
+		state = parley.ChatBot
+	}
+	created := normTime(c.CreatedAt)
+	if created.IsZero() {
+		created = now()
+	}
+	p := c.Scenario
+	_, err = s.r().exec(ctx, `INSERT INTO chats (`+chatCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, c.TenantID, c.AccountID, c.CustomerID, c.EntryID, c.ServiceID, c.AgentID, state,
+		c.Priority, dbTime(c.QueuedAt), dbTime(c.AssignedAt), dbTime(c.ClosedAt), dbTime(created), dbTime(created),
+		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars)
+	if isUniqueViolation(err) {
+		return parley.Errorf(parley.ECONFLICT, "customer %s already has an open chat", c.CustomerID)
+	}
+	if err != nil {
+		return wrap("create chat", err)
+	}
+	c.ID, c.State, c.CreatedAt, c.UpdatedAt = id, state, created, created
+	c.QueuedAt, c.AssignedAt, c.ClosedAt = normTime(c.QueuedAt), normTime(c.AssignedAt), normTime(c.ClosedAt)
+	c.Scenario.WakeAt = normTime(c.Scenario.WakeAt)
+	return nil
+}
+
+// Chat returns the chat with the id.
+func (s *Store) Chat(ctx context.Context, id string) (*parley.Chat, error) {
+	c, err := scanChat(s.r().queryRow(ctx, "SELECT "+chatCols+" FROM chats WHERE id = ?", id))
+	if err != nil {
+		return nil, wrap("chat", notFound(err, "chat", id))
+	}
+	return c, nil
+}
+
+// OpenChat returns the customer's chat that is not closed; ENOTFOUND if
+// none.
+func (s *Store) OpenChat(ctx context.Context, customerID string) (*parley.Chat, error) {
+	c, err := scanChat(s.r().queryRow(ctx, "SELECT "+chatCols+` FROM chats
+		WHERE customer_id = ? AND state <> ? ORDER BY created_at DESC, id DESC LIMIT 1`, customerID, parley.ChatClosed))
+	if err != nil {
+		return nil, wrap("open chat", notFound(err, "open chat of customer", customerID))
+	}
+	return c, nil
+}
+
+// Chats returns the chats matching f, newest first.
+func (s *Store) Chats(ctx context.Context, f parley.ChatFilter) ([]*parley.Chat, error) {
+	var where []string
+	var args []any
+	if f.TenantID != "" {
+		where, args = append(where, "tenant_id = ?"), append(args, f.TenantID)
+	}
+	if f.AgentID != "" {
+		where, args = append(where, "agent_id = ?"), append(args, f.AgentID)
+	}
+	if f.CustomerID != "" {
+		where, args = append(where, "customer_id = ?"), append(args, f.CustomerID)
+	}
+	if len(f.States) > 0 {
+		where = append(where, "state IN (?"+strings.Repeat(", ?", len(f.States)-1)+")")
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	q := "SELECT " + chatCols + " FROM chats"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created_at DESC, id DESC"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.r().query(ctx, q, args...)
+	if err != nil {
+		return nil, wrap("chats", err)
+	}
+	cs, err := collect(rows, scanChat)
+	return cs, wrap("chats", err)
+}
+
+// SaveScenario persists the chat's scenario position.
+func (s *Store) SaveScenario(ctx context.Context, chatID string, p parley.ScenarioPosition) error {
+	vars, err := encodeVars(p.Vars)
+	if err != nil {
+		return wrap("save scenario", err)
+	}
+	ok, err := s.r().execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
+		scenario_waiting = ?, scenario_wake_at = ?, scenario_vars = ?, updated_at = ? WHERE id = ?`,
+		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars, dbTime(now()), chatID)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "chat %s not found", chatID)
+	}
+	return wrap("save scenario", err)
+}
+
+// lockChat reads the chat's state and agent, locking its row on
+// PostgreSQL. Transactions that lock a chat and a user lock the chat
+// first, so they cannot deadlock.
+func (s *Store) lockChat(ctx context.Context, r runner, id string) (state, agentID string, err error) {
+	err = r.queryRow(ctx, "SELECT state, agent_id FROM chats WHERE id = ?"+s.d.forUpdate(), id).Scan(&state, &agentID)
+	return state, agentID, notFound(err, "chat", id)
+}
+
+// agentFreed starts the agent's IdleSince at at if they have no assigned
+// chat left.
+func agentFreed(ctx context.Context, r runner, agentID string, at time.Time) error {
+	if agentID == "" {
+		return nil
+	}
+	_, err := r.exec(ctx, `UPDATE users SET idle_since = ? WHERE id = ?
+		AND NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = ? AND state = ?)`,
+		dbTime(at), agentID, agentID, parley.ChatAssigned)
+	return err
+}
+
+// EnqueueChat puts the chat in the service's queue with the priority. A
+// chat that was queued before keeps its QueuedAt (its place in line). An
+// assigned chat leaves its agent (a transfer). ECONFLICT if the chat is
+// closed.
+func (s *Store) EnqueueChat(ctx context.Context, chatID, serviceID string, priority int, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, agentID, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state == parley.ChatClosed {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is closed", chatID)
+		}
+		if _, err := r.exec(ctx, `UPDATE chats SET state = ?, service_id = ?, priority = ?, agent_id = '',
+			queued_at = COALESCE(queued_at, ?), updated_at = ? WHERE id = ?`,
+			parley.ChatQueued, serviceID, priority, dbTime(at), dbTime(at), chatID); err != nil {
+			return err
+		}
+		if state == parley.ChatAssigned {
+			return agentFreed(ctx, r, agentID, at)
+		}
+		return nil
+	})
+	return wrap("enqueue chat", err)
+}
+
+// AssignChat assigns the queued chat to the agent if, at commit, the chat
+// is still queued and the agent is ready with fewer assigned chats than
+// capacity; ECONFLICT otherwise, ENOTFOUND if either does not exist. The
+// agent's IdleSince becomes zero.
+//
+// On PostgreSQL the chat row and then the agent row are locked, so
+// concurrent assignments to one agent count each other's chats and a chat
+// is assigned once; on SQLite the IMMEDIATE transaction serializes them.
+func (s *Store) AssignChat(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, _, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatQueued {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
+		}
+		var agentState string
+		err = r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), agentID).Scan(&agentState)
+		if err != nil {
+			return notFound(err, "user", agentID)
+		}
+		if agentState != parley.StateReady {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", agentID, agentState)
+		}
+		var load int
+		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM chats WHERE agent_id = ? AND state = ?",
+			agentID, parley.ChatAssigned).Scan(&load); err != nil {
+			return err
+		}
+		if load >= capacity {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", agentID, load, capacity)
+		}
+		ok, err := r.execOne(ctx, `UPDATE chats SET state = ?, agent_id = ?, assigned_at = ?, updated_at = ?
+			WHERE id = ? AND state = ?`,
+			parley.ChatAssigned, agentID, dbTime(at), dbTime(at), chatID, parley.ChatQueued)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is no longer queued", chatID)
+		}
+		_, err = r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
+		return err
+	})
+	return wrap("assign chat", err)
+}
+
+// ReleaseChat returns the chat to the bot state, clearing its agent; if
+// that agent has no assigned chat left their IdleSince starts at at.
+// ECONFLICT if the chat is closed.
+func (s *Store) ReleaseChat(ctx context.Context, chatID string, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, agentID, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state == parley.ChatClosed {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is closed", chatID)
+		}
+		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, agent_id = '', updated_at = ? WHERE id = ?",
+			parley.ChatBot, dbTime(at), chatID); err != nil {
+			return err
+		}
+		if state == parley.ChatAssigned {
+			return agentFreed(ctx, r, agentID, at)
+		}
+		return nil
+	})
+	return wrap("release chat", err)
+}
+
+// CloseChat closes the chat at time at. The chat keeps its AgentID (who
+// served it); if it was assigned and the agent has no assigned chat left,
+// their IdleSince starts at at. Closing a closed chat changes nothing.
+func (s *Store) CloseChat(ctx context.Context, chatID string, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, agentID, err := s.lockChat(ctx, r, chatID)
+		if err != nil || state == parley.ChatClosed {
+			return err
+		}
+		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+			parley.ChatClosed, dbTime(at), dbTime(at), chatID); err != nil {
+			return err
+		}
+		if state == parley.ChatAssigned {
+			return agentFreed(ctx, r, agentID, at)
+		}
+		return nil
+	})
+	return wrap("close chat", err)
+}
+
+// Queue returns the tenant's queued chats, highest priority first, then
+// oldest QueuedAt first.
+func (s *Store) Queue(ctx context.Context, tenantID string) ([]*parley.Chat, error) {
+	rows, err := s.r().query(ctx, "SELECT "+chatCols+` FROM chats WHERE tenant_id = ? AND state = ?
+		ORDER BY priority DESC, queued_at ASC, id ASC`, tenantID, parley.ChatQueued)
+	if err != nil {
+		return nil, wrap("queue", err)
+	}
+	cs, err := collect(rows, scanChat)
+	return cs, wrap("queue", err)
+}
+
+// AgentLoads returns the number of assigned chats of every user of the
+// tenant (zero included), and of any other agent id that tenant's assigned
+// chats name.
+func (s *Store) AgentLoads(ctx context.Context, tenantID string) (map[string]int, error) {
+	loads := map[string]int{}
+	rows, err := s.r().query(ctx, `SELECT id, 0 FROM users WHERE tenant_id = ?
+		UNION ALL
+		SELECT agent_id, COUNT(*) FROM chats WHERE tenant_id = ? AND state = ? AND agent_id <> '' GROUP BY agent_id`,
+		tenantID, tenantID, parley.ChatAssigned)
+	if err != nil {
+		return nil, wrap("agent loads", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, wrap("agent loads", err)
+		}
+		loads[id] += n
+	}
+	return loads, wrap("agent loads", rows.Err())
+}

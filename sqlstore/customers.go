@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+const customerCols = `id, tenant_id, account_id, external_id, first_name, last_name, profile_pic,
+	profile_fetched_at, last_message_at, created_at`
+
+func scanCustomer(sc interface{ Scan(...any) error }) (*parley.Customer, error) {
+	var c parley.Customer
+	err := sc.Scan(&c.ID, &c.TenantID, &c.AccountID, &c.ExternalID, &c.FirstName, &c.LastName, &c.ProfilePic,
+		scanTime(&c.ProfileFetchedAt), scanTime(&c.LastMessageAt), scanTime(&c.CreatedAt))
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// EnsureCustomer returns the customer of (c.AccountID, c.ExternalID),
+// creating it from c (CreatedAt defaulting to now) when new; created tells
+// which happened. c itself is not modified.
+func (s *Store) EnsureCustomer(ctx context.Context, c *parley.Customer) (*parley.Customer, bool, error) {
+	if c.AccountID == "" || c.ExternalID == "" {
+		return nil, false, parley.Errorf(parley.EINVALID, "customer account and external id required")
+	}
+	id, err := newID()
+	if err != nil {
+		return nil, false, wrap("ensure customer", err)
+	}
+	created := normTime(c.CreatedAt)
+	if created.IsZero() {
+		created = now()
+	}
+	var cust *parley.Customer
+	var isNew bool
+	err = s.inTx(ctx, func(r runner) error {
+		var got string
+		err := r.queryRow(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (account_id, external_id) DO NOTHING RETURNING id`,
+			id, c.TenantID, c.AccountID, c.ExternalID, c.FirstName, c.LastName, c.ProfilePic,
+			dbTime(c.ProfileFetchedAt), dbTime(c.LastMessageAt), dbTime(created)).Scan(&got)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			isNew = false
+		case err != nil:
+			return err
+		default:
+			isNew = true
+		}
+		cust, err = scanCustomer(r.queryRow(ctx, "SELECT "+customerCols+" FROM customers WHERE account_id = ? AND external_id = ?",
+			c.AccountID, c.ExternalID))
+		return err
+	})
+	if err != nil {
+		return nil, false, wrap("ensure customer", err)
+	}
+	return cust, isNew, nil
+}
+
+// Customer returns the customer with the id.
+func (s *Store) Customer(ctx context.Context, id string) (*parley.Customer, error) {
+	c, err := scanCustomer(s.r().queryRow(ctx, "SELECT "+customerCols+" FROM customers WHERE id = ?", id))
+	if err != nil {
+		return nil, wrap("customer", notFound(err, "customer", id))
+	}
+	return c, nil
+}
+
+// UpdateCustomerProfile stores the profile the platform returned at time at.
+func (s *Store) UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error {
+	ok, err := s.r().execOne(ctx, `UPDATE customers SET first_name = ?, last_name = ?, profile_pic = ?,
+		profile_fetched_at = ? WHERE id = ?`, first, last, pic, dbTime(at), id)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "customer %s not found", id)
+	}
+	return wrap("update customer profile", err)
+}
+
+// TouchCustomer records the time of the customer's latest message. It
+// never moves LastMessageAt back, so events processed out of order are
+// harmless.
+func (s *Store) TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error {
+	at := dbTime(lastMessageAt)
+	ok, err := s.r().execOne(ctx, `UPDATE customers SET last_message_at =
+		CASE WHEN last_message_at IS NULL OR last_message_at < ? THEN ? ELSE last_message_at END
+		WHERE id = ?`, at, at, id)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "customer %s not found", id)
+	}
+	return wrap("touch customer", err)
+}

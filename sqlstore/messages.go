@@ -1,0 +1,242 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+const messageCols = `id, tenant_id, chat_id, seq, direction, sender, agent_id, kind, text, payload,
+	external_id, status, error, attempts, next_attempt_at, sent_at, platform_time, created_at`
+
+func scanMessage(sc interface{ Scan(...any) error }) (*parley.Message, error) {
+	var m parley.Message
+	err := sc.Scan(&m.ID, &m.TenantID, &m.ChatID, &m.Seq, &m.Direction, &m.Sender, &m.AgentID, &m.Kind, &m.Text, &m.Payload,
+		&m.ExternalID, &m.Status, &m.Error, &m.Attempts, scanTime(&m.NextAttemptAt), scanTime(&m.SentAt),
+		scanTime(&m.PlatformTime), scanTime(&m.CreatedAt))
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// AddMessage appends m to its chat and sets m.ID, m.Seq (one more than the
+// chat's last), m.CreatedAt (now unless set) and m.TenantID (the chat's).
+// An empty Status becomes received for inbound and pending for outbound
+// messages. ENOTFOUND if the chat does not exist; ECONFLICT if m.ExternalID
+// is set and already stored for the chat's account (a redelivery).
+func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
+	id, err := newID()
+	if err != nil {
+		return wrap("add message", err)
+	}
+	status := m.Status
+	if status == "" {
+		status = parley.MsgReceived
+		if m.Direction == parley.Outbound {
+			status = parley.MsgPending
+		}
+	}
+	created := normTime(m.CreatedAt)
+	if created.IsZero() {
+		created = now()
+	}
+	var tenantID string
+	var seq int64
+	err = s.inTx(ctx, func(r runner) error {
+		// Locking the chat row serializes appenders of one chat on
+		// PostgreSQL, so max(seq)+1 is unique.
+		var accountID string
+		err := r.queryRow(ctx, "SELECT tenant_id, account_id FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
+			Scan(&tenantID, &accountID)
+		if err != nil {
+			return notFound(err, "chat", m.ChatID)
+		}
+		if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq); err != nil {
+			return err
+		}
+		_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, tenantID, m.ChatID, seq, m.Direction, m.Sender, m.AgentID, m.Kind, m.Text, m.Payload,
+			m.ExternalID, status, m.Error, m.Attempts, dbTime(m.NextAttemptAt), dbTime(m.SentAt),
+			dbTime(m.PlatformTime), dbTime(created), accountID)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.ECONFLICT, "message %s already stored", m.ExternalID)
+		}
+		return err
+	})
+	if err != nil {
+		return wrap("add message", err)
+	}
+	m.ID, m.TenantID, m.Seq, m.Status, m.CreatedAt = id, tenantID, seq, status, created
+	m.NextAttemptAt, m.SentAt, m.PlatformTime = normTime(m.NextAttemptAt), normTime(m.SentAt), normTime(m.PlatformTime)
+	return nil
+}
+
+// Message returns the message with the id.
+func (s *Store) Message(ctx context.Context, id string) (*parley.Message, error) {
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", id))
+	if err != nil {
+		return nil, wrap("message", notFound(err, "message", id))
+	}
+	return m, nil
+}
+
+// Messages returns the chat's messages with Seq > afterSeq in order.
+func (s *Store) Messages(ctx context.Context, chatID string, afterSeq int64) ([]*parley.Message, error) {
+	rows, err := s.r().query(ctx, "SELECT "+messageCols+" FROM messages WHERE chat_id = ? AND seq > ? ORDER BY seq",
+		chatID, afterSeq)
+	if err != nil {
+		return nil, wrap("messages", err)
+	}
+	ms, err := collect(rows, scanMessage)
+	return ms, wrap("messages", err)
+}
+
+// ClaimOutbound marks up to limit due pending outbound messages as sending
+// (Attempts+1) and returns them, oldest first. A message is due when its
+// NextAttemptAt is zero or not after now. Only the first unsent (pending
+// or sending) outbound message of a chat can be claimed, so a chat never
+// has two in flight and never overtakes itself. On PostgreSQL rows locked
+// by another claimer are skipped.
+func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]*parley.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var claimed []*parley.Message
+	err := s.inTx(ctx, func(r runner) error {
+		claimed = nil
+		rows, err := r.query(ctx, "SELECT "+messageCols+` FROM messages m
+			WHERE m.direction = ? AND m.status = ? AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
+			AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.chat_id = m.chat_id AND p.direction = ?
+				AND p.status IN (?, ?) AND p.seq < m.seq)
+			ORDER BY m.created_at, m.id LIMIT ?`+s.d.forUpdateSkipLocked(),
+			parley.Outbound, parley.MsgPending, dbTime(now), parley.Outbound, parley.MsgPending, parley.MsgSending, limit)
+		if err != nil {
+			return err
+		}
+		ms, err := collect(rows, scanMessage)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			ok, err := r.execOne(ctx, "UPDATE messages SET status = ?, attempts = attempts + 1 WHERE id = ? AND status = ?",
+				parley.MsgSending, m.ID, parley.MsgPending)
+			if err != nil {
+				return err
+			}
+			if ok {
+				m.Status, m.Attempts = parley.MsgSending, m.Attempts+1
+				claimed = append(claimed, m)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("claim outbound", err)
+	}
+	return claimed, nil
+}
+
+// MarkSent records that the message went out with the platform's id. A
+// message already marked delivered or read keeps that status.
+func (s *Store) MarkSent(ctx context.Context, id, externalID string, at time.Time) error {
+	ok, err := s.r().execOne(ctx, `UPDATE messages SET
+		status = CASE WHEN status IN (?, ?) THEN status ELSE ? END,
+		external_id = ?, sent_at = ?, error = '' WHERE id = ?`,
+		parley.MsgDelivered, parley.MsgRead, parley.MsgSent, externalID, dbTime(at), id)
+	if isUniqueViolation(err) {
+		return parley.Errorf(parley.ECONFLICT, "message %s already stored", externalID)
+	}
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "message %s not found", id)
+	}
+	return wrap("mark sent", err)
+}
+
+// MarkRetry returns a sending message to pending, due at next, keeping
+// errText as its last error. ECONFLICT if the message is not sending.
+func (s *Store) MarkRetry(ctx context.Context, id string, next time.Time, errText string) error {
+	err := s.updateSending(ctx, id, []string{parley.MsgSending},
+		"UPDATE messages SET status = ?, next_attempt_at = ?, error = ? WHERE id = ? AND status = ?",
+		parley.MsgPending, dbTime(next), errText, id, parley.MsgSending)
+	return wrap("mark retry", err)
+}
+
+// MarkFailed ends a pending or sending message as failed with errText.
+// ECONFLICT if it is already sent or failed.
+func (s *Store) MarkFailed(ctx context.Context, id, errText string) error {
+	err := s.updateSending(ctx, id, []string{parley.MsgPending, parley.MsgSending},
+		"UPDATE messages SET status = ?, error = ? WHERE id = ? AND status IN (?, ?)",
+		parley.MsgFailed, errText, id, parley.MsgPending, parley.MsgSending)
+	return wrap("mark failed", err)
+}
+
+// updateSending runs an update conditioned on the message's status and
+// explains a miss: ENOTFOUND or ECONFLICT.
+func (s *Store) updateSending(ctx context.Context, id string, from []string, query string, args ...any) error {
+	ok, err := s.r().execOne(ctx, query, args...)
+	if err != nil || ok {
+		return err
+	}
+	var status string
+	err = s.r().queryRow(ctx, "SELECT status FROM messages WHERE id = ?", id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return parley.Errorf(parley.ENOTFOUND, "message %s not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	return parley.Errorf(parley.ECONFLICT, "message %s is %s, not %s", id, status, strings.Join(from, " or "))
+}
+
+// InterruptedError is the error FailInterrupted records.
+const InterruptedError = "interrupted while sending; not retried because it may have been sent"
+
+// FailInterrupted fails every message left sending (by a process that
+// stopped mid-send): it may have gone out, so it is never sent again. It
+// returns how many it failed. Call it at startup, before sending.
+func (s *Store) FailInterrupted(ctx context.Context) (int, error) {
+	res, err := s.r().exec(ctx, "UPDATE messages SET status = ?, error = ? WHERE status = ?",
+		parley.MsgFailed, InterruptedError, parley.MsgSending)
+	if err != nil {
+		return 0, wrap("fail interrupted", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("fail interrupted", err)
+}
+
+// AddAttempt logs one delivery attempt (At defaults to now).
+func (s *Store) AddAttempt(ctx context.Context, a *parley.OutboundAttempt) error {
+	a.At = normTime(a.At)
+	if a.At.IsZero() {
+		a.At = now()
+	}
+	_, err := s.r().exec(ctx, `INSERT INTO outbound_attempts (message_id, attempt, attempted_at, error, external_id)
+		VALUES (?, ?, ?, ?, ?)`, a.MessageID, a.Attempt, dbTime(a.At), a.Error, a.ExternalID)
+	if isForeignKeyViolation(err) {
+		return parley.Errorf(parley.ENOTFOUND, "message %s not found", a.MessageID)
+	}
+	return wrap("add attempt", err)
+}
+
+// Attempts returns the message's attempts in the order they were logged.
+func (s *Store) Attempts(ctx context.Context, messageID string) ([]*parley.OutboundAttempt, error) {
+	rows, err := s.r().query(ctx, `SELECT message_id, attempt, attempted_at, error, external_id
+		FROM outbound_attempts WHERE message_id = ? ORDER BY id`, messageID)
+	if err != nil {
+		return nil, wrap("attempts", err)
+	}
+	as, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.OutboundAttempt, error) {
+		var a parley.OutboundAttempt
+		if err := sc.Scan(&a.MessageID, &a.Attempt, scanTime(&a.At), &a.Error, &a.ExternalID); err != nil {
+			return nil, err
+		}
+		return &a, nil
+	})
+	return as, wrap("attempts", err)
+}

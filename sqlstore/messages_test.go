@@ -1,0 +1,273 @@
+package sqlstore_test
+
+import (
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+func addOut(t *testing.T, s *sqlstore.Store, chatID, text string, created time.Time) *parley.Message {
+	t.Helper()
+	m := &parley.Message{ChatID: chatID, Direction: parley.Outbound, Sender: parley.SenderBot,
+		Kind: parley.KindText, Text: text, CreatedAt: created}
+	must(t, s.AddMessage(ctx, m))
+	return m
+}
+
+func claimIDs(t *testing.T, s *sqlstore.Store, now time.Time, limit int) []string {
+	t.Helper()
+	ms, err := s.ClaimOutbound(ctx, now, limit)
+	must(t, err)
+	var ids []string
+	for _, m := range ms {
+		if m.Status != parley.MsgSending {
+			t.Fatalf("claimed message status %s", m.Status)
+		}
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func TestMessages(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		in := &parley.Message{ChatID: c.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
+			Kind: parley.KindText, Text: "hi", ExternalID: "mid.1", PlatformTime: at(1), CreatedAt: at(2)}
+		must(t, s.AddMessage(ctx, in))
+		if in.ID == "" || in.Seq != 1 || in.Status != parley.MsgReceived || in.TenantID != "t1" {
+			t.Fatalf("AddMessage: %+v", in)
+		}
+		got, err := s.Message(ctx, in.ID)
+		must(t, err)
+		if !reflect.DeepEqual(got, in) {
+			t.Fatalf("Message = %+v\nwant %+v", got, in)
+		}
+		out := addOut(t, s, c.ID, "hello", at(3))
+		if out.Seq != 2 || out.Status != parley.MsgPending {
+			t.Fatalf("outbound: %+v", out)
+		}
+
+		// A redelivery collides, on any chat of the same account.
+		dup := &parley.Message{ChatID: c.ID, Direction: parley.Inbound, ExternalID: "mid.1"}
+		wantCode(t, s.AddMessage(ctx, dup), parley.ECONFLICT)
+		must(t, s.CloseChat(ctx, c.ID, at(4)))
+		c2 := &parley.Chat{TenantID: "t1", AccountID: c.AccountID, CustomerID: c.CustomerID}
+		must(t, s.CreateChat(ctx, c2))
+		wantCode(t, s.AddMessage(ctx, &parley.Message{ChatID: c2.ID, Direction: parley.Inbound, ExternalID: "mid.1"}), parley.ECONFLICT)
+		// The same id on another account is another message; empty ids never collide.
+		c3 := &parley.Chat{TenantID: "t1", AccountID: "a2", CustomerID: "x"}
+		must(t, s.CreateChat(ctx, c3))
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: c3.ID, Direction: parley.Inbound, ExternalID: "mid.1"}))
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: c3.ID, Direction: parley.Inbound}))
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: c3.ID, Direction: parley.Inbound}))
+
+		wantCode(t, s.AddMessage(ctx, &parley.Message{ChatID: "nope"}), parley.ENOTFOUND)
+		_, err = s.Message(ctx, "nope")
+		wantCode(t, err, parley.ENOTFOUND)
+
+		ms, err := s.Messages(ctx, c.ID, 0)
+		must(t, err)
+		if len(ms) != 2 || ms[0].ID != in.ID || ms[1].ID != out.ID {
+			t.Fatalf("Messages = %v", ms)
+		}
+		ms, err = s.Messages(ctx, c.ID, 1)
+		must(t, err)
+		if len(ms) != 1 || ms[0].ID != out.ID {
+			t.Fatalf("Messages after 1 = %v", ms)
+		}
+		ms, err = s.Messages(ctx, c3.ID, 0)
+		must(t, err)
+		if len(ms) != 3 || ms[2].Seq != 3 {
+			t.Fatalf("Messages(c3) = %v", ms)
+		}
+	})
+}
+
+func TestMessageSeqConcurrent(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				if err := s.AddMessage(ctx, &parley.Message{ChatID: c.ID, Direction: parley.Inbound}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		ms, err := s.Messages(ctx, c.ID, 0)
+		must(t, err)
+		for i, m := range ms {
+			if m.Seq != int64(i+1) {
+				t.Fatalf("message %d has seq %d", i, m.Seq)
+			}
+		}
+		if len(ms) != 20 {
+			t.Fatalf("%d messages", len(ms))
+		}
+	})
+}
+
+func TestClaimOutbound(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c1, c2 := newChat(t, s, "t1"), newChat(t, s, "t1")
+		a1 := addOut(t, s, c1.ID, "a1", at(1))
+		b1 := addOut(t, s, c2.ID, "b1", at(2))
+		a2 := addOut(t, s, c1.ID, "a2", at(3))
+		b2 := addOut(t, s, c2.ID, "b2", at(4))
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: c1.ID, Direction: parley.Inbound, CreatedAt: at(0)}))
+
+		// One per chat, oldest first, limit respected.
+		if got, want := claimIDs(t, s, at(10), 1), []string{a1.ID}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("claim 1 = %v, want %v", got, want)
+		}
+		// a1 is sending: a2 waits behind it.
+		if got, want := claimIDs(t, s, at(10), 10), []string{b1.ID}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("claim 2 = %v, want %v", got, want)
+		}
+		if got := claimIDs(t, s, at(10), 10); len(got) != 0 {
+			t.Fatalf("claim 3 = %v, want none", got)
+		}
+
+		// a1 sent: a2 becomes due. b1 retried later: b2 must still wait.
+		must(t, s.MarkSent(ctx, a1.ID, "mid.a1", at(11)))
+		must(t, s.MarkRetry(ctx, b1.ID, at(30), "timeout"))
+		if got, want := claimIDs(t, s, at(12), 10), []string{a2.ID}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("claim 4 = %v, want %v", got, want)
+		}
+		m, _ := s.Message(ctx, b1.ID)
+		if m.Status != parley.MsgPending || m.Attempts != 1 || !m.NextAttemptAt.Equal(at(30)) || m.Error != "timeout" {
+			t.Fatalf("retried message: %+v", m)
+		}
+		if got := claimIDs(t, s, at(29), 10); len(got) != 0 {
+			t.Fatalf("claim before due = %v", got)
+		}
+		ms, err := s.ClaimOutbound(ctx, at(30), 10)
+		must(t, err)
+		if len(ms) != 1 || ms[0].ID != b1.ID || ms[0].Attempts != 2 {
+			t.Fatalf("claim when due = %+v", ms)
+		}
+
+		sent, _ := s.Message(ctx, a1.ID)
+		if sent.Status != parley.MsgSent || sent.ExternalID != "mid.a1" || !sent.SentAt.Equal(at(11)) {
+			t.Fatalf("sent message: %+v", sent)
+		}
+
+		// Failing b1 unblocks b2.
+		must(t, s.MarkFailed(ctx, b1.ID, "bad token"))
+		if got, want := claimIDs(t, s, at(31), 10), []string{b2.ID}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("claim after fail = %v, want %v", got, want)
+		}
+		m, _ = s.Message(ctx, b1.ID)
+		if m.Status != parley.MsgFailed || m.Error != "bad token" {
+			t.Fatalf("failed message: %+v", m)
+		}
+
+		wantCode(t, s.MarkRetry(ctx, a1.ID, at(40), "x"), parley.ECONFLICT) // sent
+		wantCode(t, s.MarkFailed(ctx, b1.ID, "x"), parley.ECONFLICT)        // failed
+		wantCode(t, s.MarkRetry(ctx, "nope", at(40), "x"), parley.ENOTFOUND)
+		wantCode(t, s.MarkFailed(ctx, "nope", "x"), parley.ENOTFOUND)
+		wantCode(t, s.MarkSent(ctx, "nope", "", at(40)), parley.ENOTFOUND)
+
+		// a2 and b2 are left sending by a "crash".
+		n, err := s.FailInterrupted(ctx)
+		must(t, err)
+		if n != 2 {
+			t.Fatalf("FailInterrupted = %d, want 2", n)
+		}
+		m, _ = s.Message(ctx, a2.ID)
+		if m.Status != parley.MsgFailed || m.Error != sqlstore.InterruptedError {
+			t.Fatalf("interrupted message: %+v", m)
+		}
+		if got := claimIDs(t, s, at(100), 10); len(got) != 0 {
+			t.Fatalf("interrupted messages claimed again: %v", got)
+		}
+	})
+}
+
+func TestClaimOutboundConcurrent(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		const chats, perChat = 15, 3
+		for i := range chats {
+			c := newChat(t, s, "t1")
+			for j := range perChat {
+				addOut(t, s, c.ID, "m", at(i*perChat+j))
+			}
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Go(func() {
+				for range 40 {
+					ms, err := s.ClaimOutbound(ctx, at(1000), 4)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					inFlight := map[string]bool{}
+					for _, m := range ms {
+						seen[m.ID]++
+						if inFlight[m.ChatID] {
+							t.Errorf("two messages of chat %s in one claim", m.ChatID)
+						}
+						inFlight[m.ChatID] = true
+					}
+					mu.Unlock()
+					for _, m := range ms {
+						if err := s.MarkSent(ctx, m.ID, "", at(1001)); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("message %s claimed %d times", id, n)
+			}
+		}
+		// Whatever was not claimed in the loops is still claimable.
+		for {
+			ms, err := s.ClaimOutbound(ctx, at(1000), 100)
+			must(t, err)
+			if len(ms) == 0 {
+				break
+			}
+			for _, m := range ms {
+				if seen[m.ID] > 0 {
+					t.Fatalf("message %s claimed twice", m.ID)
+				}
+				seen[m.ID]++
+				must(t, s.MarkSent(ctx, m.ID, "", at(1001)))
+			}
+		}
+		if len(seen) != chats*perChat {
+			t.Fatalf("%d messages claimed, want %d", len(seen), chats*perChat)
+		}
+	})
+}
+
+func TestAttempts(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		m := addOut(t, s, c.ID, "x", at(0))
+		a1 := &parley.OutboundAttempt{MessageID: m.ID, Attempt: 1, At: at(1), Error: "timeout"}
+		a2 := &parley.OutboundAttempt{MessageID: m.ID, Attempt: 2, At: at(2), ExternalID: "mid.x"}
+		must(t, s.AddAttempt(ctx, a1))
+		must(t, s.AddAttempt(ctx, a2))
+		wantCode(t, s.AddAttempt(ctx, &parley.OutboundAttempt{MessageID: "nope", Attempt: 1}), parley.ENOTFOUND)
+		as, err := s.Attempts(ctx, m.ID)
+		must(t, err)
+		if len(as) != 2 || *as[0] != *a1 || *as[1] != *a2 {
+			t.Fatalf("Attempts = %+v", as)
+		}
+	})
+}

@@ -1,0 +1,64 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/parleycc/parley"
+)
+
+const serviceCols = "id, tenant_id, name, max_chats_per_agent"
+
+func scanService(sc interface{ Scan(...any) error }) (*parley.Service, error) {
+	var v parley.Service
+	if err := sc.Scan(&v.ID, &v.TenantID, &v.Name, &v.MaxChatsPerAgent); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// UpsertService creates or updates the service with s.TenantID and s.Name
+// and sets sv.ID.
+func (s *Store) UpsertService(ctx context.Context, sv *parley.Service) error {
+	id, err := newID()
+	if err != nil {
+		return wrap("upsert service", err)
+	}
+	err = s.r().queryRow(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, name) DO UPDATE SET max_chats_per_agent = excluded.max_chats_per_agent
+		RETURNING id`, id, sv.TenantID, sv.Name, sv.MaxChatsPerAgent).Scan(&sv.ID)
+	return wrap("upsert service", err)
+}
+
+// Service returns the service with the id.
+func (s *Store) Service(ctx context.Context, id string) (*parley.Service, error) {
+	v, err := scanService(s.r().queryRow(ctx, "SELECT "+serviceCols+" FROM services WHERE id = ?", id))
+	if err != nil {
+		return nil, wrap("service", notFound(err, "service", id))
+	}
+	return v, nil
+}
+
+// ServiceByName returns the tenant's service with the name.
+func (s *Store) ServiceByName(ctx context.Context, tenantID, name string) (*parley.Service, error) {
+	v, err := scanService(s.r().queryRow(ctx, "SELECT "+serviceCols+" FROM services WHERE tenant_id = ? AND name = ?", tenantID, name))
+	if err != nil {
+		return nil, wrap("service by name", notFound(err, "service", name))
+	}
+	return v, nil
+}
+
+// Services lists the tenant's services ordered by name.
+func (s *Store) Services(ctx context.Context, tenantID string) ([]*parley.Service, error) {
+	rows, err := s.r().query(ctx, "SELECT "+serviceCols+" FROM services WHERE tenant_id = ? ORDER BY name", tenantID)
+	if err != nil {
+		return nil, wrap("services", err)
+	}
+	vs, err := collect(rows, scanService)
+	return vs, wrap("services", err)
+}
+
+// DeleteService deletes the service and its memberships. Chats and entries
+// that name it keep the id.
+func (s *Store) DeleteService(ctx context.Context, id string) error {
+	return wrap("delete service", s.deleteByID(ctx, "services", "service", id))
+}

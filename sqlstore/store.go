@@ -1,0 +1,184 @@
+// Package sqlstore implements parley.Store on SQLite (modernc.org/sqlite,
+// pure Go) and PostgreSQL (pgx), through database/sql and one set of
+// hand-written queries. The two databases behave identically; the contract
+// tests in this package run every case on both.
+//
+// Times are stored as BIGINT microseconds since the Unix epoch (NULL for the
+// zero time) and returned in UTC. Identifiers are UUIDv7 strings. Every
+// dialect difference lives in dialect.go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/parleycc/parley"
+)
+
+// Store is a parley.Store backed by SQLite or PostgreSQL.
+type Store struct {
+	db *sql.DB
+	d  *dialect
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// Open connects to dsn: a postgres:// or postgresql:// URL opens
+// PostgreSQL, anything else is the path of a SQLite file (its directory is
+// created). Open does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	d, driver, source, err := dialectFor(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
+	}
+	return &Store{db: db, d: d}, nil
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// DB returns the underlying pool, e.g. to tune its limits.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("sqlstore: close: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database is reachable and every migration is
+// applied.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: ping: %w", err)
+	}
+	pending, err := s.pendingMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ping: %w", err)
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("sqlstore: ping: %d migration(s) not applied, first %04d", len(pending), pending[0].version)
+	}
+	return nil
+}
+
+// querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// runner runs portable queries (with ? placeholders) on a querier.
+type runner struct {
+	q querier
+	d *dialect
+}
+
+func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
+}
+
+func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.q.QueryContext(ctx, r.d.rebind(query), args...)
+}
+
+func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, r.d.rebind(query), args...)
+}
+
+// execOne runs a statement that must change exactly one row and returns
+// false when it changed none.
+func (r runner) execOne(ctx context.Context, query string, args ...any) (bool, error) {
+	res, err := r.exec(ctx, query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// r returns a runner outside any transaction.
+func (s *Store) r() runner { return runner{q: s.db, d: s.d} }
+
+// maxTxAttempts bounds how often inTx reruns a transaction that lost a
+// deadlock or busy race.
+const maxTxAttempts = 3
+
+// inTx runs fn in a write transaction and commits it. SQLite transactions
+// begin IMMEDIATE (see dialect.go); PostgreSQL ones run at READ COMMITTED
+// and lock what they read with forUpdate. fn must not keep state between
+// attempts other than what it overwrites.
+func (s *Store) inTx(ctx context.Context, fn func(r runner) error) error {
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(runner{q: tx, d: s.d}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// wrap prefixes err with the operation unless it is a *parley.Error, which
+// is returned as is so that callers see its code and message.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *parley.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// notFound turns sql.ErrNoRows into ENOTFOUND "<what> <id> not found".
+func notFound(err error, what, id string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return parley.Errorf(parley.ENOTFOUND, "%s %s not found", what, id)
+	}
+	return err
+}
+
+// newID returns a new time-ordered identifier.
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}
+
+// now is the store's own clock for timestamps the caller does not give.
+func now() time.Time { return normTime(time.Now()) }

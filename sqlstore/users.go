@@ -1,0 +1,229 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+const userCols = `id, tenant_id, username, display_name, password_hash, role, capacity,
+	state, state_since, idle_since`
+
+// userColsU is userCols over alias u.
+const userColsU = `u.id, u.tenant_id, u.username, u.display_name, u.password_hash, u.role,
+	u.capacity, u.state, u.state_since, u.idle_since`
+
+func scanUser(sc interface{ Scan(...any) error }) (*parley.User, error) {
+	var u parley.User
+	err := sc.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Capacity,
+		&u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince))
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UpsertUser creates or updates the user with u.TenantID and u.Username
+// and sets u.ID. An empty PasswordHash keeps the stored one. The user's
+// services become exactly u.ServiceIDs (EINVALID if one does not exist).
+// State is not changed: a new user starts offline. u.State, u.StateSince
+// and u.IdleSince are set to the stored values.
+func (s *Store) UpsertUser(ctx context.Context, u *parley.User) error {
+	id, err := newID()
+	if err != nil {
+		return wrap("upsert user", err)
+	}
+	err = s.inTx(ctx, func(r runner) error {
+		err := r.queryRow(ctx, `INSERT INTO users (`+userCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+			ON CONFLICT (tenant_id, username) DO UPDATE SET
+				display_name = excluded.display_name,
+				password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash ELSE excluded.password_hash END,
+				role = excluded.role, capacity = excluded.capacity
+			RETURNING id, state, state_since, idle_since`,
+			id, u.TenantID, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.Capacity, parley.StateOffline,
+		).Scan(&u.ID, &u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince))
+		if err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "DELETE FROM user_services WHERE user_id = ?", u.ID); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, sid := range u.ServiceIDs {
+			if seen[sid] {
+				continue
+			}
+			seen[sid] = true
+			_, err := r.exec(ctx, "INSERT INTO user_services (user_id, service_id) VALUES (?, ?)", u.ID, sid)
+			if isForeignKeyViolation(err) {
+				return parley.Errorf(parley.EINVALID, "user %q: service %s not found", u.Username, sid)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap("upsert user", err)
+}
+
+// User returns the user with the id, with their services.
+func (s *Store) User(ctx context.Context, id string) (*parley.User, error) {
+	us, err := s.users(ctx, "u.id = ?", id)
+	if err == nil && len(us) == 0 {
+		err = parley.Errorf(parley.ENOTFOUND, "user %s not found", id)
+	}
+	if err != nil {
+		return nil, wrap("user", err)
+	}
+	return us[0], nil
+}
+
+// UserByUsername returns the tenant's user with the username.
+func (s *Store) UserByUsername(ctx context.Context, tenantID, username string) (*parley.User, error) {
+	us, err := s.users(ctx, "u.tenant_id = ? AND u.username = ?", tenantID, username)
+	if err == nil && len(us) == 0 {
+		err = parley.Errorf(parley.ENOTFOUND, "user %s not found", username)
+	}
+	if err != nil {
+		return nil, wrap("user by username", err)
+	}
+	return us[0], nil
+}
+
+// Users lists the tenant's users ordered by username.
+func (s *Store) Users(ctx context.Context, tenantID string) ([]*parley.User, error) {
+	us, err := s.users(ctx, "u.tenant_id = ?", tenantID)
+	return us, wrap("users", err)
+}
+
+// users selects users matching where (over alias u), ordered by username,
+// with their service ids.
+func (s *Store) users(ctx context.Context, where string, args ...any) ([]*parley.User, error) {
+	rows, err := s.r().query(ctx, "SELECT "+userColsU+" FROM users u WHERE "+where+" ORDER BY u.username", args...)
+	if err != nil {
+		return nil, err
+	}
+	us, err := collect(rows, scanUser)
+	if err != nil || len(us) == 0 {
+		return us, err
+	}
+	byID := make(map[string]*parley.User, len(us))
+	for _, u := range us {
+		byID[u.ID] = u
+	}
+	rows, err = s.r().query(ctx, `SELECT us.user_id, us.service_id FROM user_services us
+		JOIN users u ON u.id = us.user_id WHERE `+where+` ORDER BY us.user_id, us.service_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid, sid string
+		if err := rows.Scan(&uid, &sid); err != nil {
+			return nil, err
+		}
+		if u := byID[uid]; u != nil {
+			u.ServiceIDs = append(u.ServiceIDs, sid)
+		}
+	}
+	return us, rows.Err()
+}
+
+// DeleteUser deletes the user, their memberships and sessions. Chats they
+// handled keep their id.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	return wrap("delete user", s.deleteByID(ctx, "users", "user", id))
+}
+
+// SetUserState records the agent state (offline, ready or not_ready) at
+// time at. StateSince changes only when the state does. Becoming ready with
+// no assigned chat starts IdleSince if it is not running; leaving ready
+// keeps it.
+func (s *Store) SetUserState(ctx context.Context, id, state string, at time.Time) error {
+	switch state {
+	case parley.StateOffline, parley.StateReady, parley.StateNotReady:
+	default:
+		return parley.Errorf(parley.EINVALID, "unknown agent state %q", state)
+	}
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		var cur string
+		err := r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), id).Scan(&cur)
+		if err != nil {
+			return notFound(err, "user", id)
+		}
+		if cur != state {
+			if _, err := r.exec(ctx, "UPDATE users SET state = ?, state_since = ? WHERE id = ?", state, dbTime(at), id); err != nil {
+				return err
+			}
+		}
+		if state != parley.StateReady {
+			return nil
+		}
+		_, err = r.exec(ctx, `UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL
+			AND NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = ? AND state = ?)`,
+			dbTime(at), id, id, parley.ChatAssigned)
+		return err
+	})
+	return wrap("set user state", err)
+}
+
+const sessionCols = "token_hash, user_id, tenant_id, created_at, expires_at"
+
+// CreateSession stores the session (CreatedAt defaults to now) and drops
+// sessions that have expired by then.
+func (s *Store) CreateSession(ctx context.Context, ss *parley.Session) error {
+	if ss.TokenHash == "" {
+		return parley.Errorf(parley.EINVALID, "session token hash required")
+	}
+	ss.CreatedAt = normTime(ss.CreatedAt)
+	if ss.CreatedAt.IsZero() {
+		ss.CreatedAt = now()
+	}
+	ss.ExpiresAt = normTime(ss.ExpiresAt)
+	if ss.ExpiresAt.IsZero() {
+		return parley.Errorf(parley.EINVALID, "session expiry required")
+	}
+	err := s.inTx(ctx, func(r runner) error {
+		if _, err := r.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", dbTime(ss.CreatedAt)); err != nil {
+			return err
+		}
+		_, err := r.exec(ctx, "INSERT INTO sessions ("+sessionCols+") VALUES (?, ?, ?, ?, ?)",
+			ss.TokenHash, ss.UserID, ss.TenantID, dbTime(ss.CreatedAt), dbTime(ss.ExpiresAt))
+		switch {
+		case isUniqueViolation(err):
+			return parley.Errorf(parley.ECONFLICT, "session exists")
+		case isForeignKeyViolation(err):
+			return parley.Errorf(parley.ENOTFOUND, "user %s not found", ss.UserID)
+		}
+		return err
+	})
+	return wrap("create session", err)
+}
+
+// Session returns the session with the token hash if it expires after
+// now; ENOTFOUND otherwise.
+func (s *Store) Session(ctx context.Context, tokenHash string, now time.Time) (*parley.Session, error) {
+	var ss parley.Session
+	err := s.r().queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE token_hash = ? AND expires_at > ?",
+		tokenHash, dbTime(now)).Scan(&ss.TokenHash, &ss.UserID, &ss.TenantID, scanTime(&ss.CreatedAt), scanTime(&ss.ExpiresAt))
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, parley.Errorf(parley.ENOTFOUND, "session not found")
+		}
+		return nil, wrap("session", err)
+	}
+	return &ss, nil
+}
+
+// DeleteSession deletes the session; deleting a missing one is not an
+// error, so logging out twice is harmless.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := s.r().exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", tokenHash)
+	return wrap("delete session", err)
+}

@@ -1,0 +1,163 @@
+package parley
+
+import (
+	"context"
+	"time"
+)
+
+// Store is Parley's durable state. Implementations (package sqlstore, on
+// SQLite and PostgreSQL) behave identically; the contract tests prove it.
+// Lookups of missing rows return an *Error with code ENOTFOUND.
+type Store interface {
+	TenantStore
+	AccountStore
+	ServiceStore
+	UserStore
+	CustomerStore
+	ChatStore
+	MessageStore
+	InboundStore
+	EventStore
+	// Ping reports whether the database is reachable and fully migrated.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// TenantStore keeps tenants.
+type TenantStore interface {
+	// EnsureTenant creates the tenant if it does not exist.
+	EnsureTenant(ctx context.Context, t *Tenant) error
+}
+
+// AccountStore keeps integration accounts.
+type AccountStore interface {
+	// UpsertAccount creates or updates the account with a.TenantID and
+	// a.Name; it sets a.ID. ECONFLICT if another account of the same type
+	// already has the page id.
+	UpsertAccount(ctx context.Context, a *Account) error
+	Account(ctx context.Context, id string) (*Account, error)
+	// AccountsByType lists the accounts of one channel type in all tenants
+	// (a shared webhook URL serves every tenant).
+	AccountsByType(ctx context.Context, channelType string) ([]*Account, error)
+	Accounts(ctx context.Context, tenantID string) ([]*Account, error)
+	SetAccountStatus(ctx context.Context, id string, active bool, reason string) error
+	DeleteAccount(ctx context.Context, id string) error
+	// UpsertEntry creates or updates the scenario entry with e.TenantID and
+	// e.Name; it sets e.ID. ECONFLICT if the account is attached to another entry.
+	UpsertEntry(ctx context.Context, e *ScenarioEntry) error
+	EntryByAccount(ctx context.Context, accountID string) (*ScenarioEntry, error)
+	Entries(ctx context.Context, tenantID string) ([]*ScenarioEntry, error)
+	DeleteEntry(ctx context.Context, id string) error
+	// PublishScenario stores a new version if the definition differs from
+	// the latest one; it sets v.Version either way.
+	PublishScenario(ctx context.Context, v *ScenarioVersion) error
+	LatestScenario(ctx context.Context, tenantID, name string) (*ScenarioVersion, error)
+	ScenarioAt(ctx context.Context, tenantID, name string, version int) (*ScenarioVersion, error)
+}
+
+// ServiceStore keeps services.
+type ServiceStore interface {
+	UpsertService(ctx context.Context, s *Service) error // by TenantID+Name; sets ID
+	Service(ctx context.Context, id string) (*Service, error)
+	ServiceByName(ctx context.Context, tenantID, name string) (*Service, error)
+	Services(ctx context.Context, tenantID string) ([]*Service, error)
+	DeleteService(ctx context.Context, id string) error
+}
+
+// UserStore keeps users, their presence and their sessions.
+type UserStore interface {
+	// UpsertUser creates or updates by TenantID+Username and sets u.ID. An
+	// empty PasswordHash keeps the stored one. State is not changed.
+	UpsertUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id string) (*User, error)
+	UserByUsername(ctx context.Context, tenantID, username string) (*User, error)
+	Users(ctx context.Context, tenantID string) ([]*User, error)
+	DeleteUser(ctx context.Context, id string) error
+	// SetUserState records a new agent state at time at.
+	SetUserState(ctx context.Context, id, state string, at time.Time) error
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns an unexpired session; ENOTFOUND otherwise.
+	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// CustomerStore keeps customers.
+type CustomerStore interface {
+	// EnsureCustomer returns the customer of (AccountID, ExternalID),
+	// creating it from c when new. created tells which happened.
+	EnsureCustomer(ctx context.Context, c *Customer) (cust *Customer, created bool, err error)
+	Customer(ctx context.Context, id string) (*Customer, error)
+	UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error
+	TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error
+}
+
+// ChatStore keeps chats and the queue.
+type ChatStore interface {
+	CreateChat(ctx context.Context, c *Chat) error // sets ID, CreatedAt
+	Chat(ctx context.Context, id string) (*Chat, error)
+	// OpenChat returns the customer's chat that is not closed; ENOTFOUND if none.
+	OpenChat(ctx context.Context, customerID string) (*Chat, error)
+	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
+	// SaveScenario persists the chat's scenario position.
+	SaveScenario(ctx context.Context, chatID string, p ScenarioPosition) error
+	// EnqueueChat puts a chat in serviceID's queue. A chat that was queued
+	// before keeps its QueuedAt (its place in line).
+	EnqueueChat(ctx context.Context, chatID, serviceID string, priority int, at time.Time) error
+	// AssignChat assigns a queued chat to an agent if, at commit, the chat is
+	// still queued and the agent is ready with fewer open chats than
+	// capacity. ECONFLICT otherwise. Sets the agent's IdleSince to zero.
+	AssignChat(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error
+	// ReleaseChat returns an assigned chat to the bot state (its agent part
+	// ended) and, if the agent has no chats left, sets their IdleSince.
+	ReleaseChat(ctx context.Context, chatID string, at time.Time) error
+	CloseChat(ctx context.Context, chatID string, at time.Time) error
+	// Queue returns the queued chats of a tenant, highest priority first,
+	// then oldest QueuedAt first.
+	Queue(ctx context.Context, tenantID string) ([]*Chat, error)
+	// AgentLoads returns, for each agent of the tenant, the number of chats
+	// assigned to them.
+	AgentLoads(ctx context.Context, tenantID string) (map[string]int, error)
+}
+
+// MessageStore keeps transcripts and the outbox.
+type MessageStore interface {
+	// AddMessage appends m to its chat, assigning ID, Seq and CreatedAt.
+	// ECONFLICT if m.ExternalID is set and already stored for the chat's
+	// account (a redelivered platform message).
+	AddMessage(ctx context.Context, m *Message) error
+	Message(ctx context.Context, id string) (*Message, error)
+	// Messages returns the chat's messages with Seq > afterSeq in order.
+	Messages(ctx context.Context, chatID string, afterSeq int64) ([]*Message, error)
+	// ClaimOutbound marks up to limit due pending outbound messages as
+	// sending and returns them, never more than one per chat and never one
+	// that has an earlier unsent message in its chat.
+	ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	MarkSent(ctx context.Context, id, externalID string, at time.Time) error
+	// MarkRetry returns a sending message to pending with a later due time.
+	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
+	MarkFailed(ctx context.Context, id, errText string) error
+	// FailInterrupted fails messages left sending by a stopped process:
+	// they may have gone out, so they are never sent again.
+	FailInterrupted(ctx context.Context) (int, error)
+	AddAttempt(ctx context.Context, a *OutboundAttempt) error
+	Attempts(ctx context.Context, messageID string) ([]*OutboundAttempt, error)
+}
+
+// InboundStore keeps the log of received platform events.
+type InboundStore interface {
+	// AddInbound stores events in one transaction, skipping any whose
+	// (AccountID, DedupKey) is already stored, and returns how many were new.
+	AddInbound(ctx context.Context, events []*InboundEvent) (int, error)
+	// PendingInbound returns up to limit unprocessed events, oldest first.
+	PendingInbound(ctx context.Context, limit int) ([]*InboundEvent, error)
+	MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error
+}
+
+// EventStore keeps the ordered log of UI events.
+type EventStore interface {
+	AppendEvent(ctx context.Context, e *Event) error // sets ID, CreatedAt
+	// EventsAfter returns up to limit events of the tenant with ID > after.
+	EventsAfter(ctx context.Context, tenantID string, after int64, limit int) ([]*Event, error)
+	// LastEventID returns the newest event id of the tenant (0 if none).
+	LastEventID(ctx context.Context, tenantID string) (int64, error)
+}

@@ -1,0 +1,54 @@
+package parley
+
+import "time"
+
+// Roles a user can have.
+const (
+	RoleAgent      = "agent"
+	RoleSupervisor = "supervisor"
+	RoleAdmin      = "admin"
+)
+
+// Agent states.
+const (
+	StateOffline  = "offline"
+	StateReady    = "ready"
+	StateNotReady = "not_ready"
+)
+
+// User is a person who logs in: an agent, a supervisor or an admin.
+type User struct {
+	ID           string
+	TenantID     string
+	Username     string // unique per tenant
+	DisplayName  string
+	PasswordHash string
+	Role         string
+	Capacity     int      // chats handled at once
+	ServiceIDs   []string // services the user is a member of
+	State        string
+	StateSince   time.Time
+	IdleSince    time.Time // when the agent last had no chat; routing favours the oldest
+}
+
+// Validate reports the first invalid field.
+func (u *User) Validate() error {
+	switch {
+	case u.Username == "":
+		return Errorf(EINVALID, "username required")
+	case u.Role != RoleAgent && u.Role != RoleSupervisor && u.Role != RoleAdmin:
+		return Errorf(EINVALID, "user %q: role must be agent, supervisor or admin", u.Username)
+	case u.Capacity < 0:
+		return Errorf(EINVALID, "user %q: capacity must not be negative", u.Username)
+	}
+	return nil
+}
+
+// Session is a logged-in browser. Only the hash of its token is stored.
+type Session struct {
+	TokenHash string
+	UserID    string
+	TenantID  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}

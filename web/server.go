@@ -1,0 +1,105 @@
+// Package web is Parley's only HTTP layer: platform webhooks, the JSON API
+// of the Agent Desktop, its live event stream, the HTML pages and health
+// checks. Handlers translate HTTP to calls on the conversation service and
+// the store; they hold no business rules.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/web/ui"
+)
+
+// Server holds the HTTP handlers' collaborators.
+type Server struct {
+	Store         parley.Store
+	Bus           parley.Bus
+	Conversations *conversation.Service
+	Logger        *slog.Logger
+	Clock         parley.Clock
+	// Simulator, when set (demo mode), serves /simulator/api/ and the fake
+	// Graph API under /simulator/graph/.
+	Simulator http.Handler
+	// SecureCookies marks the session cookie Secure (HTTPS deployments).
+	SecureCookies bool
+
+	pages map[string]*template.Template
+}
+
+// Handler builds the routing table.
+func (s *Server) Handler() (http.Handler, error) {
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.Clock == nil {
+		s.Clock = parley.SystemClock{}
+	}
+	pages, err := ui.Pages()
+	if err != nil {
+		return nil, fmt.Errorf("web: parse templates: %w", err)
+	}
+	s.pages = pages
+	static, err := fs.Sub(ui.Static, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /webhooks/facebook", s.facebookVerify)
+	mux.HandleFunc("POST /webhooks/facebook", s.facebookWebhook)
+
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/desktop", http.StatusFound) })
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("GET /desktop", s.withPageUser(s.desktopPage))
+
+	mux.HandleFunc("POST /api/login", s.login)
+	mux.HandleFunc("POST /api/logout", s.logout)
+	mux.HandleFunc("GET /api/me", s.withUser(s.me))
+	mux.HandleFunc("PUT /api/me/state", s.withUser(s.setState))
+	mux.HandleFunc("GET /api/chats", s.withUser(s.listChats))
+	mux.HandleFunc("GET /api/chats/{id}", s.withUser(s.getChat))
+	mux.HandleFunc("GET /api/chats/{id}/messages", s.withUser(s.listMessages))
+	mux.HandleFunc("POST /api/chats/{id}/messages", s.withUser(s.postMessage))
+	mux.HandleFunc("POST /api/chats/{id}/close", s.withUser(s.closeChat))
+	mux.HandleFunc("GET /api/events", s.withUser(s.events))
+
+	if s.Simulator != nil {
+		mux.HandleFunc("GET /simulator", s.simulatorPage)
+		mux.Handle("/simulator/", s.Simulator)
+	}
+	return s.logRequests(http.NewCrossOriginProtection().Handler(mux)), nil
+}
+
+// logRequests logs each request once it is answered.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.Logger.Debug("http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the real writer (SSE flushes).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+func TestPagesRender(t *testing.T) {
+	pages, err := Pages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"login", "desktop", "simulator"} {
+		p, ok := pages[name]
+		if !ok {
+			t.Fatalf("page %q missing", name)
+		}
+		for _, data := range []PageData{
+			{Title: "T"},
+			{Title: "T", Demo: true, User: &PageUser{Username: "alice", DisplayName: "Alice <Agent>", Role: "agent"}},
+		} {
+			var b strings.Builder
+			if err := p.ExecuteTemplate(&b, LayoutName, data); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out := b.String()
+			if !strings.Contains(out, "<title>T · Parley</title>") || !strings.Contains(out, `/static/`+name+`.js`) {
+				t.Errorf("%s: unexpected output:\n%s", name, out)
+			}
+			if strings.Contains(out, "Alice <Agent>") {
+				t.Errorf("%s: user data not escaped", name)
+			}
+		}
+	}
+}
+
+func TestPageIDs(t *testing.T) {
+	want := map[string][]string{
+		"login":     {`id="login-form"`, `id="username"`, `id="password"`, `id="login-button"`, `id="login-error"`},
+		"desktop":   {`id="state-toggle"`, `id="chat-list"`, `id="transcript"`, `id="composer"`, `id="send-button"`, `id="close-chat"`, `id="customer-name"`, `id="conn-status"`},
+		"simulator": {`id="sim-first"`, `id="sim-last"`, `id="sim-start"`, `id="sim-thread"`, `id="sim-input"`, `id="sim-send"`},
+	}
+	for name, ids := range want {
+		b, err := fs.ReadFile(Templates, "templates/"+name+".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if !strings.Contains(string(b), id) {
+				t.Errorf("%s.html: missing %s", name, id)
+			}
+		}
+	}
+}
+
+func TestStaticFiles(t *testing.T) {
+	for _, name := range []string{"style.css", "api.js", "events.js", "login.js", "desktop.js", "simulator.js", "favicon.svg"} {
+		if _, err := fs.Stat(Static, "static/"+name); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/parleycc/parley/channel/messenger"
+)
+
+// facebookVerify answers the subscription handshake.
+func (s *Server) facebookVerify(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	challenge, err := s.Conversations.VerifyFacebookSubscription(r.Context(), q.Get("hub.mode"), q.Get("hub.verify_token"), q.Get("hub.challenge"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, challenge)
+}
+
+// facebookWebhook stores a signed delivery and acknowledges it. 200 means
+// every event in it is durable; any error makes Facebook deliver it again.
+func (s *Server) facebookWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, messenger.MaxBodyBytes))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, err := s.Conversations.IngestFacebook(r.Context(), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "EVENT_RECEIVED")
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if err := s.Store.Ping(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -23,8 +23,8 @@ const (
 	demoAppSecret = "demo-app-secret"
 )
 
-// DemoLogins are the demo agents' usernames and passwords.
-var DemoLogins = [][2]string{{"alice", "alice-demo"}, {"bob", "bob-demo"}}
+// DemoLogins are the demo users' usernames, passwords and roles.
+var DemoLogins = [][3]string{{"alice", "alice-demo", "agent"}, {"bob", "bob-demo", "agent"}, {"sam", "sam-demo", "supervisor"}, {"admin", "admin-demo", "admin"}}
 
 // seedDemo applies the demo tenant, pointing its page at the simulator's
 // fake Graph API on this server, and returns the simulator.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -94,13 +95,13 @@ func Parse(path string, data []byte) (*File, error) {
 	f := &File{path: path}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, yamlError(err))
+		return nil, yamlError(path, err)
 	}
 	f.root = &root
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, yamlError(err))
+		return nil, yamlError(path, err)
 	}
 	if err := f.expandSecrets(); err != nil {
 		return nil, err
@@ -116,13 +117,15 @@ func (f *File) Path() string { return f.path }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): `)
 
-// yamlError turns yaml's "yaml: line 3: …" into "3: …" so errors read file:line.
-func yamlError(err error) error {
+// yamlError turns yaml's "yaml: line 3: …" into an *Error at path:3 so
+// errors read file:line.
+func yamlError(path string, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatchIndex(msg); m != nil {
-		return errors.New(msg[m[2]:m[3]] + ": " + msg[m[1]:])
+		line, _ := strconv.Atoi(msg[m[2]:m[3]])
+		return &Error{Path: path, Line: line, Msg: msg[m[1]:]}
 	}
-	return err
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)

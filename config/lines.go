@@ -2,8 +2,11 @@ package config
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/parleycc/parley/scenario"
 )
 
 // Error is a configuration error at a place in a file.
@@ -51,7 +54,8 @@ func (f *File) line(section string, i int, field string) int {
 	return item.Line
 }
 
-// blockLine finds the line of scenarios[s].blocks[b].field.
+// blockLine finds the line of scenarios[s].blocks[b].field. A field
+// "exits.NAME" is found under exits, or as next for the default exit.
 func (f *File) blockLine(s, b int, field string) int {
 	n := f.root
 	if n == nil {
@@ -69,6 +73,15 @@ func (f *File) blockLine(s, b int, field string) int {
 		return sec.Content[s].Line
 	}
 	item := blocks.Content[b]
+	if exit, ok := strings.CutPrefix(field, "exits."); ok {
+		if k := mapKey(item, "next"); k != nil && exit == scenario.DefaultExit {
+			return k.Line
+		}
+		if k := mapKey(mapValue(item, "exits"), exit); k != nil {
+			return k.Line
+		}
+		field = "exits"
+	}
 	if k := mapKey(item, field); k != nil && field != "" {
 		return k.Line
 	}

@@ -128,11 +128,7 @@ func (f *File) validateScenario(i int, services map[string]bool) error {
 		e := errs[0]
 		line := f.line("scenarios", i, "")
 		if e.Block >= 0 {
-			field := e.Field
-			if len(field) > 6 && field[:6] == "exits." {
-				field = "exits"
-			}
-			line = f.blockLine(i, e.Block, field)
+			line = f.blockLine(i, e.Block, e.Field)
 		}
 		return f.errorf(line, "scenarios[%d] (%s): %s", i, def.Name, e.Error())
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -106,6 +108,18 @@ func (s *Server) withUser(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 	}
+}
+
+// withRole requires a logged-in user with one of the given roles.
+func (s *Server) withRole(h http.HandlerFunc, roles ...string) http.HandlerFunc {
+	return s.withUser(func(w http.ResponseWriter, r *http.Request) {
+		u := userFrom(r.Context())
+		if !slices.Contains(roles, u.Role) {
+			s.writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "this needs the %s role", strings.Join(roles, " or ")))
+			return
+		}
+		h(w, r)
+	})
 }
 
 // withPageUser requires a logged-in user for a page, redirecting to the

@@ -17,7 +17,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page, title stri
 	}
 }
 
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) { s.render(w, r, "login", "Log in") }
+// loginPage shows the login form, or sends a logged-in visitor on.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.sessionUser(r); err == nil {
+		http.Redirect(w, r, "/desktop", http.StatusFound)
+		return
+	}
+	s.render(w, r, "login", "Log in")
+}
 
 func (s *Server) desktopPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "desktop", "Agent Desktop")

@@ -163,7 +163,7 @@ Parley demo is running.
   Agent Desktop:                            %[1]s/desktop
 `, url)
 	for _, l := range app.DemoLogins {
-		fmt.Fprintf(w, "      agent login: %-6s  password: %s\n", l[0], l[1])
+		fmt.Fprintf(w, "      %-10s login: %-6s  password: %s\n", l[2], l[0], l[1])
 	}
 	fmt.Fprint(w, "\nOpen both in two tabs, click Ready in the desktop and write from the simulator. Ctrl-C stops.\n\n")
 }

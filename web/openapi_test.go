@@ -1,0 +1,370 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/simulator"
+	"github.com/parleycc/parley/web"
+)
+
+// The OpenAPI document lives outside this package's directory, so it cannot
+// be embedded; the tests read it from disk.
+const openAPIFile = "../docs/openapi.yaml"
+
+// notAPI are routes of web/server.go that serve HTML, static files or the
+// simulator's own mux: they are not part of the documented API.
+var notAPI = map[string]bool{
+	"GET /static/":   true,
+	"GET /{$}":       true,
+	"GET /login":     true,
+	"GET /desktop":   true,
+	"GET /simulator": true,
+	"/simulator/":    true,
+}
+
+// unresolved are route patterns that are not string literals, by source
+// text, with the reason they are not documented. Any other non-literal
+// pattern fails the test, so a new route cannot slip past it.
+var unresolved = map[string]string{
+	`GraphPath + "/"`: "the fake Graph API is a stand-in for Facebook's, not Parley's API",
+}
+
+func loadOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile(openAPIFile)
+	if err != nil {
+		t.Fatalf("load %s: %v", openAPIFile, err)
+	}
+	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
+		t.Fatalf("%s is not a valid OpenAPI document: %v", openAPIFile, err)
+	}
+	return doc
+}
+
+// route is one registration on an http.ServeMux found in Go source.
+type route struct {
+	method, path string // method is empty for a method-less pattern
+	authed       bool   // the handler is wrapped in withUser
+	pos          string
+}
+
+func (r route) String() string { return strings.TrimSpace(r.method + " " + r.path) }
+
+// muxRoutes returns the routes a Go file registers with
+// <mux>.HandleFunc(pattern, h) and <mux>.Handle(pattern, h), where the
+// receiver's source text is muxExpr ("mux", "s.mux").
+func muxRoutes(t *testing.T, file, muxExpr string) []route {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parse %s: %v", file, err)
+	}
+	var routes []route
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 2 {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") || types.ExprString(sel.X) != muxExpr {
+			return true
+		}
+		pos := fset.Position(call.Pos()).String()
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			if src := types.ExprString(call.Args[0]); unresolved[src] == "" {
+				t.Errorf("%s: route pattern %s is not a string literal; document it or add it to unresolved", pos, src)
+			}
+			return true
+		}
+		pattern, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatalf("%s: %v", pos, err)
+		}
+		r := route{path: pattern, pos: pos}
+		if m, p, ok := strings.Cut(pattern, " "); ok {
+			r.method, r.path = m, strings.TrimSpace(p)
+		}
+		if h, ok := call.Args[1].(*ast.CallExpr); ok {
+			if hs, ok := h.Fun.(*ast.SelectorExpr); ok && hs.Sel.Name == "withUser" {
+				r.authed = true
+			}
+		}
+		routes = append(routes, r)
+		return true
+	})
+	if len(routes) == 0 {
+		t.Fatalf("%s: no %s.HandleFunc/%s.Handle routes found", file, muxExpr, muxExpr)
+	}
+	return routes
+}
+
+// requiresSession tells whether op (or the document, when op says nothing)
+// requires the session cookie.
+func requiresSession(doc *openapi3.T, op *openapi3.Operation) bool {
+	reqs := doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	if len(reqs) == 0 {
+		return false
+	}
+	for _, req := range reqs {
+		if _, ok := req["session"]; !ok {
+			return false // some alternative does without the session
+		}
+	}
+	return true
+}
+
+// documented lists the document's operations as "METHOD /path".
+func documented(doc *openapi3.T) map[string]*openapi3.Operation {
+	ops := map[string]*openapi3.Operation{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops[method+" "+path] = op
+		}
+	}
+	return ops
+}
+
+func TestOpenAPIValid(t *testing.T) {
+	doc := loadOpenAPI(t)
+	if !doc.IsOpenAPI31OrLater() {
+		t.Errorf("openapi = %q, want 3.1.x", doc.OpenAPI)
+	}
+	for key, op := range documented(doc) {
+		if op.OperationID == "" || op.Summary == "" || len(op.Tags) != 1 {
+			t.Errorf("%s: want an operationId, a summary and exactly one tag", key)
+		}
+	}
+}
+
+func TestOpenAPIRoutesDocumented(t *testing.T) {
+	doc := loadOpenAPI(t)
+	ops := documented(doc)
+	registered := map[string]bool{}
+	for _, r := range muxRoutes(t, "server.go", "mux") {
+		if notAPI[r.String()] {
+			continue
+		}
+		registered[r.String()] = true
+		if r.method == "" {
+			t.Errorf("%s: route %q has no method; document it or add it to notAPI", r.pos, r)
+			continue
+		}
+		op := ops[r.String()]
+		if op == nil {
+			t.Errorf("%s: route %q is not documented in %s", r.pos, r, openAPIFile)
+			continue
+		}
+		if got := requiresSession(doc, op); got != r.authed {
+			t.Errorf("%q: documented as requiring the session cookie = %v, but the handler is wrapped in withUser = %v", r, got, r.authed)
+		}
+		if slices.Contains(op.Tags, "simulator") {
+			t.Errorf("%q: tagged simulator but served by the main router", r)
+		}
+	}
+	for key := range ops {
+		if !strings.HasPrefix(strings.Fields(key)[1], "/simulator/") && !registered[key] {
+			t.Errorf("%s documents %q, which web/server.go does not route", openAPIFile, key)
+		}
+	}
+}
+
+func TestOpenAPISimulatorRoutesDocumented(t *testing.T) {
+	doc := loadOpenAPI(t)
+	ops := documented(doc)
+	registered := map[string]bool{}
+	for _, r := range muxRoutes(t, "../simulator/simulator.go", "s.mux") {
+		registered[r.String()] = true
+		if !strings.HasPrefix(r.path, "/simulator/") {
+			t.Errorf("%s: simulator route %q is outside /simulator/, where web/server.go mounts it", r.pos, r)
+		}
+		op := ops[r.String()]
+		if op == nil {
+			t.Errorf("%s: simulator route %q is not documented in %s", r.pos, r, openAPIFile)
+			continue
+		}
+		if !slices.Equal(op.Tags, []string{"simulator"}) {
+			t.Errorf("%q: tags = %v, want [simulator]", r, op.Tags)
+		}
+		if requiresSession(doc, op) {
+			t.Errorf("%q: documented as requiring the session cookie; the simulator has no authentication", r)
+		}
+	}
+	for key := range ops {
+		if strings.HasPrefix(strings.Fields(key)[1], "/simulator/") && !registered[key] {
+			t.Errorf("%s documents %q, which simulator/simulator.go does not route", openAPIFile, key)
+		}
+	}
+}
+
+// TestOpenAPISchemasMatchGoTypes checks that each documented schema lists
+// exactly the JSON fields of the Go type that is encoded for it, that its
+// required fields are those without omitempty, and that a fully populated
+// value validates.
+func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	msg := &conversation.MessageView{ID: "m1", ChatID: "c1", Seq: 3, Direction: "out", Sender: "agent", AgentName: "Alice",
+		Kind: "text", Text: "Hello", Status: "failed", Error: "page token expired", CreatedAt: at}
+	cases := []struct {
+		schema string
+		value  any
+	}{
+		{"Chat", &conversation.ChatView{ID: "c1", State: "assigned", Customer: conversation.CustomerView{ID: "u1", Name: "Jane Doe", ProfilePic: "https://example.com/p.jpg"},
+			Service: "Support", AgentID: "a1", AssignedAt: &at, CreatedAt: at, LastMessage: msg}},
+		{"Chat", &conversation.ChatView{ID: "c2", State: "bot", Customer: conversation.CustomerView{ID: "u2", Name: "Jane"}, CreatedAt: at}},
+		{"Customer", conversation.CustomerView{ID: "u1", Name: "Jane Doe", ProfilePic: "https://example.com/p.jpg"}},
+		{"Message", msg},
+		{"User", conversation.UserJSON{ID: "a1", Username: "alice", DisplayName: "Alice", Role: "supervisor", State: "not_ready", Capacity: 2}},
+		{"SimulatorReply", simulator.Reply{ID: "m1", Text: "Hi", QuickReplies: []simulator.QuickReply{{Title: "Yes", Payload: "YES"}},
+			SenderAction: "typing_on", Time: at}},
+	}
+	for _, c := range cases {
+		ref := doc.Components.Schemas[c.schema]
+		if ref == nil || ref.Value == nil {
+			t.Errorf("schema %s is missing", c.schema)
+			continue
+		}
+		s := ref.Value
+		typ := reflect.TypeOf(c.value)
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		var fields, required []string
+		for f := range typ.Fields() {
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			fields = append(fields, name)
+			if !slices.Contains(strings.Split(opts, ","), "omitempty") {
+				required = append(required, name)
+			}
+		}
+		var props []string
+		for name := range s.Properties {
+			props = append(props, name)
+		}
+		slices.Sort(fields)
+		slices.Sort(props)
+		slices.Sort(required)
+		docRequired := slices.Sorted(slices.Values(s.Required))
+		if !slices.Equal(fields, props) {
+			t.Errorf("schema %s: properties %v, but %s encodes %v", c.schema, props, typ, fields)
+		}
+		if !slices.Equal(required, docRequired) {
+			t.Errorf("schema %s: required %v, but %s always encodes %v", c.schema, docRequired, typ, required)
+		}
+		b, err := json.Marshal(c.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.EnableFormatValidation()); err != nil {
+			t.Errorf("schema %s rejects %s: %v", c.schema, b, err)
+		}
+	}
+}
+
+// TestOpenAPIResponses sends the requests that need no database to the real
+// handlers and checks each answer against the documented response.
+func TestOpenAPIResponses(t *testing.T) {
+	doc := loadOpenAPI(t)
+	sim := simulator.New("1234567890", "Demo page", "token", "secret")
+	srv := &web.Server{Simulator: sim}
+	h, err := srv.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, target, docPath, body string
+		cookie                        bool
+		want                          int
+	}{
+		{"GET", "/healthz", "/healthz", "", false, http.StatusOK},
+		{"GET", "/webhooks/facebook?hub.mode=unsubscribe&hub.verify_token=x&hub.challenge=1", "/webhooks/facebook", "", false, http.StatusForbidden},
+		{"POST", "/api/login", "/api/login", `{"username":"alice","password":"x","extra":1}`, false, http.StatusBadRequest},
+		{"POST", "/api/login", "/api/login", `{"username":"` + strings.Repeat("a", 70<<10) + `"}`, false, http.StatusRequestEntityTooLarge},
+		{"POST", "/api/logout", "/api/logout", "", false, http.StatusNoContent},
+		{"GET", "/api/me", "/api/me", "", false, http.StatusUnauthorized},
+		{"PUT", "/api/me/state", "/api/me/state", `{"state":"ready"}`, false, http.StatusUnauthorized},
+		{"GET", "/api/chats", "/api/chats", "", false, http.StatusUnauthorized},
+		{"GET", "/api/chats/c1", "/api/chats/{id}", "", false, http.StatusUnauthorized},
+		{"GET", "/api/chats/c1/messages", "/api/chats/{id}/messages", "", false, http.StatusUnauthorized},
+		{"POST", "/api/chats/c1/messages", "/api/chats/{id}/messages", `{"text":"hi"}`, false, http.StatusUnauthorized},
+		{"POST", "/api/chats/c1/close", "/api/chats/{id}/close", "", false, http.StatusUnauthorized},
+		{"GET", "/api/events", "/api/events", "", false, http.StatusUnauthorized},
+		{"GET", "/simulator/api/messages?psid=24011234567890", "/simulator/api/messages", "", false, http.StatusOK},
+		{"GET", "/simulator/api/messages?psid=12", "/simulator/api/messages", "", false, http.StatusBadRequest},
+		{"GET", "/simulator/api/stream", "/simulator/api/stream", "", false, http.StatusBadRequest},
+		{"POST", "/simulator/api/send", "/simulator/api/send", `{"psid":"24011234567890"}`, false, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.target[:min(len(tt.target), 60)], func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(tt.body))
+			if tt.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Fatalf("status %d, want %d; body %s", rec.Code, tt.want, rec.Body)
+			}
+			item := doc.Paths.Value(tt.docPath)
+			if item == nil || item.GetOperation(tt.method) == nil {
+				t.Fatalf("%s %s is not documented", tt.method, tt.docPath)
+			}
+			resp := item.GetOperation(tt.method).Responses.Status(rec.Code)
+			if resp == nil || resp.Value == nil {
+				t.Fatalf("status %d is not documented for %s %s", rec.Code, tt.method, tt.docPath)
+			}
+			ct := rec.Header().Get("Content-Type")
+			if len(resp.Value.Content) == 0 {
+				if rec.Body.Len() != 0 {
+					t.Errorf("documented without a body, got %q (%s)", rec.Body, ct)
+				}
+				return
+			}
+			mt := resp.Value.Content.Get(ct)
+			if mt == nil {
+				t.Fatalf("Content-Type %q is not documented for status %d", ct, rec.Code)
+			}
+			if !strings.HasPrefix(ct, "application/json") {
+				return
+			}
+			var v any
+			if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+				t.Fatalf("body is not JSON: %v: %s", err, rec.Body)
+			}
+			if err := mt.Schema.Value.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
+				t.Errorf("body %s does not match the documented schema: %v", strings.TrimSpace(rec.Body.String()), err)
+			}
+		})
+	}
+}

@@ -121,36 +121,33 @@ func (s *Scenario) checkGraph(d Definition) []*ValidationError {
 		}
 	}
 	// A cycle made only of blocks that never wait would spin forever.
-	const (
-		unseen = iota
-		onPath
-		done
-	)
-	mark := map[string]int{}
-	var visit func(id string) string
-	visit = func(id string) string {
-		if types[s.specs[id].Type].Waits {
-			return ""
-		}
-		switch mark[id] {
-		case onPath:
-			return id
-		case done:
-			return ""
-		}
-		mark[id] = onPath
-		for _, to := range s.successors(id) {
-			if c := visit(to); c != "" {
-				return c
-			}
-		}
-		mark[id] = done
-		return ""
-	}
 	for i, spec := range d.Blocks {
-		if c := visit(spec.ID); c != "" && c == spec.ID {
+		if s.loopsWithoutWait(spec.ID) {
 			errs = append(errs, &ValidationError{Block: i, BlockID: spec.ID, Msg: "loop without a waiting block: the scenario would never stop"})
 		}
 	}
 	return errs
+}
+
+// loopsWithoutWait reports whether id is a block that does not wait and
+// leads back to itself through blocks that do not wait either.
+func (s *Scenario) loopsWithoutWait(id string) bool {
+	if types[s.specs[id].Type].Waits {
+		return false
+	}
+	seen := map[string]bool{}
+	stack := s.successors(id)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch {
+		case n == id:
+			return true
+		case seen[n] || types[s.specs[n].Type].Waits:
+			continue
+		}
+		seen[n] = true
+		stack = append(stack, s.successors(n)...)
+	}
+	return false
 }

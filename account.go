@@ -22,7 +22,11 @@ type Account struct {
 	APIBaseURL   string // empty means the platform's real API
 	Active       bool   // false while the token is known to be invalid
 	StatusReason string // why it is inactive, as the platform said it
-	UpdatedAt    time.Time
+	// HumanAgent: the page has the human agent permission, so agents may
+	// answer with the HUMAN_AGENT tag up to 7 days after the customer's
+	// last message (outside the 24-hour window).
+	HumanAgent bool
+	UpdatedAt  time.Time
 }
 
 // Validate reports the first missing or invalid field.

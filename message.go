@@ -14,6 +14,9 @@ const (
 	SenderAgent    = "agent"
 	SenderBot      = "bot"
 	SenderSystem   = "system"
+	// SenderPage is someone else writing as the page (Page Inbox, another
+	// app): known from the platform's echo of the message.
+	SenderPage = "page"
 )
 
 // Message delivery states. Inbound messages are "received"; outbound ones
@@ -33,6 +36,17 @@ const (
 	KindText     = "text"
 	KindPostback = "postback"
 	KindEvent    = "event" // something that happened, shown in the transcript
+
+	// Messenger kinds; their detail is JSON in Message.Payload (see
+	// conversation/inbound_kinds.go), except quick replies and postbacks
+	// whose Payload is the platform payload itself.
+	KindAttachment = "attachment" // {"attachments":[{"type","url","name","file_id","source_url"}]}
+	KindLocation   = "location"   // {"lat","long","title","url"}
+	KindSticker    = "sticker"    // {"sticker_id","like"}
+	KindQuickReply = "quick_reply"
+	KindOptin      = "optin"    // {"ref"}
+	KindReferral   = "referral" // {"ref","source","type","ad_id"}
+	KindEcho       = "echo"     // sent from the page by another tool
 )
 
 // Message is one entry of a chat's transcript. Outbound messages double as

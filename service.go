@@ -7,12 +7,16 @@ type Service struct {
 	TenantID         string
 	Name             string // unique per tenant
 	MaxChatsPerAgent int    // 0 means each agent's own capacity applies
+	MaxQueueLength   int    // chats waiting at most; Find Agent leaves through queue_full beyond it; 0: no limit
 }
 
 // Validate reports the first invalid field.
 func (s *Service) Validate() error {
 	if s.Name == "" {
 		return Errorf(EINVALID, "service name required")
+	}
+	if s.MaxQueueLength < 0 {
+		return Errorf(EINVALID, "service %q: max_queue_length must not be negative", s.Name)
 	}
 	if s.MaxChatsPerAgent < 0 {
 		return Errorf(EINVALID, "service %q: max_chats_per_agent must not be negative", s.Name)
@@ -29,4 +33,5 @@ type ScenarioEntry struct {
 	AccountID    string
 	ScenarioName string
 	ServiceID    string
+	ScheduleName string // hours of operation; empty: always open
 }

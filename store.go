@@ -18,6 +18,9 @@ type Store interface {
 	MessageStore
 	InboundStore
 	EventStore
+	RoutingStore
+	MessengerStore
+	ScenarioStore
 	// Ping reports whether the database is reachable and fully migrated.
 	Ping(ctx context.Context) error
 	Close() error
@@ -137,8 +140,10 @@ type MessageStore interface {
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
 	MarkFailed(ctx context.Context, id, errText string) error
 	// FailInterrupted fails messages left sending by a stopped process:
-	// they may have gone out, so they are never sent again.
-	FailInterrupted(ctx context.Context) (int, error)
+	// they may have gone out, so they are never sent again. Only claims
+	// made before claimedBefore count: a younger one may belong to a live
+	// node sending it right now.
+	FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error)
 	AddAttempt(ctx context.Context, a *OutboundAttempt) error
 	Attempts(ctx context.Context, messageID string) ([]*OutboundAttempt, error)
 }

@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/bus/inmem"
-	"github.com/parleycc/parley/config"
 	"github.com/parleycc/parley/conversation"
 	"github.com/parleycc/parley/simulator"
 	"github.com/parleycc/parley/sqlstore"
@@ -35,9 +33,14 @@ type Config struct {
 	ConfigFile string // parley.yaml to apply at start, optional
 	PublicURL  string // how browsers and platforms reach the server
 	Demo       bool   // seed the demo tenant and mount the simulator
-	Logger     *slog.Logger
+	// Bus is the event bus: "" or "inmem" (one node), or a nats:// URL.
+	Bus    string
+	Logger *slog.Logger
 	// PollInterval overrides how often background workers poll (tests).
 	PollInterval time.Duration
+	// PresenceGrace overrides how long an agent's desktop may be gone
+	// before routing stops offering them chats (tests).
+	PresenceGrace time.Duration
 	// Store, when set, is used instead of opening Database; the App does
 	// not close it (tests share one store across restarts).
 	Store *sqlstore.Store
@@ -55,6 +58,9 @@ type App struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	runErr   chan error
+	closeBus func() error
+	reasons  []string   // Not Ready reasons of the configuration file
+	reloadMu sync.Mutex // one reload at a time
 }
 
 // New returns an App; Start runs it.
@@ -91,10 +97,15 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	bus := inmem.New()
-	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval}
+	bus, closeBus, err := a.openBus()
+	if err != nil {
+		return err
+	}
+	a.closeBus = closeBus
+	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
+		Reasons: a.reasons, PresenceGrace: a.cfg.PresenceGrace}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://")}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}
@@ -138,20 +149,20 @@ func (a *App) URL() string {
 func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 	tenants := []string{parley.DefaultTenant}
 	if a.cfg.Demo {
-		sim, err := seedDemo(ctx, a.Store, a.URL())
-		if err != nil {
+		if a.cfg.ConfigFile == "" {
+			a.cfg.ConfigFile = DemoConfig
+		}
+		if err := writeDemoConfig(a.cfg.ConfigFile); err != nil {
 			return nil, err
 		}
-		a.Simulator = sim
+		a.Simulator = newDemoSimulator(a.URL())
 	}
 	if a.cfg.ConfigFile != "" {
-		f, err := config.Load(a.cfg.ConfigFile)
+		f, err := a.applyFile(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if err := f.Apply(ctx, a.Store); err != nil {
-			return nil, err
-		}
+		a.reasons = f.NotReadyReasons
 		if f.TenantID() != parley.DefaultTenant {
 			tenants = append(tenants, f.TenantID())
 		}
@@ -176,6 +187,9 @@ func (a *App) Close() error {
 		a.cancel()
 	}
 	a.wg.Wait()
+	if a.closeBus != nil {
+		errs = append(errs, a.closeBus())
+	}
 	if a.Store != nil && a.cfg.Store == nil {
 		errs = append(errs, a.Store.Close())
 	}

@@ -1,19 +1,22 @@
 package app
 
 import (
-	"bytes"
-	"context"
 	_ "embed"
+	"errors"
 	"fmt"
-	"text/template"
+	"io/fs"
+	"os"
+	"path/filepath"
 
-	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/config"
 	"github.com/parleycc/parley/simulator"
 )
 
 //go:embed demo.yaml
-var demoYAML string
+var demoYAML []byte
+
+// DemoConfig is where `parley demo` keeps its editable configuration.
+const DemoConfig = "parley-data/demo.yaml"
 
 // Demo page credentials. They only ever talk to the built-in simulator.
 const (
@@ -26,22 +29,36 @@ const (
 // DemoLogins are the demo users' usernames, passwords and roles.
 var DemoLogins = [][3]string{{"alice", "alice-demo", "agent"}, {"bob", "bob-demo", "agent"}, {"sam", "sam-demo", "supervisor"}, {"admin", "admin-demo", "admin"}}
 
-// seedDemo applies the demo tenant, pointing its page at the simulator's
-// fake Graph API on this server, and returns the simulator.
-func seedDemo(ctx context.Context, st parley.Store, baseURL string) (*simulator.Simulator, error) {
-	var buf bytes.Buffer
-	tmpl := template.Must(template.New("demo").Parse(demoYAML))
-	if err := tmpl.Execute(&buf, map[string]string{"PageID": DemoPageID, "AppSecret": demoAppSecret, "GraphURL": baseURL + simulator.GraphPath}); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+// writeDemoConfig writes the demo configuration to path unless a file is
+// already there (the newcomer's edits are kept).
+func writeDemoConfig(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("demo: %w", err)
 	}
-	f, err := config.Parse("demo.yaml", buf.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
-	if err := f.Apply(ctx, st); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+	if err := os.WriteFile(path, demoYAML, 0o600); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
+	return nil
+}
+
+// newDemoSimulator returns the simulator that plays the demo page's
+// customers against this server.
+func newDemoSimulator(baseURL string) *simulator.Simulator {
 	sim := simulator.New(DemoPageID, demoPageName, demoToken, demoAppSecret)
 	sim.WebhookURL = baseURL + "/webhooks/facebook"
-	return sim, nil
+	return sim
+}
+
+// pointDemoPage sends the demo page's Graph API calls to the simulator.
+func pointDemoPage(f *config.File, baseURL string) {
+	for i := range f.Accounts {
+		if a := &f.Accounts[i]; a.PageID == DemoPageID && a.APIBaseURL == "" {
+			a.APIBaseURL = baseURL + simulator.GraphPath
+		}
+	}
 }

@@ -27,6 +27,7 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 		acct := &parley.Account{
 			TenantID: tenant, Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
 			AccessToken: a.AccessToken, AppSecret: a.AppSecret, VerifyToken: a.VerifyToken, APIBaseURL: a.APIBaseURL, Active: true,
+			HumanAgent: a.HumanAgent,
 		}
 		if err := st.UpsertAccount(ctx, acct); err != nil {
 			return fmt.Errorf("config: apply account %q: %w", a.Name, err)
@@ -35,11 +36,17 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 	}
 	serviceIDs := map[string]string{}
 	for _, s := range f.Services {
-		svc := &parley.Service{TenantID: tenant, Name: s.Name, MaxChatsPerAgent: s.MaxChatsPerAgent}
+		svc := &parley.Service{TenantID: tenant, Name: s.Name, MaxChatsPerAgent: s.MaxChatsPerAgent, MaxQueueLength: s.MaxQueueLength}
 		if err := st.UpsertService(ctx, svc); err != nil {
 			return fmt.Errorf("config: apply service %q: %w", s.Name, err)
 		}
+		if err := applyServiceRouting(ctx, st, svc.ID, s); err != nil {
+			return err
+		}
 		serviceIDs[s.Name] = svc.ID
+	}
+	if err := f.applyChatAccounts(ctx, st, serviceIDs, accountIDs); err != nil {
+		return err
 	}
 	for _, u := range f.Users {
 		if err := applyUser(ctx, st, tenant, u, serviceIDs); err != nil {
@@ -55,8 +62,11 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 			return fmt.Errorf("config: apply scenario %q: %w", s.Name, err)
 		}
 	}
+	if err := f.applySchedules(ctx, st); err != nil {
+		return err
+	}
 	for _, e := range f.Entries {
-		entry := &parley.ScenarioEntry{TenantID: tenant, Name: e.Name, AccountID: accountIDs[e.Account], ScenarioName: e.Scenario, ServiceID: serviceIDs[e.Service]}
+		entry := &parley.ScenarioEntry{TenantID: tenant, Name: e.Name, AccountID: accountIDs[e.Account], ScenarioName: e.Scenario, ServiceID: serviceIDs[e.Service], ScheduleName: e.Schedule}
 		if err := st.UpsertEntry(ctx, entry); err != nil {
 			return fmt.Errorf("config: apply entry %q: %w", e.Name, err)
 		}
@@ -101,5 +111,5 @@ func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serv
 	if err := st.UpsertUser(ctx, usr); err != nil {
 		return fmt.Errorf("config: apply user %q: %w", u.Username, err)
 	}
-	return nil
+	return applySkills(ctx, st, usr.ID, u)
 }

@@ -23,6 +23,9 @@ type File struct {
 	Users     []User     `yaml:"users"`
 	Entries   []Entry    `yaml:"entries"`
 	Scenarios []Scenario `yaml:"scenarios"`
+	// NotReadyReasons are the reasons agents pick when Not Ready.
+	NotReadyReasons []string   `yaml:"not_ready_reasons"`
+	Schedules       []Schedule `yaml:"schedules"`
 
 	path string
 	root *yaml.Node
@@ -38,23 +41,28 @@ type Account struct {
 	AppSecret    string `yaml:"app_secret"`
 	VerifyToken  string `yaml:"verify_token"`
 	APIBaseURL   string `yaml:"api_base_url"`
+	HumanAgent   bool   `yaml:"human_agent"` // the page has the human agent permission (messenger.go)
 }
 
 // Service declares a service (queue).
 type Service struct {
-	Name             string `yaml:"name"`
-	MaxChatsPerAgent int    `yaml:"max_chats_per_agent"`
+	Name             string          `yaml:"name"`
+	MaxChatsPerAgent int             `yaml:"max_chats_per_agent"`
+	MaxQueueLength   int             `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
+	Routing          *ServiceRouting `yaml:"routing"`          // routing.go
+	ChatAccounts     []string        `yaml:"chat_accounts"`    // outbound chat accounts; at most one Facebook page (messenger.go)
 }
 
 // User declares an agent, supervisor or admin.
 type User struct {
-	Username     string   `yaml:"username"`
-	DisplayName  string   `yaml:"display_name"`
-	Role         string   `yaml:"role"`
-	Password     string   `yaml:"password"`
-	PasswordHash string   `yaml:"password_hash"`
-	Capacity     *int     `yaml:"capacity"`
-	Services     []string `yaml:"services"`
+	Username     string         `yaml:"username"`
+	DisplayName  string         `yaml:"display_name"`
+	Role         string         `yaml:"role"`
+	Password     string         `yaml:"password"`
+	PasswordHash string         `yaml:"password_hash"`
+	Capacity     *int           `yaml:"capacity"`
+	Services     []string       `yaml:"services"`
+	Skills       map[string]int `yaml:"skills"` // skill → level 0–100 (routing.go)
 }
 
 // Entry declares a scenario entry: which scenario handles an account's chats.
@@ -63,6 +71,7 @@ type Entry struct {
 	Account  string `yaml:"account"`
 	Scenario string `yaml:"scenario"`
 	Service  string `yaml:"service"`
+	Schedule string `yaml:"schedule"` // hours of operation; empty: always open
 }
 
 // Scenario declares a scenario as a list of blocks.
@@ -76,8 +85,8 @@ type Scenario struct {
 type Block struct {
 	ID     string            `yaml:"id"`
 	Type   string            `yaml:"type"`
-	Next   string            `yaml:"next"`
-	Exits  map[string]string `yaml:"exits"`
+	Next   string            `yaml:"next,omitempty"`
+	Exits  map[string]string `yaml:"exits,omitempty"`
 	Params map[string]any    `yaml:",inline"`
 }
 

@@ -117,6 +117,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"unknown_user_service", 6, "services", `users[0].services: unknown service "Sales"`},
 		{"unknown_block_service", 16, "service", `scenarios[0] (chat): block "queue": service: unknown service "Sales"`},
 		{"page_two_entries", 18, "account", `entries[1].account: account "page" is already attached to entry "Messenger"`},
+		{"service_two_pages", 16, "chat_accounts", `services[0].chat_accounts: a service has at most one Facebook page as its chat account; "page-a" and "page-b" are both Facebook pages`},
 		{"bad_role", 5, "role", `users[1].role: must be agent, supervisor or admin, not "manager"`},
 		{"negative_capacity", 4, "capacity", `users[0].capacity: must not be negative`},
 		{"negative_max_chats", 5, "max_chats_per_agent", `services[1].max_chats_per_agent: must not be negative`},
@@ -124,17 +125,20 @@ func TestLoadInvalid(t *testing.T) {
 		{"unset_env_password", 3, "password", `users[0].password: environment variable PARLEY_CONFIG_TEST_UNSET_PASSWORD is not set`},
 		{"empty_scenario", 2, "chat", `scenarios[0] (chat): scenario "chat" has no blocks`},
 		{"missing_block_id", 7, "id", `scenarios[0] (chat): block "#2": id: required`},
-		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [connect_chat exit find_agent send_message])`},
+		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat exit find_agent http_request if send_message send_to_service set_variable wait])`},
 		{"missing_block_param", 4, "text", `scenarios[0] (chat): block "hello": text: required`},
 		{"unknown_block_param", 7, "txet", `scenarios[0] (chat): block "hello": txet: unknown parameter`},
 		{"exit_nowhere", 7, "exits.next", `scenarios[0] (chat): block "hello": exits.next: points to unknown block "goodby"`},
 		{"named_exit_nowhere", 8, "exits.found", `scenarios[0] (chat): block "queue": exits.found: points to unknown block "talk"`},
 		{"no_such_exit", 8, "exits.timeout", `scenarios[0] (chat): block "hello": exits.timeout: block type send_message has no exit "timeout" (exits: [next])`},
 		{"unreachable_block", 9, "orphan", `scenarios[0] (chat): block "orphan": unreachable: no exit leads here`},
-		{"loop_without_wait", 4, "ping", `scenarios[0] (chat): block "ping": loop without a waiting block: the scenario would never stop`},
-		{"loop_after_start", 7, "ping", `scenarios[0] (chat): block "ping": loop without a waiting block: the scenario would never stop`},
+		{"loop_without_wait", 4, "ping", "scenarios[0] (chat): block \"ping\": loop without a waiting block: the scenario would never stop\n" +
+			"testdata/invalid/loop_without_wait.yaml:7: scenarios[0] (chat): block \"pong\": loop without a waiting block: the scenario would never stop"},
+		{"loop_after_start", 7, "ping", "scenarios[0] (chat): block \"ping\": loop without a waiting block: the scenario would never stop\n" +
+			"testdata/invalid/loop_after_start.yaml:10: scenarios[0] (chat): block \"pong\": loop without a waiting block: the scenario would never stop"},
 		// The blocks leading into the loop are not part of it.
-		{"loop_after_two", 10, "ping", `scenarios[0] (chat): block "ping": loop without a waiting block: the scenario would never stop`},
+		{"loop_after_two", 10, "ping", "scenarios[0] (chat): block \"ping\": loop without a waiting block: the scenario would never stop\n" +
+			"testdata/invalid/loop_after_two.yaml:13: scenarios[0] (chat): block \"pong\": loop without a waiting block: the scenario would never stop"},
 	}
 	// Make sure the variables the fixtures rely on being unset are unset.
 	for _, name := range []string{"PARLEY_CONFIG_TEST_UNSET_TOKEN", "PARLEY_CONFIG_TEST_UNSET_PASSWORD"} {

@@ -11,9 +11,10 @@ import (
 
 // Error is a configuration error at a place in a file.
 type Error struct {
-	Path string
-	Line int
-	Msg  string
+	Path  string
+	Line  int
+	Msg   string
+	Block string // the scenario block concerned, if any
 }
 
 func (e *Error) Error() string {
@@ -81,6 +82,12 @@ func (f *File) blockLine(s, b int, field string) int {
 			return k.Line
 		}
 		field = "exits"
+	}
+	if i := strings.IndexAny(field, "[."); i > 0 { // "branches[0].when" is under branches
+		if n := nestedLine(mapValue(item, field[:i]), field[i:]); n > 0 {
+			return n
+		}
+		field = field[:i]
 	}
 	if k := mapKey(item, field); k != nil && field != "" {
 		return k.Line

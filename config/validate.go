@@ -1,6 +1,11 @@
 package config
 
 import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/scenario"
 )
@@ -33,6 +38,9 @@ func (f *File) validate() error {
 	if err != nil {
 		return err
 	}
+	if err := f.validateRouting(); err != nil {
+		return err
+	}
 	if _, err := names("users", len(f.Users), func(i int) string { return f.Users[i].Username }); err != nil {
 		return err
 	}
@@ -46,7 +54,17 @@ func (f *File) validate() error {
 	if err := f.validateAccounts(); err != nil {
 		return err
 	}
+	if err := f.validateChatAccounts(accounts); err != nil {
+		return err
+	}
+	schedules, err := f.validateSchedules()
+	if err != nil {
+		return err
+	}
 	for i, s := range f.Services {
+		if s.MaxQueueLength < 0 {
+			return f.errorf(f.line("services", i, "max_queue_length"), "services[%d].max_queue_length: must not be negative", i)
+		}
 		if s.MaxChatsPerAgent < 0 {
 			return f.errorf(f.line("services", i, "max_chats_per_agent"), "services[%d].max_chats_per_agent: must not be negative", i)
 		}
@@ -67,15 +85,16 @@ func (f *File) validate() error {
 			return f.errorf(f.line("entries", i, "scenario"), "entries[%d].scenario: unknown scenario %q", i, e.Scenario)
 		case e.Service != "" && !services[e.Service]:
 			return f.errorf(f.line("entries", i, "service"), "entries[%d].service: unknown service %q", i, e.Service)
+		case e.Schedule != "" && !schedules[e.Schedule]:
+			return f.errorf(f.line("entries", i, "schedule"), "entries[%d].schedule: unknown schedule %q", i, e.Schedule)
 		}
 		pages[e.Account] = e.Name
 	}
+	var errs []error
 	for i := range f.Scenarios {
-		if err := f.validateScenario(i, services); err != nil {
-			return err
-		}
+		errs = append(errs, f.validateScenario(i, services))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (f *File) validateAccounts() error {
@@ -122,22 +141,28 @@ func (f *File) validateUser(i int, u User, services map[string]bool) error {
 	return nil
 }
 
+// validateScenario reports every problem of scenarios[i], each at its
+// file and line with the block's name (joined errors of type *Error).
 func (f *File) validateScenario(i int, services map[string]bool) error {
 	def := f.Scenarios[i].Definition()
-	if _, errs := scenario.Compile(def); len(errs) > 0 {
-		e := errs[0]
+	var errs []error
+	_, verrs := scenario.Compile(def)
+	for _, e := range verrs {
 		line := f.line("scenarios", i, "")
 		if e.Block >= 0 {
 			line = f.blockLine(i, e.Block, e.Field)
 		}
-		return f.errorf(line, "scenarios[%d] (%s): %s", i, def.Name, e.Error())
+		errs = append(errs, &Error{Path: f.path, Line: line, Block: e.BlockID, Msg: fmt.Sprintf("scenarios[%d] (%s): %s", i, def.Name, e.Error())})
 	}
 	for j, b := range f.Scenarios[i].Blocks {
-		if s, ok := b.Params["service"].(string); ok && b.Type == "find_agent" && !services[s] {
-			return f.errorf(f.blockLine(i, j, "service"), "scenarios[%d] (%s): block %q: service: unknown service %q", i, def.Name, b.ID, s)
+		if s, ok := b.Params["service"].(string); ok && services != nil && (b.Type == "find_agent" || b.Type == "send_to_service") && !strings.Contains(s, "$(") && !services[s] {
+			errs = append(errs, &Error{Path: f.path, Line: f.blockLine(i, j, "service"), Block: b.ID,
+				Msg: fmt.Sprintf("scenarios[%d] (%s): block %q: service: unknown service %q", i, def.Name, b.ID, s)})
 		}
 	}
-	return nil
+	// Problems in the order they are written.
+	slices.SortStableFunc(errs, func(a, b error) int { return a.(*Error).Line - b.(*Error).Line })
+	return errors.Join(errs...)
 }
 
 // Definition converts the declared scenario to the engine's form.

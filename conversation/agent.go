@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/parleycc/parley"
@@ -12,27 +13,10 @@ import (
 // maxReplyRunes is Messenger's limit on a text message.
 const maxReplyRunes = 2000
 
-// SetAgentState changes an agent's state (ready or not ready) and, when
-// they become ready, routes waiting chats to them.
+// SetAgentState changes an agent's state (ready, not ready or offline)
+// without a reason; see SetAgentStatus.
 func (s *Service) SetAgentState(ctx context.Context, u *parley.User, state string) (*parley.User, error) {
-	s.init()
-	if state != parley.StateReady && state != parley.StateNotReady && state != parley.StateOffline {
-		return nil, parley.Errorf(parley.EINVALID, "state must be ready, not_ready or offline")
-	}
-	if err := s.Store.SetUserState(ctx, u.ID, state, s.Clock.Now()); err != nil {
-		return nil, err
-	}
-	u, err := s.Store.User(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.emit(ctx, &parley.Event{TenantID: u.TenantID, Type: parley.EventAgentState, AgentID: u.ID, Data: mustJSON(UserView(u))}); err != nil {
-		return nil, err
-	}
-	if state == parley.StateReady {
-		poke(s.routeWake)
-	}
-	return u, nil
+	return s.SetAgentStatus(ctx, u, state, "")
 }
 
 // AgentChat returns a chat the agent may work on: assigned to them.
@@ -42,7 +26,7 @@ func (s *Service) AgentChat(ctx context.Context, u *parley.User, chatID string) 
 	if err != nil || chat.TenantID != u.TenantID {
 		return nil, parley.Errorf(parley.ENOTFOUND, "chat not found")
 	}
-	if u.Role == parley.RoleAgent && chat.AgentID != u.ID {
+	if u.Role == parley.RoleAgent && chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID) && !s.offeredTo(ctx, chat, u.ID) {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not assigned to you")
 	}
 	return chat, nil
@@ -65,7 +49,7 @@ func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string
 	if err != nil {
 		return nil, err
 	}
-	if chat.State != parley.ChatAssigned || chat.AgentID != u.ID {
+	if chat.State != parley.ChatAssigned || (chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID)) {
 		return nil, parley.Errorf(parley.ECONFLICT, "the chat is not connected to you")
 	}
 	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Text: text})
@@ -84,7 +68,16 @@ func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID strin
 	if chat.State != parley.ChatAssigned {
 		return parley.Errorf(parley.ECONFLICT, "the chat is not connected to an agent")
 	}
+	if chat.AgentID != u.ID && s.participant(ctx, chat.ID, u.ID) {
+		return s.LeaveConference(ctx, u, chat)
+	}
+	if err := s.endConference(ctx, chat); err != nil {
+		return err
+	}
 	if err := s.Store.ReleaseChat(ctx, chat.ID, s.Clock.Now()); err != nil {
+		return err
+	}
+	if err := s.startWrapUp(ctx, chat); err != nil {
 		return err
 	}
 	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: chat.AgentID, Data: mustJSON(map[string]string{"chat_id": chat.ID})}); err != nil {
@@ -109,6 +102,14 @@ type UserJSON struct {
 	Role        string `json:"role"`
 	State       string `json:"state"`
 	Capacity    int    `json:"capacity"`
+	// Routing state (AgentView fills it).
+	Reason   string         `json:"reason,omitempty"`
+	Skills   map[string]int `json:"skills,omitempty"`
+	Load     int            `json:"load,omitempty"`
+	Offers   int            `json:"offers,omitempty"`
+	Present  bool           `json:"present,omitempty"`
+	ACWUntil *time.Time     `json:"acw_until,omitempty"`
+	Services []string       `json:"services,omitempty"`
 }
 
 // UserView builds the view of a user.

@@ -35,30 +35,22 @@ func (s *Service) VerifyFacebookSubscription(ctx context.Context, mode, token, c
 // EFORBIDDEN for a bad signature and EINVALID for a malformed body.
 func (s *Service) IngestFacebook(ctx context.Context, body []byte, signature string) (int, error) {
 	s.init()
-	accounts, err := s.Store.AccountsByType(ctx, parley.ChannelFacebook)
+	byPage, err := s.signedPages(ctx, body, signature, false)
 	if err != nil {
 		return 0, err
-	}
-	// Pages of several apps may share the URL: the delivery is genuine if
-	// one app's secret signed it, and then only that app's pages count.
-	var secret string
-	for _, a := range accounts {
-		if a.AppSecret != secret && messenger.VerifySignature(body, signature, a.AppSecret) {
-			secret = a.AppSecret
-			break
-		}
-	}
-	if secret == "" {
-		return 0, parley.Errorf(parley.EFORBIDDEN, "X-Hub-Signature-256 is missing or does not match")
 	}
 	batch, err := messenger.ParseWebhook(body)
 	if err != nil {
 		return 0, parley.Errorf(parley.EINVALID, "%v", err)
 	}
-	byPage := map[string]*parley.Account{}
-	for _, a := range accounts {
-		if a.AppSecret == secret {
-			byPage[a.PageID] = a
+	for _, entry := range batch.Entries {
+		if byPage[entry.PageID] == nil {
+			// Maybe an account added a moment ago: look again before
+			// dropping anything.
+			if byPage, err = s.signedPages(ctx, body, signature, true); err != nil {
+				return 0, err
+			}
+			break
 		}
 	}
 	now := s.Clock.Now()
@@ -76,7 +68,9 @@ func (s *Service) IngestFacebook(ctx context.Context, body []byte, signature str
 			})
 		}
 	}
-	n, err := s.Store.AddInbound(ctx, events)
+	// Concurrent deliveries share one transaction (group commit); this
+	// returns once ours is committed.
+	n, err := s.commits.add(ctx, s.Store, events)
 	if err != nil {
 		return 0, fmt.Errorf("ingest facebook: %w", err)
 	}
@@ -84,4 +78,36 @@ func (s *Service) IngestFacebook(ctx context.Context, body []byte, signature str
 		poke(s.inboundWake)
 	}
 	return n, nil
+}
+
+// signedPages finds the app secret that signed body and returns that app's
+// accounts by page id. EFORBIDDEN when no secret matches (after a fresh
+// read of the accounts, so a just-added account is found).
+func (s *Service) signedPages(ctx context.Context, body []byte, signature string, fresh bool) (map[string]*parley.Account, error) {
+	accounts, err := s.accounts.get(ctx, s.Store, fresh)
+	if err != nil {
+		return nil, err
+	}
+	// Pages of several apps may share the URL: the delivery is genuine if
+	// one app's secret signed it, and then only that app's pages count.
+	var secret string
+	for _, a := range accounts {
+		if a.AppSecret != secret && messenger.VerifySignature(body, signature, a.AppSecret) {
+			secret = a.AppSecret
+			break
+		}
+	}
+	if secret == "" {
+		if !fresh {
+			return s.signedPages(ctx, body, signature, true)
+		}
+		return nil, parley.Errorf(parley.EFORBIDDEN, "X-Hub-Signature-256 is missing or does not match")
+	}
+	byPage := map[string]*parley.Account{}
+	for _, a := range accounts {
+		if a.AppSecret == secret {
+			byPage[a.PageID] = a
+		}
+	}
+	return byPage, nil
 }

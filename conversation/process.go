@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -51,14 +52,22 @@ func (s *Service) processEvent(ctx context.Context, in *parley.InboundEvent) err
 	if err != nil {
 		return err
 	}
+	if ev.IsStandby {
+		return nil // another app owns the thread; kept in the inbound log
+	}
 	switch ev.Kind {
 	case messenger.KindMessage, messenger.KindPostback:
-		if ev.IsStandby {
-			return nil // another app owns the thread
-		}
-		return s.customerMessage(ctx, acct, ev)
+		return s.customerMessage(ctx, acct, ev, s.inboundMessage(ctx, acct, ev))
+	case messenger.KindOptin, messenger.KindReferral:
+		return s.entryEvent(ctx, acct, ev)
+	case messenger.KindDelivery:
+		return s.receipt(ctx, acct, ev, parley.MsgDelivered, ev.Delivery)
+	case messenger.KindRead:
+		return s.receipt(ctx, acct, ev, parley.MsgRead, ev.Read)
+	case messenger.KindEcho:
+		return s.echo(ctx, acct, ev)
 	default:
-		return nil // kept in the inbound log; not part of a transcript yet
+		return nil // reactions and unknown kinds: kept in the inbound log, ignored
 	}
 }
 
@@ -85,7 +94,7 @@ func parseStoredFacebookEvent(pageID string, raw []byte) (messenger.Event, error
 
 // customerMessage adds a customer's message to their open chat, starting a
 // new chat (and its scenario) when they have none.
-func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev messenger.Event) error {
+func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev messenger.Event, msg *parley.Message) error {
 	cust, err := s.customer(ctx, acct, ev.PSID)
 	if err != nil {
 		return err
@@ -99,16 +108,7 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev 
 	}
 	unlock := s.chatLocks.lock(chat.ID)
 	defer unlock()
-	msg := &parley.Message{
-		TenantID: chat.TenantID, ChatID: chat.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
-		Kind: parley.KindText, Text: ev.Text, ExternalID: ev.MID, Status: parley.MsgReceived, PlatformTime: ev.Timestamp,
-	}
-	if ev.Kind == messenger.KindPostback && ev.Postback != nil {
-		msg.Kind, msg.Text, msg.Payload = parley.KindPostback, ev.Postback.Title, ev.Postback.Payload
-	}
-	if msg.Text == "" && len(ev.Attachments) > 0 {
-		msg.Text = describeAttachments(ev.Attachments)
-	}
+	msg.TenantID, msg.ChatID = chat.TenantID, chat.ID
 	if err := s.Store.AddMessage(ctx, msg); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {
 			return nil // a redelivery of a message we already have
@@ -121,15 +121,114 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev 
 	if created {
 		return s.startScenario(ctx, chat, acct, cust, ev)
 	}
-	return s.signal(ctx, chat.ID, scenario.Signal{Kind: scenario.SigInput, Text: msg.Text})
+	sig := scenario.Signal{Kind: scenario.SigInput, Text: msg.Text}
+	if msg.Kind == parley.KindQuickReply || msg.Kind == parley.KindPostback {
+		sig.Payload = msg.Payload
+	}
+	return s.signal(ctx, chat.ID, sig)
 }
 
-func describeAttachments(atts []messenger.Attachment) string {
-	a := atts[0]
-	if a.Type == "location" {
-		return fmt.Sprintf("[location] https://maps.google.com/?q=%f,%f", a.Lat, a.Long)
+// entryEvent handles an opt-in (Send to Messenger) or a referral (m.me
+// link, ad): it is recorded in the customer's chat, starting one if needed,
+// and its ref is the scenario's $(ref).
+func (s *Service) entryEvent(ctx context.Context, acct *parley.Account, ev messenger.Event) error {
+	if ev.PSID == "" {
+		return nil // a checkbox opt-in (user_ref only): nobody to chat with yet
 	}
-	return fmt.Sprintf("[%s] %s", a.Type, a.URL)
+	msg := &parley.Message{Direction: parley.Inbound, Sender: parley.SenderCustomer, Status: parley.MsgReceived, PlatformTime: ev.Timestamp}
+	switch {
+	case ev.Optin != nil:
+		ev.Referral = &messenger.Referral{Ref: ev.Optin.Ref, Source: "OPTIN"}
+		msg.Kind, msg.Text = parley.KindOptin, "Opted in via Send to Messenger"
+		msg.Payload = string(mustJSON(map[string]string{"ref": ev.Optin.Ref, "type": ev.Optin.Type}))
+	case ev.Referral != nil:
+		r := ev.Referral
+		msg.Kind, msg.Text = parley.KindReferral, "Arrived via "+referralSource(r.Source)
+		msg.Payload = string(mustJSON(map[string]string{"ref": r.Ref, "source": r.Source, "type": r.Type, "ad_id": r.AdID}))
+	default:
+		return nil
+	}
+	if ref := ev.Referral.Ref; ref != "" {
+		msg.Text += " (ref " + ref + ")"
+	}
+	// Redeliveries are caught by the inbound log's dedup key; the message
+	// itself has no platform id.
+	return s.customerMessage(ctx, acct, ev, msg)
+}
+
+func referralSource(src string) string {
+	switch src {
+	case "SHORTLINK":
+		return "an m.me link"
+	case "ADS":
+		return "an ad"
+	case "MESSENGER_CODE", "QR_CODE":
+		return "a Messenger code"
+	case "OPTIN":
+		return "an opt-in"
+	}
+	if src == "" {
+		return "a referral"
+	}
+	return strings.ToLower(src)
+}
+
+// receipt applies a delivery or read receipt to our outbound messages.
+func (s *Service) receipt(ctx context.Context, acct *parley.Account, ev messenger.Event, status string, w *messenger.Watermark) error {
+	if ev.PSID == "" || w == nil {
+		return nil
+	}
+	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: ev.PSID})
+	if err != nil {
+		return err
+	}
+	changed, err := s.Store.MarkReceipt(ctx, cust.ID, status, w.MIDs, w.Watermark)
+	if err != nil {
+		return err
+	}
+	for _, m := range changed {
+		chat, err := s.Store.Chat(ctx, m.ChatID)
+		if err != nil {
+			return err
+		}
+		if err := s.emitMessage(ctx, chat, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// echo records a message someone else sent as the page (Page Inbox,
+// another app) in the customer's open chat. Echoes of our own sends carry
+// our metadata and are already in the transcript.
+func (s *Service) echo(ctx context.Context, acct *parley.Account, ev messenger.Event) error {
+	if strings.HasPrefix(ev.Metadata, metadataPrefix) || ev.PSID == "" {
+		return nil
+	}
+	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: ev.PSID})
+	if err != nil {
+		return err
+	}
+	chat, err := s.Store.OpenChat(ctx, cust.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil // no conversation to show it in; it stays in the inbound log
+	} else if err != nil {
+		return err
+	}
+	in := s.inboundMessage(ctx, acct, ev)
+	msg := &parley.Message{TenantID: chat.TenantID, ChatID: chat.ID, Direction: parley.Outbound, Sender: parley.SenderPage,
+		Kind: parley.KindEcho, Text: in.Text, Payload: in.Payload, ExternalID: ev.MID, Status: parley.MsgSent,
+		SentAt: ev.Timestamp, PlatformTime: ev.Timestamp}
+	if msg.Text == "" {
+		msg.Text = "[sent from the page]"
+	}
+	if err := s.Store.AddMessage(ctx, msg); err != nil {
+		if parley.ErrorCode(err) == parley.ECONFLICT {
+			return nil // our own send, or a redelivery
+		}
+		return err
+	}
+	return s.emitMessage(ctx, chat, msg)
 }
 
 // openChat returns the customer's open chat or creates one.

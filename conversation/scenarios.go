@@ -14,6 +14,7 @@ import (
 
 // startScenario runs the scenario of the chat's entry from its first block.
 func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, ev messenger.Event) error {
+	ctx = stepContext(ctx)
 	entry, err := s.Store.EntryByAccount(ctx, acct.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
 		s.Logger.Warn("chat has no scenario entry; it waits unrouted", slog.String("account", acct.Name), slog.String("chat", chat.ID))
@@ -29,9 +30,9 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 	if err != nil {
 		return err
 	}
-	vars := map[string]string{
-		"first_name": cust.FirstName, "last_name": cust.LastName, "customer_name": cust.DisplayName(),
-		"psid": cust.ExternalID, "page_id": acct.PageID, "page_username": acct.PageUsername, "channel": acct.Type,
+	vars, err := s.startVars(ctx, chat, acct, cust, entry)
+	if err != nil {
+		return err
 	}
 	if ev.Referral != nil {
 		vars["ref"] = ev.Referral.Ref
@@ -42,6 +43,7 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 // signal delivers sig to the chat's scenario. A chat not waiting for it
 // ignores it.
 func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal) error {
+	ctx = stepContext(ctx)
 	chat, sc, err := s.chatScenario(ctx, chatID)
 	if err != nil || sc == nil {
 		return err
@@ -55,6 +57,7 @@ func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal
 
 // continueScenario runs a chat whose scenario stopped between two steps.
 func (s *Service) continueScenario(ctx context.Context, chatID string) error {
+	ctx = stepContext(ctx)
 	unlock := s.chatLocks.lock(chatID)
 	defer unlock()
 	chat, sc, err := s.chatScenario(ctx, chatID)
@@ -62,6 +65,14 @@ func (s *Service) continueScenario(ctx context.Context, chatID string) error {
 		return err
 	}
 	return s.engine.Continue(ctx, chat, sc)
+}
+
+// stepContext keeps a shutdown from cutting a scenario step in half: the
+// step's effects (a message queued) and the saved position that records
+// them go together, so a graceful restart never repeats a step. Blocks
+// that call out bound their own time.
+func stepContext(ctx context.Context) context.Context {
+	return context.WithoutCancel(ctx)
 }
 
 // chatScenario loads a chat and the scenario version it runs (nil if none).
@@ -117,7 +128,31 @@ func (c *scenarioCache) get(ctx context.Context, tenant, name string, version in
 	return sc, nil
 }
 
-// runtime is what scenario blocks do, done through the service.
+// startVars are the variables a chat's scenario starts with: channel,
+// customer and interaction fields.
+func (s *Service) startVars(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, entry *parley.ScenarioEntry) (map[string]string, error) {
+	vars := map[string]string{
+		"first_name": cust.FirstName, "last_name": cust.LastName, "customer_name": cust.DisplayName(),
+		"psid": cust.ExternalID, "page_id": acct.PageID, "page_username": acct.PageUsername, "page_name": acct.Name,
+		"channel": acct.Type, "chat_id": chat.ID, "entry": entry.Name, "returning_customer": "false",
+	}
+	if entry.ServiceID != "" {
+		if svc, err := s.Store.Service(ctx, entry.ServiceID); err == nil {
+			vars["service"] = svc.Name
+		}
+	}
+	past, err := s.Store.Chats(ctx, parley.ChatFilter{TenantID: chat.TenantID, CustomerID: cust.ID, States: []string{parley.ChatClosed}, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(past) > 0 {
+		vars["returning_customer"] = "true"
+	}
+	return vars, nil
+}
+
+// runtime is what scenario blocks do, done through the service. It
+// implements scenario.Environment.
 type runtime struct{ s *Service }
 
 func (r runtime) Send(ctx context.Context, chat *parley.Chat, text string) error {

@@ -29,10 +29,25 @@ type Service struct {
 	// PollInterval is how often the workers look for work they were not
 	// woken for (retries that came due, work left by another node).
 	PollInterval time.Duration
+	// PresenceGrace is how long an agent's desktop may be gone before they
+	// get no new chats (DefaultPresenceGrace).
+	PresenceGrace time.Duration
+	// Reasons are the Not Ready reasons agents pick from
+	// (DefaultNotReadyReasons).
+	Reasons []string
+	// SendRate caps Send API calls per second per page (DefaultSendRate).
+	SendRate int
+	// HealthInterval is how often every page's token and webhook
+	// subscription are checked (DefaultHealthInterval; negative: never).
+	HealthInterval time.Duration
 
 	engine    *scenario.Engine
 	scenarios scenarioCache
 	chatLocks keyedMutex
+	routing   routerState
+	limiter   *rateLimiter
+	commits   groupCommit
+	accounts  accountCache
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}
@@ -57,6 +72,7 @@ func (s *Service) init() {
 		if len(s.Tenants) == 0 {
 			s.Tenants = []string{parley.DefaultTenant}
 		}
+		s.limiter = newRateLimiter(s.SendRate, DefaultSendBurst)
 		s.inboundWake = make(chan struct{}, 1)
 		s.routeWake = make(chan struct{}, 1)
 		s.outboxWake = make(chan struct{}, 1)
@@ -73,7 +89,7 @@ func (s *Service) Run(ctx context.Context) error {
 		return err
 	}
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){s.processLoop, s.routeLoop, s.outboxLoop} {
+	for _, loop := range []func(context.Context){s.processLoop, s.routeLoop, s.outboxLoop, s.healthLoop, s.timerLoop} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -111,7 +127,7 @@ func poke(ch chan struct{}) {
 // recover fails outbound messages a stopped process may have sent and
 // continues scenarios that stopped between two steps.
 func (s *Service) recover(ctx context.Context) error {
-	n, err := s.Store.FailInterrupted(ctx)
+	n, err := s.Store.FailInterrupted(ctx, s.Clock.Now().Add(-ClaimLease))
 	if err != nil {
 		return err
 	}

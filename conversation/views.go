@@ -18,6 +18,11 @@ type ChatView struct {
 	AssignedAt  *time.Time   `json:"assigned_at,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	LastMessage *MessageView `json:"last_message"`
+	// Vars are the scenario's variables (customer fields, collected
+	// answers), shown to the agent; internal ones (starting with _) are left out.
+	Vars map[string]string `json:"vars,omitempty"`
+	// Participants are the conference guests (routing: transfer.go).
+	Participants []string `json:"participants,omitempty"`
 }
 
 // CustomerView is the customer part of a ChatView.
@@ -37,6 +42,7 @@ type MessageView struct {
 	AgentName string    `json:"agent_name,omitempty"`
 	Kind      string    `json:"kind"`
 	Text      string    `json:"text"`
+	Payload   string    `json:"payload,omitempty"` // kind-specific detail (JSON), see parley.Kind*
 	Status    string    `json:"status"`
 	Error     string    `json:"error,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -44,7 +50,10 @@ type MessageView struct {
 
 // ViewChat builds the view of a chat.
 func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, error) {
-	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt}
+	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt, Vars: visibleVars(c.Scenario.Vars)}
+	if c.State == parley.ChatAssigned {
+		v.Participants = s.participants(ctx, c.ID)
+	}
 	if !c.AssignedAt.IsZero() {
 		t := c.AssignedAt
 		v.AssignedAt = &t
@@ -72,7 +81,7 @@ func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, erro
 // ViewMessage builds the view of a message.
 func (s *Service) ViewMessage(ctx context.Context, m *parley.Message) *MessageView {
 	v := &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender,
-		Kind: m.Kind, Text: m.Text, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
+		Kind: m.Kind, Text: m.Text, Payload: m.Payload, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
 	if m.AgentID != "" {
 		if u, err := s.Store.User(ctx, m.AgentID); err == nil {
 			v.AgentName = u.DisplayName
@@ -85,7 +94,10 @@ func (s *Service) emit(ctx context.Context, e *parley.Event) error {
 	if err := s.Store.AppendEvent(ctx, e); err != nil {
 		return err
 	}
-	return s.Bus.Publish(ctx, e.TenantID, e.ID)
+	if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
+		return err
+	}
+	return s.echoToParticipants(ctx, e)
 }
 
 func (s *Service) emitChat(ctx context.Context, typ string, c *parley.Chat) error {

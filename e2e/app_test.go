@@ -18,9 +18,11 @@ func startApp(t *testing.T) string {
 	t.Helper()
 	logs := &syncBuffer{}
 	a := app.New(app.Config{
-		Database:     filepath.Join(t.TempDir(), "parley.db"),
-		Addr:         "127.0.0.1:0",
-		Demo:         true,
+		Database: filepath.Join(t.TempDir(), "parley.db"),
+		Addr:     "127.0.0.1:0",
+		Demo:     true,
+		// A fresh copy of the demo configuration each run (not a stale parley-data/demo.yaml).
+		ConfigFile:   filepath.Join(t.TempDir(), "demo.yaml"),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		PollInterval: 50 * time.Millisecond,
 	})

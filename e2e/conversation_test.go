@@ -60,6 +60,7 @@ func TestConversation(t *testing.T) {
 	// shows up, unread, and does not take the agent away from Jane.
 	sam := openSimulator(t, browser, srv, "Sam", "Rivera", chromedp.WithNewBrowserContext())
 	sam.sendAsCustomer("Hi! Do you ship to Canada?")
+	desk.acceptOfferFrom("Sam Rivera")
 	desk.waitFor("Sam's chat, unread", `() => [...document.querySelectorAll("#chat-list .chat-item.unread")].some((li) => li.textContent.includes("Sam Rivera"))`)
 	if got := eval[string](desk, `document.querySelector("#customer-name").textContent.trim()`); got != customerName {
 		t.Errorf("a new chat took the agent away from %s to %q", customerName, got)
@@ -237,6 +238,7 @@ func (tb *tab) goReady() {
 // makes sure it is the open one.
 func (tb *tab) openChatWith(name string) {
 	tb.t.Helper()
+	tb.acceptOfferFrom(name) // routing offers chats (routing_test.go)
 	tb.waitText("#chat-list .chat-item[data-chat-id]", name)
 	if eval[string](tb, `document.querySelector("#customer-name").textContent.trim()`) != name {
 		id := eval[string](tb, fmt.Sprintf(`[...document.querySelectorAll("#chat-list .chat-item")].find((li) => li.textContent.includes(%q)).dataset.chatId`, name))

@@ -37,8 +37,9 @@ const (
 
 // Signal is an outside event for the block a chat is waiting on.
 type Signal struct {
-	Kind string
-	Text string
+	Kind    string
+	Text    string
+	Payload string // a tapped quick reply's or button's payload
 }
 
 // Exec is the context of one chat running a scenario.
@@ -47,6 +48,16 @@ type Exec struct {
 	Vars    map[string]string
 	Runtime Runtime
 	Now     time.Time
+	Block   string // id of the block being run
+	exits   map[string]string
+}
+
+// HasExit reports whether the scenario wires the block's exit name to a
+// block. Blocks skip optional outcomes nobody handles (Find Agent queues
+// even when nobody is logged in if no_agents leads nowhere).
+func (x *Exec) HasExit(name string) bool {
+	_, ok := x.exits[name]
+	return ok
 }
 
 // Runtime is what blocks may do to the outside world. Package

@@ -3,42 +3,107 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
-// sendMessage sends a text with $(variables) to the customer.
-type sendMessage struct{ text string }
+// sendMessage sends a text with $(variables) to the customer, optionally
+// with quick replies or buttons and after a typing delay.
+type sendMessage struct{ msg OutMessage }
 
-func newSendMessage(p *Params) Block { return &sendMessage{text: p.String("text", true)} }
+func newSendMessage(p *Params) Block {
+	b := &sendMessage{msg: OutMessage{Text: p.String("text", true), TypingDelay: p.Duration("typing_delay", 0)}}
+	b.msg.QuickReplies = quickReplies(p, "quick_replies")
+	for _, bp := range p.Maps("buttons") {
+		btn := Button{Type: bp.String("type", false), Title: bp.String("title", true), Payload: bp.String("payload", false), URL: bp.String("url", false)}
+		switch {
+		case btn.Type == "" && btn.URL != "":
+			btn.Type = "web_url"
+		case btn.Type == "":
+			btn.Type = "postback"
+		}
+		switch {
+		case btn.Type != "postback" && btn.Type != "web_url":
+			bp.Failf("type", "must be postback or web_url, not %q", btn.Type)
+		case btn.Type == "web_url" && btn.URL == "":
+			bp.Failf("url", "required for a web_url button")
+		case btn.Type == "postback" && btn.Payload == "":
+			btn.Payload = btn.Title
+		}
+		bp.done()
+		b.msg.Buttons = append(b.msg.Buttons, btn)
+	}
+	if len(b.msg.Buttons) > 3 {
+		p.Failf("buttons", "Messenger shows at most 3 buttons")
+	}
+	if len(b.msg.QuickReplies) > 13 {
+		p.Failf("quick_replies", "Messenger shows at most 13 quick replies")
+	}
+	return b
+}
+
+// quickReplies reads a list of quick replies written as texts or as
+// {title, payload} mappings.
+func quickReplies(p *Params, key string) []QuickReply {
+	raw, ok := p.Raw(key).([]any)
+	if !ok {
+		if p.raw[key] != nil {
+			p.Failf(key, "must be a list")
+		}
+		return nil
+	}
+	var out []QuickReply
+	for i, e := range raw {
+		switch v := e.(type) {
+		case string:
+			out = append(out, QuickReply{Title: v, Payload: v})
+		default:
+			m, ok := asMap(v)
+			if !ok {
+				p.Failf(fmt.Sprintf("%s[%d]", key, i), "must be a text or a mapping with title and payload")
+				continue
+			}
+			qp := &Params{raw: m, used: map[string]bool{}, prefix: fmt.Sprintf("%s[%d].", key, i), parent: p}
+			q := QuickReply{Title: qp.String("title", true), Payload: qp.String("payload", false)}
+			if q.Payload == "" {
+				q.Payload = q.Title
+			}
+			qp.done()
+			out = append(out, q)
+		}
+	}
+	return out
+}
 
 func (b *sendMessage) Run(ctx context.Context, x *Exec) (Step, error) {
-	if err := x.Runtime.Send(ctx, x.Chat, Expand(b.text, x.Vars)); err != nil {
+	if err := say(ctx, x, b.msg); err != nil {
 		return Step{}, fmt.Errorf("send message: %w", err)
 	}
 	return Step{}, nil
 }
 
-// findAgent queues the chat on a service and waits until routing assigns it.
-type findAgent struct {
-	service  string
-	priority int
-}
-
-func newFindAgent(p *Params) Block {
-	return &findAgent{service: p.String("service", true), priority: p.Int("priority", 0)}
-}
-
-func (b *findAgent) Run(ctx context.Context, x *Exec) (Step, error) {
-	if err := x.Runtime.Enqueue(ctx, x.Chat, Expand(b.service, x.Vars), b.priority); err != nil {
-		return Step{}, fmt.Errorf("find agent: %w", err)
+// say expands the message's variables and sends it, with its structure
+// when the runtime can carry it.
+func say(ctx context.Context, x *Exec, m OutMessage) error {
+	m.Text = Expand(m.Text, x.Vars)
+	env, ok := environment(x)
+	if !ok || (len(m.QuickReplies) == 0 && len(m.Buttons) == 0 && m.TypingDelay == 0) {
+		return x.Runtime.Send(ctx, x.Chat, m.Text)
 	}
-	return Step{Wait: SigAgentFound}, nil
+	qr := make([]QuickReply, len(m.QuickReplies))
+	for i, q := range m.QuickReplies {
+		qr[i] = QuickReply{Title: Expand(q.Title, x.Vars), Payload: Expand(q.Payload, x.Vars)}
+	}
+	btns := make([]Button, len(m.Buttons))
+	for i, b := range m.Buttons {
+		btns[i] = Button{Type: b.Type, Title: Expand(b.Title, x.Vars), Payload: Expand(b.Payload, x.Vars), URL: Expand(b.URL, x.Vars)}
+	}
+	m.QuickReplies, m.Buttons = qr, btns
+	return env.SendMessage(ctx, x.Chat, m)
 }
 
-func (b *findAgent) Resume(_ context.Context, _ *Exec, sig Signal) (Step, error) {
-	return Step{Exit: "found"}, nil
-}
-
-// connectChat holds the chat while agents talk with the customer.
+// connectChat holds the chat while agents talk with the customer; it ends
+// when the customer or the last agent leaves. Transfers and conferences
+// happen inside it (routing's work).
 type connectChat struct{}
 
 func newConnectChat(*Params) Block { return connectChat{} }
@@ -63,4 +128,50 @@ func (b *exit) Run(ctx context.Context, x *Exec) (Step, error) {
 		}
 	}
 	return Step{End: true}, nil
+}
+
+// setVariable sets variables from texts with $(variables).
+type setVariable struct{ vars map[string]string }
+
+func newSetVariable(p *Params) Block {
+	b := &setVariable{vars: p.StringMap("vars")}
+	if len(b.vars) == 0 {
+		p.Failf("vars", "required: a mapping of variable names to values")
+	}
+	for name := range b.vars {
+		if !varName.MatchString(name) {
+			p.Failf("vars."+name, "not a valid variable name")
+		}
+	}
+	return b
+}
+
+func (b *setVariable) Run(_ context.Context, x *Exec) (Step, error) {
+	vals := make(map[string]string, len(b.vars))
+	for k, v := range b.vars { // expand against the old values first
+		vals[k] = Expand(v, x.Vars)
+	}
+	for k, v := range vals {
+		x.Set(k, v)
+	}
+	return Step{}, nil
+}
+
+// wait pauses the scenario; the timer survives restarts.
+type wait struct{ d time.Duration }
+
+func newWait(p *Params) Block {
+	b := &wait{d: p.Duration("duration", 0)}
+	if b.d <= 0 {
+		p.Failf("duration", "required: how long to wait, such as 30s")
+	}
+	return b
+}
+
+func (b *wait) Run(_ context.Context, x *Exec) (Step, error) {
+	return Step{Wait: SigTimer, WakeAt: x.Now.Add(b.d)}, nil
+}
+
+func (b *wait) Resume(context.Context, *Exec, Signal) (Step, error) {
+	return Step{}, nil
 }

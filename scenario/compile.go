@@ -63,9 +63,17 @@ func Compile(d Definition) (*Scenario, []*ValidationError) {
 		for _, fe := range p.errs {
 			bad(i, spec.ID, fe.Field, "%s", fe.Msg)
 		}
+		exits := sc.exitsOf(spec.ID)
 		for name := range spec.Exits {
-			if name != DefaultExit && !slices.Contains(bt.Exits, name) {
-				bad(i, spec.ID, "exits."+name, "block type %s has no exit %q (exits: %v)", spec.Type, name, bt.Exits)
+			if name != DefaultExit && !slices.Contains(exits, name) {
+				bad(i, spec.ID, "exits."+name, "block type %s has no exit %q (exits: %v)", spec.Type, name, exits)
+			}
+		}
+		if l, ok := sc.blocks[spec.ID].(ExitLister); ok {
+			for _, name := range l.Exits() {
+				if _, ok := spec.Exits[name]; !ok {
+					bad(i, spec.ID, "exits."+name, "required: the block to go to when %q holds", name)
+				}
 			}
 		}
 	}
@@ -88,13 +96,12 @@ func Compile(d Definition) (*Scenario, []*ValidationError) {
 
 // successors lists the blocks reachable in one step from id.
 func (s *Scenario) successors(id string) []string {
-	spec := s.specs[id]
-	bt := types[spec.Type]
+	exits := s.exitsOf(id)
 	var out []string
-	if len(bt.Exits) == 0 { // an ending block
+	if len(exits) == 0 { // an ending block
 		return nil
 	}
-	for _, e := range append([]string{DefaultExit}, bt.Exits...) {
+	for _, e := range append([]string{DefaultExit}, exits...) {
 		if to := s.next(id, e); to != "" && !slices.Contains(out, to) {
 			out = append(out, to)
 		}
@@ -129,25 +136,47 @@ func (s *Scenario) checkGraph(d Definition) []*ValidationError {
 	return errs
 }
 
-// loopsWithoutWait reports whether id is a block that does not wait and
-// leads back to itself through blocks that do not wait either.
+// loopsWithoutWait reports whether id leads back to itself through steps
+// taken without waiting: any exit of a block that does not wait, and the
+// immediate exits (Find Agent's no_agents, queue_full) of one that does.
 func (s *Scenario) loopsWithoutWait(id string) bool {
-	if types[s.specs[id].Type].Waits {
-		return false
-	}
 	seen := map[string]bool{}
-	stack := s.successors(id)
+	stack := s.unwaited(id)
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		switch {
 		case n == id:
 			return true
-		case seen[n] || types[s.specs[n].Type].Waits:
+		case seen[n]:
 			continue
 		}
 		seen[n] = true
-		stack = append(stack, s.successors(n)...)
+		stack = append(stack, s.unwaited(n)...)
 	}
 	return false
+}
+
+// unwaited lists the blocks id may pass control to without waiting.
+func (s *Scenario) unwaited(id string) []string {
+	bt := types[s.specs[id].Type]
+	if !bt.Waits {
+		return s.successors(id)
+	}
+	var out []string
+	for _, e := range bt.Immediate {
+		if to := s.next(id, e); to != "" && !slices.Contains(out, to) {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// exitsOf lists the exits the block may take.
+func (s *Scenario) exitsOf(id string) []string {
+	exits := types[s.specs[id].Type].Exits
+	if l, ok := s.blocks[id].(ExitLister); ok {
+		exits = append(slices.Clone(exits), l.Exits()...)
+	}
+	return exits
 }

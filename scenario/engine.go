@@ -50,7 +50,7 @@ func (e *Engine) Continue(ctx context.Context, chat *parley.Chat, sc *Scenario) 
 // Signal delivers sig to the block the chat waits on and runs on from there.
 func (e *Engine) Signal(ctx context.Context, chat *parley.Chat, sc *Scenario, sig Signal) error {
 	pos := chat.Scenario
-	if pos.Block == "" || (pos.Waiting != sig.Kind && !(sig.Kind == SigTimer && !pos.WakeAt.IsZero())) {
+	if pos.Block == "" || pos.Waiting == "" || (pos.Waiting != sig.Kind && !(sig.Kind == SigTimer && !pos.WakeAt.IsZero())) {
 		return ErrNotWaiting
 	}
 	return e.run(ctx, chat, sc, &sig)
@@ -64,7 +64,7 @@ func (e *Engine) run(ctx context.Context, chat *parley.Chat, sc *Scenario, sig *
 		if !ok {
 			return fmt.Errorf("scenario %s v%d: chat %s is on unknown block %q", sc.Name, sc.Version, chat.ID, id)
 		}
-		x := &Exec{Chat: chat, Vars: pos.Vars, Runtime: e.Runtime, Now: e.Now()}
+		x := &Exec{Chat: chat, Vars: pos.Vars, Runtime: e.Runtime, Now: e.Now(), Block: id, exits: sc.specs[id].Exits}
 		var step Step
 		var err error
 		if sig != nil {
@@ -101,6 +101,9 @@ func (e *Engine) run(ctx context.Context, chat *parley.Chat, sc *Scenario, sig *
 				return err
 			}
 			return e.Runtime.Close(ctx, chat)
+		}
+		if sc.pure(id) {
+			continue // saved with the next step that has an effect
 		}
 		if err := e.Save(ctx, chat); err != nil {
 			return err

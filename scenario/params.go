@@ -12,6 +12,10 @@ type Params struct {
 	raw  map[string]any
 	used map[string]bool
 	errs []*FieldError
+	// Items of a list read with Maps report to their parent, with their
+	// key prefixed ("branches[0].when").
+	prefix string
+	parent *Params
 }
 
 // FieldError is a problem with one parameter of a block.
@@ -25,6 +29,10 @@ func newParams(raw map[string]any) *Params {
 }
 
 func (p *Params) fail(field, format string, args ...any) {
+	if p.parent != nil {
+		p.parent.fail(p.prefix+field, format, args...)
+		return
+	}
 	p.errs = append(p.errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 

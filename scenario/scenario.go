@@ -69,3 +69,8 @@ func (s *Scenario) Block(id string) (Spec, bool) {
 	spec, ok := s.specs[id]
 	return spec, ok
 }
+
+// pure reports whether the block only reads and sets variables.
+func (s *Scenario) pure(id string) bool {
+	return types[s.specs[id].Type].Pure
+}

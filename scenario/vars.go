@@ -2,6 +2,8 @@ package scenario
 
 import "regexp"
 
+var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
 var varRef = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_.]*)\)`)
 
 // Expand replaces $(name) in s with vars[name]; unknown names become "".

@@ -47,6 +47,7 @@ func New(pageID, pageName, token, appSecret string) *Simulator {
 	s.mux.HandleFunc("POST /simulator/api/send", s.send)
 	s.mux.HandleFunc("GET /simulator/api/messages", s.messages)
 	s.mux.HandleFunc("GET /simulator/api/stream", s.stream)
+	s.mux.HandleFunc("GET /simulator/media/sample.png", s.servePhoto)
 	s.mux.Handle(GraphPath+"/", http.StripPrefix(GraphPath, s.Graph))
 	return s
 }
@@ -63,6 +64,13 @@ type sendRequest struct {
 		Title   string `json:"title"`
 		Payload string `json:"payload"`
 	} `json:"postback"`
+	// Photo sends the simulator's sample picture as an image attachment.
+	Photo    bool `json:"photo"`
+	Location *struct {
+		Lat   float64 `json:"lat"`
+		Long  float64 `json:"long"`
+		Title string  `json:"title"`
+	} `json:"location"`
 }
 
 // send plays one customer action: the customer's profile is registered with
@@ -77,8 +85,8 @@ func (s *Simulator) send(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "psid must be 5 to 32 digits")
 		return
 	}
-	if req.Text == "" && req.Postback == nil {
-		httpError(w, http.StatusBadRequest, "text or postback required")
+	if req.Text == "" && req.Postback == nil && !req.Photo && req.Location == nil {
+		httpError(w, http.StatusBadRequest, "text, postback, photo or location required")
 		return
 	}
 	if utf8.RuneCountInString(req.Text) > 2000 {
@@ -91,8 +99,14 @@ func (s *Simulator) send(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	var item map[string]any
 	switch {
+	case req.Postback != nil && req.Postback.Payload == "GET_STARTED":
+		item = cust.GetStarted(mid, req.Postback.Payload, "", now)
 	case req.Postback != nil:
 		item = cust.Postback(mid, req.Postback.Title, req.Postback.Payload, now)
+	case req.Photo:
+		item = cust.Attachment(mid, "image", s.baseURL()+SamplePhotoPath, now)
+	case req.Location != nil:
+		item = cust.Location(mid, req.Location.Lat, req.Location.Long, req.Location.Title, now)
 	case req.QuickReply != "":
 		item = cust.QuickReply(mid, req.Text, req.QuickReply, now)
 	default:
@@ -141,6 +155,14 @@ type QuickReply struct {
 
 func toReply(c fakegraph.SentCall) Reply {
 	r := Reply{ID: c.MessageID, Text: c.Text, SenderAction: c.SenderAction, Time: c.Time}
+	switch {
+	case c.File != nil:
+		r.Text = "📎 " + c.File.Name
+	case c.AttachmentType == "template":
+		r.Text = templateText(c.Body)
+	case c.AttachmentType != "":
+		r.Text = "📎 " + c.AttachmentType + " " + c.AttachmentURL
+	}
 	if r.ID == "" {
 		r.ID = "action_" + strconv.FormatInt(c.Time.UnixNano(), 10)
 	}
@@ -187,6 +209,9 @@ func (s *Simulator) stream(w http.ResponseWriter, r *http.Request) {
 		case c := <-calls:
 			data, _ := json.Marshal(toReply(c))
 			fmt.Fprintf(w, "event: message\ndata: %s\n\n", data)
+			if c.MessageID != "" {
+				go s.receipts(psid, c.MessageID) // the phone shows it: delivered, then read
+			}
 		case <-tick.C:
 			fmt.Fprint(w, ": ping\n\n")
 		}

@@ -8,17 +8,17 @@ import (
 )
 
 const accountCols = `id, tenant_id, name, type, page_id, page_username, access_token,
-	app_secret, verify_token, api_base_url, active, status_reason, updated_at`
+	app_secret, verify_token, api_base_url, active, status_reason, updated_at, human_agent`
 
 func scanAccount(sc interface{ Scan(...any) error }) (*parley.Account, error) {
 	var a parley.Account
-	var active int
+	var active, human int
 	err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &a.Type, &a.PageID, &a.PageUsername, &a.AccessToken,
-		&a.AppSecret, &a.VerifyToken, &a.APIBaseURL, &active, &a.StatusReason, scanTime(&a.UpdatedAt))
+		&a.AppSecret, &a.VerifyToken, &a.APIBaseURL, &active, &a.StatusReason, scanTime(&a.UpdatedAt), &human)
 	if err != nil {
 		return nil, err
 	}
-	a.Active = active != 0
+	a.Active, a.HumanAgent = active != 0, human != 0
 	return &a, nil
 }
 
@@ -41,16 +41,17 @@ func (s *Store) UpsertAccount(ctx context.Context, a *parley.Account) error {
 	at := now()
 	err = s.inTx(ctx, func(r runner) error {
 		err := r.queryRow(ctx, `INSERT INTO accounts (`+accountCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, name) DO UPDATE SET
 				type = excluded.type, page_id = excluded.page_id,
 				page_username = excluded.page_username, access_token = excluded.access_token,
 				app_secret = excluded.app_secret, verify_token = excluded.verify_token,
 				api_base_url = excluded.api_base_url, active = excluded.active,
-				status_reason = excluded.status_reason, updated_at = excluded.updated_at
+				status_reason = excluded.status_reason, updated_at = excluded.updated_at,
+				human_agent = excluded.human_agent
 			RETURNING id`,
 			id, a.TenantID, a.Name, a.Type, a.PageID, a.PageUsername, a.AccessToken,
-			a.AppSecret, a.VerifyToken, a.APIBaseURL, boolInt(a.Active), a.StatusReason, dbTime(at),
+			a.AppSecret, a.VerifyToken, a.APIBaseURL, boolInt(a.Active), a.StatusReason, dbTime(at), boolInt(a.HumanAgent),
 		).Scan(&a.ID)
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.ECONFLICT, "account %q: another %s account already has page id %s", a.Name, a.Type, a.PageID)

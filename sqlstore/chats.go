@@ -86,7 +86,7 @@ func (s *Store) CreateChat(ctx context.Context, c *parley.Chat) error {
 
 // Chat returns the chat with the id.
 func (s *Store) Chat(ctx context.Context, id string) (*parley.Chat, error) {
-	c, err := scanChat(s.r().queryRow(ctx, "SELECT "+chatCols+" FROM chats WHERE id = ?", id))
+	c, err := scanChat(s.p().queryRow(ctx, "SELECT "+chatCols+" FROM chats WHERE id = ?", id))
 	if err != nil {
 		return nil, wrap("chat", notFound(err, "chat", id))
 	}
@@ -146,7 +146,7 @@ func (s *Store) SaveScenario(ctx context.Context, chatID string, p parley.Scenar
 	if err != nil {
 		return wrap("save scenario", err)
 	}
-	ok, err := s.r().execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
+	ok, err := s.p().execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
 		scenario_waiting = ?, scenario_wake_at = ?, scenario_vars = ?, updated_at = ? WHERE id = ?`,
 		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars, dbTime(now()), chatID)
 	if err == nil && !ok {

@@ -6,11 +6,11 @@ import (
 	"github.com/parleycc/parley"
 )
 
-const entryCols = "id, tenant_id, name, account_id, scenario_name, service_id"
+const entryCols = "id, tenant_id, name, account_id, scenario_name, service_id, schedule_name"
 
 func scanEntry(sc interface{ Scan(...any) error }) (*parley.ScenarioEntry, error) {
 	var e parley.ScenarioEntry
-	if err := sc.Scan(&e.ID, &e.TenantID, &e.Name, &e.AccountID, &e.ScenarioName, &e.ServiceID); err != nil {
+	if err := sc.Scan(&e.ID, &e.TenantID, &e.Name, &e.AccountID, &e.ScenarioName, &e.ServiceID, &e.ScheduleName); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -25,12 +25,12 @@ func (s *Store) UpsertEntry(ctx context.Context, e *parley.ScenarioEntry) error 
 		return wrap("upsert entry", err)
 	}
 	err = s.inTx(ctx, func(r runner) error {
-		err := r.queryRow(ctx, `INSERT INTO scenario_entries (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?)
+		err := r.queryRow(ctx, `INSERT INTO scenario_entries (`+entryCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, name) DO UPDATE SET
 				account_id = excluded.account_id, scenario_name = excluded.scenario_name,
-				service_id = excluded.service_id
+				service_id = excluded.service_id, schedule_name = excluded.schedule_name
 			RETURNING id`,
-			id, e.TenantID, e.Name, e.AccountID, e.ScenarioName, e.ServiceID).Scan(&e.ID)
+			id, e.TenantID, e.Name, e.AccountID, e.ScenarioName, e.ServiceID, e.ScheduleName).Scan(&e.ID)
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.ECONFLICT, "entry %q: account %s is attached to another entry", e.Name, e.AccountID)
 		}

@@ -114,6 +114,7 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 			WHERE m.direction = ? AND m.status = ? AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
 			AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.chat_id = m.chat_id AND p.direction = ?
 				AND p.status IN (?, ?) AND p.seq < m.seq)
+			AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.active = 0)
 			ORDER BY m.created_at, m.id LIMIT ?`+s.d.forUpdateSkipLocked(),
 			parley.Outbound, parley.MsgPending, dbTime(now), parley.Outbound, parley.MsgPending, parley.MsgSending, limit)
 		if err != nil {
@@ -124,8 +125,8 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 			return err
 		}
 		for _, m := range ms {
-			ok, err := r.execOne(ctx, "UPDATE messages SET status = ?, attempts = attempts + 1 WHERE id = ? AND status = ?",
-				parley.MsgSending, m.ID, parley.MsgPending)
+			ok, err := r.execOne(ctx, "UPDATE messages SET status = ?, attempts = attempts + 1, claimed_at = ? WHERE id = ? AND status = ?",
+				parley.MsgSending, dbTime(now), m.ID, parley.MsgPending)
 			if err != nil {
 				return err
 			}
@@ -198,11 +199,13 @@ func (s *Store) updateSending(ctx context.Context, id string, from []string, que
 const InterruptedError = "interrupted while sending; not retried because it may have been sent"
 
 // FailInterrupted fails every message left sending (by a process that
-// stopped mid-send): it may have gone out, so it is never sent again. It
-// returns how many it failed. Call it at startup, before sending.
-func (s *Store) FailInterrupted(ctx context.Context) (int, error) {
-	res, err := s.r().exec(ctx, "UPDATE messages SET status = ?, error = ? WHERE status = ?",
-		parley.MsgFailed, InterruptedError, parley.MsgSending)
+// stopped mid-send) whose claim is older than claimedBefore: it may have
+// gone out, so it is never sent again. Younger claims are left alone, since
+// a live node may be sending them right now. It returns how many it failed.
+func (s *Store) FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error) {
+	res, err := s.r().exec(ctx, `UPDATE messages SET status = ?, error = ?
+		WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?)`,
+		parley.MsgFailed, InterruptedError, parley.MsgSending, dbTime(claimedBefore))
 	if err != nil {
 		return 0, wrap("fail interrupted", err)
 	}

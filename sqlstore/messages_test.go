@@ -174,15 +174,25 @@ func TestClaimOutbound(t *testing.T) {
 		wantCode(t, s.MarkFailed(ctx, "nope", "x"), parley.ENOTFOUND)
 		wantCode(t, s.MarkSent(ctx, "nope", "", at(40)), parley.ENOTFOUND)
 
-		// a2 and b2 are left sending by a "crash".
-		n, err := s.FailInterrupted(ctx)
+		// a2 (claimed at 12) and b2 (claimed at 31) are left sending by a
+		// "crash". Only claims older than the lease count: b2 may still be
+		// in the hands of a live node.
+		n, err := s.FailInterrupted(ctx, at(20))
 		must(t, err)
-		if n != 2 {
-			t.Fatalf("FailInterrupted = %d, want 2", n)
+		if n != 1 {
+			t.Fatalf("FailInterrupted(before 20s) = %d, want 1", n)
 		}
 		m, _ = s.Message(ctx, a2.ID)
 		if m.Status != parley.MsgFailed || m.Error != sqlstore.InterruptedError {
 			t.Fatalf("interrupted message: %+v", m)
+		}
+		if m, _ = s.Message(ctx, b2.ID); m.Status != parley.MsgSending {
+			t.Fatalf("freshly claimed message = %s, want still sending", m.Status)
+		}
+		n, err = s.FailInterrupted(ctx, at(60))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("FailInterrupted(before 60s) = %d, want 1", n)
 		}
 		if got := claimIDs(t, s, at(100), 10); len(got) != 0 {
 			t.Fatalf("interrupted messages claimed again: %v", got)

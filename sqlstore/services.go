@@ -6,11 +6,11 @@ import (
 	"github.com/parleycc/parley"
 )
 
-const serviceCols = "id, tenant_id, name, max_chats_per_agent"
+const serviceCols = "id, tenant_id, name, max_chats_per_agent, max_queue_length"
 
 func scanService(sc interface{ Scan(...any) error }) (*parley.Service, error) {
 	var v parley.Service
-	if err := sc.Scan(&v.ID, &v.TenantID, &v.Name, &v.MaxChatsPerAgent); err != nil {
+	if err := sc.Scan(&v.ID, &v.TenantID, &v.Name, &v.MaxChatsPerAgent, &v.MaxQueueLength); err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -23,9 +23,10 @@ func (s *Store) UpsertService(ctx context.Context, sv *parley.Service) error {
 	if err != nil {
 		return wrap("upsert service", err)
 	}
-	err = s.r().queryRow(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?)
-		ON CONFLICT (tenant_id, name) DO UPDATE SET max_chats_per_agent = excluded.max_chats_per_agent
-		RETURNING id`, id, sv.TenantID, sv.Name, sv.MaxChatsPerAgent).Scan(&sv.ID)
+	err = s.r().queryRow(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, name) DO UPDATE SET max_chats_per_agent = excluded.max_chats_per_agent,
+			max_queue_length = excluded.max_queue_length
+		RETURNING id`, id, sv.TenantID, sv.Name, sv.MaxChatsPerAgent, sv.MaxQueueLength).Scan(&sv.ID)
 	return wrap("upsert service", err)
 }
 

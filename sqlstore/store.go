@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,9 @@ import (
 type Store struct {
 	db *sql.DB
 	d  *dialect
+
+	stmts     *stmtCache // see stmtcache.go
+	stmtsOnce sync.Once
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -55,6 +59,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.stmts != nil {
+		s.stmts.close()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("sqlstore: close: %w", err)
 	}

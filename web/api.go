@@ -42,6 +42,12 @@ func (s *Server) listChats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if u.Role == parley.RoleAgent {
+		if chats, err = s.withConferences(r.Context(), u, chats); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	views := make([]*conversation.ChatView, 0, len(chats))
 	for _, c := range chats {
 		v, err := s.Conversations.ViewChat(r.Context(), c)

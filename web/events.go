@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -35,6 +36,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "retry: 2000\n\n")
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	// The open stream is the agent's presence (routing's grace period).
+	s.seen(r)
+	presence := time.NewTicker(s.Conversations.PresenceTouch())
+	defer presence.Stop()
 	for {
 		for {
 			evs, err := s.Store.EventsAfter(ctx, u.TenantID, last, 500)
@@ -58,6 +63,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case <-notify:
+		case <-presence.C:
+			s.seen(r)
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return
@@ -87,4 +94,11 @@ func (s *Server) resumePoint(r *http.Request, tenant string) (int64, error) {
 // supervisors and admins see everything in their tenant.
 func visible(u *parley.User, e *parley.Event) bool {
 	return u.Role != parley.RoleAgent || e.AgentID == u.ID
+}
+
+// seen records the agent's live connection; a failure only delays presence.
+func (s *Server) seen(r *http.Request) {
+	if err := s.Conversations.Seen(r.Context(), userFrom(r.Context())); err != nil && r.Context().Err() == nil {
+		s.Logger.Warn("record presence", slog.Any("err", err))
+	}
 }

@@ -31,13 +31,19 @@ const openAPIFile = "../docs/openapi.yaml"
 // notAPI are routes of web/server.go that serve HTML, static files or the
 // simulator's own mux: they are not part of the documented API.
 var notAPI = map[string]bool{
-	"GET /static/":   true,
-	"GET /{$}":       true,
-	"GET /login":     true,
-	"GET /desktop":   true,
-	"GET /simulator": true,
-	"/simulator/":    true,
+	"GET /static/":         true,
+	"GET /{$}":             true,
+	"GET /login":           true,
+	"GET /desktop":         true,
+	"GET /simulator":       true,
+	"GET /supervisor":      true,
+	"GET /admin/scenarios": true,
+	"/simulator/":          true,
 }
+
+// routeFiles are the files of this package that register API routes on
+// the main mux (server.go calls the others' functions).
+var routeFiles = []string{"server.go", "routing_routes.go"}
 
 // unresolved are route patterns that are not string literals, by source
 // text, with the reason they are not documented. Any other non-literal
@@ -61,7 +67,8 @@ func loadOpenAPI(t *testing.T) *openapi3.T {
 // route is one registration on an http.ServeMux found in Go source.
 type route struct {
 	method, path string // method is empty for a method-less pattern
-	authed       bool   // the handler is wrapped in withUser
+	authed       bool   // the handler is wrapped in withUser or withRole
+	roles        bool   // the handler is wrapped in withRole
 	pos          string
 }
 
@@ -104,8 +111,13 @@ func muxRoutes(t *testing.T, file, muxExpr string) []route {
 			r.method, r.path = m, strings.TrimSpace(p)
 		}
 		if h, ok := call.Args[1].(*ast.CallExpr); ok {
-			if hs, ok := h.Fun.(*ast.SelectorExpr); ok && hs.Sel.Name == "withUser" {
-				r.authed = true
+			if hs, ok := h.Fun.(*ast.SelectorExpr); ok {
+				switch hs.Sel.Name {
+				case "withUser":
+					r.authed = true
+				case "withRole":
+					r.authed, r.roles = true, true
+				}
 			}
 		}
 		routes = append(routes, r)
@@ -179,7 +191,11 @@ func TestOpenAPIRoutesDocumented(t *testing.T) {
 	doc := loadOpenAPI(t)
 	ops := documented(doc)
 	registered := map[string]bool{}
-	for _, r := range muxRoutes(t, "server.go", "mux") {
+	var routes []route
+	for _, file := range routeFiles {
+		routes = append(routes, muxRoutes(t, file, "mux")...)
+	}
+	for _, r := range routes {
 		if notAPI[r.String()] {
 			continue
 		}
@@ -194,7 +210,13 @@ func TestOpenAPIRoutesDocumented(t *testing.T) {
 			continue
 		}
 		if got := requiresSession(doc, op); got != r.authed {
-			t.Errorf("%q: documented as requiring the session cookie = %v, but the handler is wrapped in withUser = %v", r, got, r.authed)
+			t.Errorf("%q: documented as requiring the session cookie = %v, but the handler is wrapped in withUser/withRole = %v", r, got, r.authed)
+		}
+		if r.authed && op.Responses.Status(http.StatusUnauthorized) == nil {
+			t.Errorf("%q: needs a session but documents no 401 response", r)
+		}
+		if r.roles && op.Responses.Status(http.StatusForbidden) == nil {
+			t.Errorf("%q: is restricted by role but documents no 403 response", r)
 		}
 		if slices.Contains(op.Tags, "simulator") {
 			t.Errorf("%q: tagged simulator but served by the main router", r)

@@ -29,6 +29,9 @@ type Server struct {
 	Simulator http.Handler
 	// SecureCookies marks the session cookie Secure (HTTPS deployments).
 	SecureCookies bool
+	// Reloader, when set, re-applies the configuration file
+	// (POST /api/admin/config/reload).
+	Reloader ConfigReloader
 
 	pages map[string]*template.Template
 }
@@ -72,6 +75,15 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/chats/{id}/messages", s.withUser(s.postMessage))
 	mux.HandleFunc("POST /api/chats/{id}/close", s.withUser(s.closeChat))
 	mux.HandleFunc("GET /api/events", s.withUser(s.events))
+	s.messengerRoutes(mux)
+	// Admin: scenarios and the configuration file (web/admin_scenarios.go).
+	mux.HandleFunc("GET /admin/scenarios", s.withPageUser(s.adminScenariosPage))
+	mux.HandleFunc("GET /api/admin/scenarios", s.withRole(s.listScenarios, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/scenarios", s.withRole(s.publishScenario, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/scenarios/validate", s.withRole(s.validateScenario, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/config/validate", s.withRole(s.validateConfig, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
+	s.routingRoutes(mux)
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 
 	"github.com/parleycc/parley/channel/messenger"
@@ -41,7 +42,9 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.Store.Ping(r.Context()); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
+		// The details stay in the log: this endpoint is unauthenticated.
+		s.Logger.Warn("not ready", slog.Any("err", err))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database unreachable or not fully migrated"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

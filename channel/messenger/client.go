@@ -118,6 +118,20 @@ func (c *Client) Subscribe(ctx context.Context, pageToken, pageID string, fields
 // do performs one Graph call and decodes a successful JSON answer into out.
 // op names the operation in errors.
 func (c *Client) do(ctx context.Context, op, method, path, token string, q url.Values, body any, out any) error {
+	var rd io.Reader
+	ct := ""
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("messenger: %s: encode request: %w", op, err)
+		}
+		rd, ct = bytes.NewReader(b), "application/json"
+	}
+	return c.call(ctx, op, method, path, token, q, rd, ct, out)
+}
+
+// call performs one Graph call with a raw body of contentType.
+func (c *Client) call(ctx context.Context, op, method, path, token string, q url.Values, body io.Reader, contentType string, out any) error {
 	if token == "" {
 		return fmt.Errorf("messenger: %s: empty page token", op)
 	}
@@ -129,23 +143,18 @@ func (c *Client) do(ctx context.Context, op, method, path, token string, q url.V
 		q = url.Values{}
 	}
 	q.Set("access_token", token)
-	endpoint := base + "/" + GraphVersion + "/" + path + "?" + q.Encode()
+	return c.roundTrip(ctx, op, method, base+"/"+GraphVersion+"/"+path+"?"+q.Encode(), body, contentType, out)
+}
 
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("messenger: %s: encode request: %w", op, err)
-		}
-		rd = bytes.NewReader(b)
-	}
+// send makes the HTTP request and decodes the answer or the Graph error.
+func (c *Client) roundTrip(ctx context.Context, op, method, endpoint string, rd io.Reader, contentType string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
 	if err != nil {
 		return fmt.Errorf("messenger: %s: %w", op, redact(err))
 	}
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	hc := c.HTTPClient
 	if hc == nil {

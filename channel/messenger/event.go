@@ -26,6 +26,9 @@ const (
 	KindUnknown  Kind = "unknown"  // anything else; see Event.Raw
 )
 
+// LikeStickerID is the sticker id of the thumbs-up "like" button.
+const LikeStickerID = 369239263222822
+
 // Batch is one parsed webhook delivery.
 type Batch struct {
 	Entries []Entry

@@ -69,11 +69,16 @@ type QuickReply struct {
 	Payload string
 }
 
-// OutAttachment is media sent by public HTTPS URL.
+// OutAttachment is media sent by public HTTPS URL or uploaded with the
+// request (Data set: a multipart upload, URL ignored).
 type OutAttachment struct {
 	Type       string // image, audio, video or file
 	URL        string
 	IsReusable bool
+	// Data, FileName and ContentType describe an uploaded file.
+	Data        []byte
+	FileName    string
+	ContentType string
 }
 
 // Button is a postback or web_url button.
@@ -99,6 +104,9 @@ func (c *Client) Send(ctx context.Context, pageToken string, req SendRequest) (S
 	body, err := buildSend(req)
 	if err != nil {
 		return SendResult{}, fmt.Errorf("messenger: send: %w", err)
+	}
+	if a := req.Message; a != nil && a.Attachment != nil && len(a.Attachment.Data) > 0 {
+		return c.sendUpload(ctx, pageToken, body, a.Attachment)
 	}
 	var res SendResult
 	if err := c.do(ctx, "send", http.MethodPost, "me/messages", pageToken, nil, body, &res); err != nil {

@@ -55,6 +55,10 @@ type mediaPayload struct {
 	IsReusable bool   `json:"is_reusable,omitempty"`
 }
 
+type uploadPayload struct {
+	IsReusable bool `json:"is_reusable"`
+}
+
 type templatePayload struct {
 	TemplateType string        `json:"template_type"`
 	Text         string        `json:"text,omitempty"`
@@ -159,10 +163,15 @@ func buildMessage(in *OutMessage) (*sendMessage, error) {
 		default:
 			return nil, fmt.Errorf("unsupported attachment type %q", a.Type)
 		}
-		if a.URL == "" {
-			return nil, errors.New("attachment without URL")
+		switch {
+		case len(a.Data) > 0:
+			// Uploaded as filedata; the payload names no URL.
+			m.Attachment = &sendAttachment{Type: a.Type, Payload: uploadPayload{IsReusable: a.IsReusable}}
+		case a.URL == "":
+			return nil, errors.New("attachment without URL or data")
+		default:
+			m.Attachment = &sendAttachment{Type: a.Type, Payload: mediaPayload{URL: a.URL, IsReusable: a.IsReusable}}
 		}
-		m.Attachment = &sendAttachment{Type: a.Type, Payload: mediaPayload{URL: a.URL, IsReusable: a.IsReusable}}
 	case len(in.Elements) > 0:
 		if len(in.Elements) > maxElements {
 			return nil, fmt.Errorf("%d elements, limit is %d", len(in.Elements), maxElements)

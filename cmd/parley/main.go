@@ -4,6 +4,8 @@
 //	parley demo             run with a seeded demo tenant and the Messenger simulator
 //	parley migrate          apply database migrations and exit
 //	parley config validate  check a configuration file
+//	parley scenario test    run conversation scripts against a scenario
+//	parley scenario replay  replay recorded chats against an edited scenario
 //	parley version          print the version
 package main
 
@@ -47,6 +49,8 @@ Commands:
   demo              run with a seeded demo tenant and the Messenger simulator
   migrate           apply database migrations and exit
   config validate   check a configuration file: parley config validate FILE
+  scenario test     run conversation scripts: parley scenario test SCRIPT...
+  scenario replay   replay recorded chats against an edited scenario
   version           print the version
 
 Run 'parley <command> -h' for a command's flags.
@@ -74,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s: OK\n", args[2])
 		return nil
+	case "scenario":
+		return scenarioCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parley", version)
 		return nil
@@ -88,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // flags holds the server settings; each flag has a PARLEY_* environment
 // equivalent, and a flag given on the command line wins.
 type flags struct {
-	addr, database, config, publicURL, logLevel string
+	addr, database, config, publicURL, logLevel, bus string
 }
 
 func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags, error) {
@@ -103,6 +109,7 @@ func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags
 	fs.StringVar(&f.database, "database", env("PARLEY_DATABASE", defaultDB), "SQLite file path or postgres:// URL (PARLEY_DATABASE)")
 	fs.StringVar(&f.config, "config", env("PARLEY_CONFIG", ""), "parley.yaml to apply at start (PARLEY_CONFIG)")
 	fs.StringVar(&f.publicURL, "public-url", env("PARLEY_PUBLIC_URL", ""), "URL browsers and platforms use to reach this server (PARLEY_PUBLIC_URL)")
+	fs.StringVar(&f.bus, "bus", env("PARLEY_BUS", "inmem"), "event bus: inmem (one node) or a nats:// URL for several nodes (PARLEY_BUS)")
 	fs.StringVar(&f.logLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err}
@@ -141,12 +148,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err != nil {
 		return err
 	}
-	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log})
+	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log, Bus: f.bus})
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
+	reloadOnHangup(ctx, a, log)
 	if demo {
 		printDemo(stdout, a.URL())
+		printDemoConfig(stdout, a.ConfigFile(), a.URL())
 	}
 	select {
 	case <-ctx.Done():

@@ -26,7 +26,20 @@ type SentCall struct {
 	QuickReplies  []QuickReply
 	// AttachmentType is message.attachment.type (image, template, ...).
 	AttachmentType string
-	Time           time.Time
+	// AttachmentURL is the media URL of an attachment sent by URL.
+	AttachmentURL string
+	// TemplateType is button or generic for template attachments.
+	TemplateType string
+	// File is the uploaded file of a multipart send (nil otherwise).
+	File *File
+	Time time.Time
+}
+
+// File is a file uploaded with a multipart Send API call.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // QuickReply is one quick reply of a sent message.
@@ -142,16 +155,27 @@ type sendMsg struct {
 
 // postMessage answers POST /{page}/messages.
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, pageID string) {
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, param("Could not read the request body"))
-		return
+	var raw []byte
+	var file *File
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		var apiErr *apiError
+		if raw, file, apiErr = readMultipart(r); apiErr != nil {
+			writeError(w, http.StatusBadRequest, *apiErr)
+			return
+		}
+	} else {
+		var err error
+		if raw, err = io.ReadAll(io.LimitReader(r.Body, 1<<20)); err != nil {
+			writeError(w, http.StatusBadRequest, param("Could not read the request body"))
+			return
+		}
 	}
-	call, apiErr := parseSend(raw)
+	call, apiErr := parseSend(raw, file != nil)
 	if apiErr != nil {
 		writeError(w, http.StatusBadRequest, *apiErr)
 		return
 	}
+	call.File = file
 	call.PageID, call.Time = pageID, now()
 	resp := map[string]any{"recipient_id": call.PSID}
 	if call.SenderAction == "" {
@@ -164,7 +188,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, pageID stri
 
 // parseSend validates a Send API body the way the platform does and returns
 // the call to record, or the code 100 error to answer.
-func parseSend(raw []byte) (SentCall, *apiError) {
+func parseSend(raw []byte, upload bool) (SentCall, *apiError) {
 	var req sendReq
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&req); err != nil {
@@ -230,10 +254,19 @@ func parseSend(raw []byte) (SentCall, *apiError) {
 		}
 		call.Text = *m.Text
 	case m.Attachment != nil:
-		if e := checkAttachment(m.Attachment.Type, m.Attachment.Payload); e != nil {
+		if e := checkAttachment(m.Attachment.Type, m.Attachment.Payload, upload); e != nil {
 			return SentCall{}, e
 		}
 		call.AttachmentType = m.Attachment.Type
+		var p struct {
+			URL          string `json:"url"`
+			TemplateType string `json:"template_type"`
+		}
+		_ = json.Unmarshal(m.Attachment.Payload, &p)
+		call.AttachmentURL, call.TemplateType = p.URL, p.TemplateType
+	}
+	if upload && (m.Attachment == nil || call.TemplateType != "") {
+		return SentCall{}, ptr(param("filedata was uploaded but message[attachment] is not a media attachment"))
 	}
 	if len(m.QuickReplies) > 13 {
 		return SentCall{}, ptr(param("Param message[quick_replies] must have at most 13 items"))
@@ -258,14 +291,14 @@ func parseSend(raw []byte) (SentCall, *apiError) {
 }
 
 // checkAttachment validates message.attachment.
-func checkAttachment(typ string, payload json.RawMessage) *apiError {
+func checkAttachment(typ string, payload json.RawMessage, upload bool) *apiError {
 	switch typ {
 	case "image", "audio", "video", "file":
 		var p struct {
 			URL          string `json:"url"`
 			AttachmentID string `json:"attachment_id"`
 		}
-		if json.Unmarshal(payload, &p) != nil || (p.URL == "" && p.AttachmentID == "") {
+		if json.Unmarshal(payload, &p) != nil || (p.URL == "" && p.AttachmentID == "" && !upload) {
 			return ptr(param("Param message[attachment][payload] must have a url or an attachment_id"))
 		}
 		if p.URL != "" && !strings.HasPrefix(p.URL, "http://") && !strings.HasPrefix(p.URL, "https://") {

@@ -7,6 +7,8 @@
 // reconnect never shows anything twice.
 import { get, post, put, isUnauthorized } from "./api.js";
 import { EventStream } from "./events.js";
+import { renderBody, decorateFoot, channelUI } from "./messages-ui.js";
+import { routingUI } from "./routing-ui.js";
 
 // ---------------------------------------------------------------- elements
 
@@ -39,6 +41,8 @@ const el = {
 
 // ---------------------------------------------------------------- state
 
+let routing = null; // routing-ui.js, set once the stream exists
+
 const state = {
   me: null,
   chats: new Map(), // id → Chat
@@ -50,7 +54,7 @@ const state = {
 };
 
 const STATUS_RANK = { received: 0, pending: 1, sending: 2, sent: 3, delivered: 4, read: 5, failed: 6 };
-const STATE_LABEL = { ready: "Ready", not_ready: "Not ready", offline: "Offline" };
+const STATE_LABEL = { ready: "Ready", not_ready: "Not ready", offline: "Offline", acw: "After chat work" };
 const CHAT_STATE_LABEL = { bot: "With bot", queued: "Queued", assigned: "Open", closed: "Closed" };
 
 // The last seen seq per chat survives a reload, so unread dots stay right.
@@ -550,7 +554,7 @@ function messageNode(m, chat, cont) {
     bubble.classList.add("postback");
     bubble.append(h("span", { class: "postback-icon", title: "Tapped a button", html: ICON.tap }));
   }
-  bubble.append(richText(m.text || ""));
+  if (!renderBody(m, bubble, richText)) bubble.append(richText(m.text || ""));
 
   const meta = h(
     "div",
@@ -560,6 +564,7 @@ function messageNode(m, chat, cont) {
     time
   );
   const foot = out ? h("div", { class: "msg-foot" }, statusIcon(m), m.status === "failed" ? h("span", { class: "msg-error", text: m.error || "Not delivered" }) : null) : null;
+  decorateFoot(m, foot);
 
   const body = h("div", { class: "msg-body" }, meta, bubble, foot);
   const av = out
@@ -583,6 +588,7 @@ async function openChat(id) {
   }
   renderAll({ stick: true });
   markSeen(id);
+  channel.open(id);
   await loadMessages(id, { stick: true });
   if (switching && !el.composer.disabled && window.matchMedia("(pointer: fine)").matches) el.composer.focus();
 }
@@ -642,6 +648,7 @@ function renderConversationHead() {
     h("span", { class: "conv-sub-text", text: ["Messenger", chat.service, since ? `since ${fmtTime.format(since)}` : ""].filter(Boolean).join(" · ") })
   );
   el.closeChat.disabled = chat.state === "closed";
+  if (routing) routing.render();
 }
 
 function renderCustomer() {
@@ -668,6 +675,7 @@ function renderCustomer() {
     ["Assigned", parseTime(chat.assigned_at) ? fmtDateTime.format(parseTime(chat.assigned_at)) : "—"],
     ["Messages", String(count)],
     ["Chat ID", chat.id, "mono"],
+    ...channel.customerRows(),
   ];
   el.customerDetails.replaceChildren(
     ...rows.flatMap(([k, v, cls]) => [h("dt", { text: k }), h("dd", { class: cls, text: v, title: cls ? v : null })])
@@ -701,6 +709,7 @@ function autoGrow() {
 }
 
 el.composer.addEventListener("input", () => {
+  channel.typing(state.current);
   autoGrow();
   renderComposer();
   if (el.composerError.textContent) showComposerError("");
@@ -724,7 +733,7 @@ el.composerForm.addEventListener("submit", async (ev) => {
   autoGrow();
   renderComposer();
   try {
-    const m = await post(`/api/chats/${encodeURIComponent(id)}/messages`, { text });
+    const m = (await channel.send(id, text)) || (await post(`/api/chats/${encodeURIComponent(id)}/messages`, { text }));
     if (m && m.id) {
       if (!m.chat_id) m.chat_id = id;
       upsertMessage(m);
@@ -870,8 +879,10 @@ const stream = new EventStream("/api/events", {
 function onChat(chat, isNew) {
   if (!chat || !chat.id) return;
   const agent = !state.me || state.me.role === "agent";
+  const guest = state.me && (chat.participants || []).includes(state.me.id); // a conference
   const notMine =
     agent &&
+    !guest &&
     (chat.state === "bot" || chat.state === "queued" || (chat.agent_id && state.me && state.me.id && chat.agent_id !== state.me.id));
   if (notMine) {
     // No longer with me (e.g. transferred back to the queue or to a colleague).
@@ -912,6 +923,7 @@ stream.on("message", (m) => {
     return;
   }
   if (!upsertMessage(m)) return;
+  channel.message(m, isWatching(m.chat_id));
   if (m.direction === "in" && m.kind !== "event") {
     if (isWatching(m.chat_id)) markSeen(m.chat_id);
     else if ((m.seq || 0) > (seen[m.chat_id] || 0)) state.unread.add(m.chat_id);
@@ -949,6 +961,35 @@ document.addEventListener("keydown", (ev) => {
 // Keep relative times ("10:42", "Mon") fresh.
 setInterval(renderChatList, 60000);
 
+// Messenger features of the composer and customer panel (messages-ui.js).
+const channel = channelUI({
+  form: el.composerForm,
+  composer: el.composer,
+  current: () => state.current,
+  onSent(m) {
+    if (!m || !m.id) return;
+    upsertMessage(m);
+    if (m.chat_id === state.current) renderTranscript({ stick: true });
+    renderChatList();
+  },
+  onError: showComposerError,
+  onInfo: renderCustomer,
+});
+
+// Offers, status reasons, transfer and conference (routing-ui.js).
+routing = routingUI({
+  stream,
+  current: () => state.current,
+  chat: (id) => state.chats.get(id),
+  me: () => state.me,
+  onMe(user) {
+    state.me = { ...(state.me || {}), ...user };
+    renderMe();
+  },
+  toast,
+  handleError,
+});
+
 // ---------------------------------------------------------------- start
 
 (async function start() {
@@ -961,5 +1002,5 @@ setInterval(renderChatList, 60000);
   }
   renderAll();
   stream.start();
-  await resync();
+  await Promise.all([resync(), routing.start()]);
 })();

@@ -237,6 +237,8 @@ function logoMini() {
 async function deliver(item) {
   const body = { psid: customer.psid, first_name: customer.first_name, last_name: customer.last_name };
   if (item.postback) body.postback = item.postback;
+  else if (item.photo) body.photo = true;
+  else if (item.location) body.location = item.location;
   else {
     body.text = item.text;
     if (item.quick_reply) body.quick_reply = item.quick_reply;
@@ -271,6 +273,12 @@ function sendText(text, quickReply) {
 function sendPostback(title, payload) {
   return queue({ text: title, postback: { title, payload } });
 }
+
+// The phone's extra buttons: the simulator's sample photo and a location.
+document.getElementById("sim-photo").addEventListener("click", () => queue({ text: "📷 Photo", photo: true }));
+document.getElementById("sim-location").addEventListener("click", () =>
+  queue({ text: "📍 Eiffel Tower", location: { lat: 48.8584, long: 2.2945, title: "Eiffel Tower" } })
+);
 
 function retry(item) {
   if (item.status !== "failed") return;

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/config"
+)
+
+// ConfigFile is the configuration file the server applies at start and on
+// reload ("" if none).
+func (a *App) ConfigFile() string { return a.cfg.ConfigFile }
+
+// applyFile loads, validates and applies the configuration file.
+func (a *App) applyFile(ctx context.Context) (*config.File, error) {
+	f, err := config.Load(a.cfg.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	if a.cfg.Demo {
+		pointDemoPage(f, a.URL())
+	}
+	if err := f.Apply(ctx, a.Store); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Reload re-reads the configuration file and applies it without a
+// restart. A file with errors changes nothing. Edited scenarios become new
+// versions: new chats start on them, running chats keep theirs.
+func (a *App) Reload(ctx context.Context) ([]*parley.ScenarioVersion, error) {
+	if a.cfg.ConfigFile == "" {
+		return nil, parley.Errorf(parley.EINVALID, "the server was started without a configuration file")
+	}
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	f, err := a.applyFile(ctx)
+	if err != nil {
+		a.cfg.Logger.Warn("config reload failed", slog.String("file", a.cfg.ConfigFile), slog.Any("err", err))
+		return nil, err
+	}
+	var out []*parley.ScenarioVersion
+	for _, s := range f.Scenarios {
+		v, err := a.Store.LatestScenario(ctx, f.TenantID(), s.Name)
+		if err != nil {
+			return nil, fmt.Errorf("config reload: %w", err)
+		}
+		out = append(out, v)
+		a.cfg.Logger.Info("scenario in effect", slog.String("scenario", s.Name), slog.Int("version", v.Version))
+	}
+	a.cfg.Logger.Info("config reloaded", slog.String("file", a.cfg.ConfigFile))
+	return out, nil
+}

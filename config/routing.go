@@ -1,0 +1,94 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+// ServiceRouting declares how a service routes (see parley.ServiceRouting).
+// Durations are Go durations ("30s", "2m").
+type ServiceRouting struct {
+	Strategy     string         `yaml:"strategy"` // longest_idle, least_busy, most_skilled
+	Skills       map[string]int `yaml:"skills"`   // required skill → minimum level 0–100
+	OfferTimeout string         `yaml:"offer_timeout"`
+	AutoAccept   bool           `yaml:"auto_accept"`
+	ACWLimit     string         `yaml:"acw_limit"`
+	AbsentRule   string         `yaml:"absent_rule"` // keep, requeue, handoff
+	HandoffAfter string         `yaml:"handoff_after"`
+	DropoutAfter string         `yaml:"dropout_after"`
+}
+
+// Domain converts the declaration; errors name the field.
+func (r *ServiceRouting) Domain() (parley.ServiceRouting, error) {
+	out := parley.ServiceRouting{Strategy: r.Strategy, Skills: r.Skills, AutoAccept: r.AutoAccept, AbsentRule: r.AbsentRule}
+	for _, d := range []struct {
+		field string
+		text  string
+		dst   *time.Duration
+	}{
+		{"offer_timeout", r.OfferTimeout, &out.OfferTimeout}, {"acw_limit", r.ACWLimit, &out.ACWLimit},
+		{"handoff_after", r.HandoffAfter, &out.HandoffAfter}, {"dropout_after", r.DropoutAfter, &out.DropoutAfter},
+	} {
+		if d.text == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.text)
+		if err != nil || v < 0 {
+			return out, fmt.Errorf("%s: %q is not a duration like 30s or 2m", d.field, d.text)
+		}
+		*d.dst = v
+	}
+	if err := out.Validate(); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// validateRouting checks the services' routing blocks and users' skills.
+func (f *File) validateRouting() error {
+	for i, s := range f.Services {
+		if s.Routing == nil {
+			continue
+		}
+		if _, err := s.Routing.Domain(); err != nil {
+			return f.errorf(f.line("services", i, "routing"), "services[%d].routing: %v", i, err)
+		}
+	}
+	for i, u := range f.Users {
+		for k, v := range u.Skills {
+			if v < 0 || v > 100 {
+				return f.errorf(f.line("users", i, "skills"), "users[%d].skills.%s: level must be 0–100", i, k)
+			}
+		}
+	}
+	return nil
+}
+
+// applyServiceRouting stores a service's routing block, if it has one.
+func applyServiceRouting(ctx context.Context, st parley.Store, serviceID string, s Service) error {
+	if s.Routing == nil {
+		return nil
+	}
+	rs, err := s.Routing.Domain()
+	if err == nil {
+		err = st.SetServiceRouting(ctx, serviceID, rs)
+	}
+	if err != nil {
+		return fmt.Errorf("config: apply routing of service %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+// applySkills stores a user's skills when the file declares them.
+func applySkills(ctx context.Context, st parley.Store, userID string, u User) error {
+	if u.Skills == nil {
+		return nil
+	}
+	if err := st.SetAgentSkills(ctx, userID, u.Skills); err != nil {
+		return fmt.Errorf("config: apply skills of %q: %w", u.Username, err)
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/messenger"
+)
+
+// MaxFileBytes bounds attachments we copy and files agents upload; it is
+// the Send API's upload limit.
+const MaxFileBytes = messenger.MaxUploadBytes
+
+// copyAttachment copies an inbound attachment into the file store, so it
+// outlives the platform's expiring URL. A failed copy keeps the platform's
+// URL and says why; the message is never lost over it.
+func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, a messenger.Attachment) AttachmentJSON {
+	out := AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Title}
+	if a.URL == "" || !(strings.HasPrefix(a.URL, "https://") || strings.HasPrefix(a.URL, "http://")) {
+		return out
+	}
+	switch a.Type {
+	case "image", "video", "audio", "file":
+	default:
+		return out // fallback links and templates are links, not files
+	}
+	f, err := s.download(ctx, a.URL)
+	if err != nil {
+		s.Logger.Warn("copy attachment", slog.String("account", acct.Name), slog.Any("err", err))
+		out.CopyError = err.Error()
+		return out
+	}
+	f.TenantID = acct.TenantID
+	if err := s.Store.PutFile(ctx, f); err != nil {
+		out.CopyError = err.Error()
+		return out
+	}
+	out.FileID, out.URL, out.Size, out.ContentType = f.ID, FileURL(f.ID), f.Size, f.ContentType
+	if out.Name == "" {
+		out.Name = f.Name
+	}
+	return out
+}
+
+// FileURL is where the web server serves a stored file.
+func FileURL(id string) string { return "/files/" + id }
+
+// download fetches url with a bounded size and time.
+func (s *Service) download(ctx context.Context, url string) (*parley.File, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	resp, err := s.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download attachment: HTTP %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("download attachment: %w", err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("download attachment: larger than %d bytes", MaxFileBytes)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(data)
+	}
+	name := path.Base(req.URL.Path)
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = params["filename"]
+	}
+	if name == "/" || name == "." {
+		name = ""
+	}
+	return &parley.File{Name: name, ContentType: ct, SourceURL: url, Data: data}, nil
+}
+
+// AttachmentType maps a content type to the Send API's attachment type.
+func AttachmentType(contentType string) string {
+	switch {
+	case strings.HasPrefix(contentType, "image/"):
+		return "image"
+	case strings.HasPrefix(contentType, "video/"):
+		return "video"
+	case strings.HasPrefix(contentType, "audio/"):
+		return "audio"
+	}
+	return "file"
+}
+
+// SendFile stores a file an agent uploaded and queues it to the customer
+// of the agent's chat; the outbox uploads it with the Send API.
+func (s *Service) SendFile(ctx context.Context, u *parley.User, chatID, name, contentType string, data []byte) (*parley.Message, error) {
+	s.init()
+	switch {
+	case len(data) == 0:
+		return nil, parley.Errorf(parley.EINVALID, "the file is empty")
+	case len(data) > MaxFileBytes:
+		return nil, parley.Errorf(parley.ETOOLARGE, "the file is larger than Messenger's %d MB limit", MaxFileBytes>>20)
+	}
+	if contentType == "" || contentType == "application/octet-stream" {
+		contentType = http.DetectContentType(data)
+	}
+	unlock := s.chatLocks.lock(chatID)
+	defer unlock()
+	chat, err := s.agentConnected(ctx, u, chatID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkReach(ctx, chat, parley.SenderAgent); err != nil {
+		return nil, err
+	}
+	f := &parley.File{TenantID: chat.TenantID, Name: path.Base(name), ContentType: contentType, Data: data}
+	if err := s.Store.PutFile(ctx, f); err != nil {
+		return nil, err
+	}
+	att := AttachmentJSON{Type: AttachmentType(contentType), URL: FileURL(f.ID), FileID: f.ID, Name: f.Name, ContentType: contentType, Size: f.Size}
+	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Kind: parley.KindAttachment,
+		Text: f.Name, Payload: string(mustJSON(map[string]any{"attachments": []AttachmentJSON{att}}))})
+}
+
+// agentConnected returns the chat if it is assigned to u.
+func (s *Service) agentConnected(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
+	chat, err := s.AgentChat(ctx, u, chatID)
+	if err != nil {
+		return nil, err
+	}
+	if chat.State != parley.ChatAssigned || chat.AgentID != u.ID {
+		return nil, parley.Errorf(parley.ECONFLICT, "the chat is not connected to you")
+	}
+	return chat, nil
+}
+
+// File returns a stored file of the user's tenant.
+func (s *Service) File(ctx context.Context, u *parley.User, id string) (*parley.File, error) {
+	f, err := s.Store.File(ctx, id)
+	if err != nil || f.TenantID != u.TenantID {
+		return nil, parley.Errorf(parley.ENOTFOUND, "file not found")
+	}
+	return f, nil
+}

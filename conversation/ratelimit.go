@@ -1,0 +1,93 @@
+package conversation
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Send API pacing per page. Meta allows a few hundred calls per second per
+// page; staying well under it avoids 613 errors, and a 613 pauses the page
+// for the time the platform asked.
+const (
+	DefaultSendRate  = 100 // calls per second per page
+	DefaultSendBurst = 20
+)
+
+// rateLimiter is a token bucket per key (an account id).
+type rateLimiter struct {
+	rate  float64 // tokens per second
+	burst float64
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+	paused time.Time // no calls before this
+}
+
+func newRateLimiter(rate, burst int) *rateLimiter {
+	if rate <= 0 {
+		rate = DefaultSendRate
+	}
+	if burst <= 0 {
+		burst = DefaultSendBurst
+	}
+	return &rateLimiter{rate: float64(rate), burst: float64(burst), buckets: map[string]*bucket{}}
+}
+
+// wait blocks until key may make one call or ctx ends.
+func (l *rateLimiter) wait(ctx context.Context, key string) error {
+	for {
+		d := l.reserve(key, time.Now())
+		if d <= 0 {
+			return nil
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// reserve takes a token if one is available and returns 0, or returns how
+// long to wait before trying again.
+func (l *rateLimiter) reserve(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	if now.Before(b.paused) {
+		return b.paused.Sub(now)
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// pause stops calls for key for d (the platform said it is rate limited).
+func (l *rateLimiter) pause(key string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: 0, last: time.Now()}
+		l.buckets[key] = b
+	}
+	if until := time.Now().Add(d); until.After(b.paused) {
+		b.paused = until
+	}
+}

@@ -1,0 +1,239 @@
+package routing
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+// maxCandidates is how many candidates a decision records.
+const maxCandidates = 5
+
+// Route makes decisions until no waiting chat can go to anyone, at most
+// limit of them (0: no limit), and applies them to the index: an offered
+// chat leaves the line and counts against its agent, an auto-accepted one
+// leaves the index. Chats transferred to a named agent go first, then the
+// head of every queue in priority-then-age order across services.
+func (x *Index) Route(now time.Time, limit int) []Decision {
+	var out []Decision
+	for _, c := range x.directedInOrder() {
+		if limit > 0 && len(out) >= limit {
+			return out
+		}
+		if d, ok := x.decideDirected(c, now); ok {
+			out = append(out, d)
+		}
+	}
+	for limit == 0 || len(out) < limit {
+		d, ok := x.Next(now)
+		if !ok {
+			break
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Next makes the best single decision among the services, if any.
+func (x *Index) Next(now time.Time) (Decision, bool) {
+	var best *svc
+	var bestKey chatKey
+	for _, s := range x.services {
+		if s.ready.Len() == 0 {
+			continue
+		}
+		k, ok := s.waiting.Min()
+		if ok && (best == nil || lessChat(k, bestKey)) {
+			best, bestKey = s, k
+		}
+	}
+	if best == nil {
+		return Decision{}, false
+	}
+	return x.decide(x.chats[bestKey.id], best, now), true
+}
+
+// decide gives c to the first agent of s's ready set who has not declined
+// it; if every ready agent declined it, to the first of them.
+func (x *Index) decide(c *chat, s *svc, now time.Time) Decision {
+	var cands []Candidate
+	var winner *agent
+	var first *agent
+	s.ready.Ascend(func(k agentKey) bool {
+		a := x.agents[k.id]
+		declined := slices.Contains(c.Declined, a.ID)
+		if len(cands) < maxCandidates {
+			cands = append(cands, candidate(a, s, declined))
+		}
+		if first == nil {
+			first = a
+		}
+		if !declined && winner == nil {
+			winner = a
+		}
+		return winner == nil || len(cands) < maxCandidates
+	})
+	if winner == nil {
+		winner = first
+	}
+	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: strategyName(s.Strategy),
+		Priority: c.Priority, QueuedAt: c.QueuedAt, Eligible: s.ready.Len(), Candidates: cands, At: now}
+	d.Reason = reason(winner, s, d.Eligible, len(c.Declined) > 0)
+	x.apply(&d, c, winner, s, now)
+	return d
+}
+
+// decideDirected offers a transferred chat to its target agent if they
+// can take one (skills are not asked: a colleague chose them).
+func (x *Index) decideDirected(c *chat, now time.Time) (Decision, bool) {
+	a := x.agents[c.Target]
+	s := x.services[c.ServiceID]
+	if a == nil || s == nil || !workingState(a.State) || !a.Present || a.used() >= a.capacityOn(s) {
+		return Decision{}, false
+	}
+	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: "transfer", Priority: c.Priority,
+		QueuedAt: c.QueuedAt, Eligible: 1, Candidates: []Candidate{candidate(a, s, false)}, At: now,
+		Reason: fmt.Sprintf("%s was named by the transfer", a.Name)}
+	x.apply(&d, c, a, s, now)
+	return d, true
+}
+
+func (x *Index) apply(d *Decision, c *chat, a *agent, s *svc, now time.Time) {
+	d.AgentID, d.AgentName, d.Capacity, d.Auto = a.ID, a.Name, a.capacityOn(s), s.AutoAccept
+	x.unwait(c)
+	if s.AutoAccept {
+		delete(x.chats, c.ID)
+		a.Load++
+		a.IdleSince = time.Time{}
+	} else {
+		c.OfferedTo = a.ID
+		if s.OfferTimeout > 0 {
+			c.ExpiresAt = now.Add(s.OfferTimeout)
+			d.ExpiresAt = c.ExpiresAt
+		}
+		a.Offers++
+	}
+	x.rerank(a)
+}
+
+// Accept records that the agent took the chat offered to them.
+func (x *Index) Accept(chatID string) bool {
+	c := x.chats[chatID]
+	if c == nil || c.OfferedTo == "" {
+		return false
+	}
+	if a := x.agents[c.OfferedTo]; a != nil {
+		a.Offers--
+		a.Load++
+		a.IdleSince = time.Time{}
+		x.rerank(a)
+	}
+	delete(x.chats, chatID)
+	return true
+}
+
+// Decline records a rejected or timed-out offer: the chat goes back in
+// line with its place, the agent is remembered and a transfer target is
+// dropped.
+func (x *Index) Decline(chatID string) bool {
+	c := x.chats[chatID]
+	if c == nil || c.OfferedTo == "" {
+		return false
+	}
+	if a := x.agents[c.OfferedTo]; a != nil {
+		a.Offers--
+		x.rerank(a)
+	}
+	if !slices.Contains(c.Declined, c.OfferedTo) {
+		c.Declined = append(c.Declined, c.OfferedTo)
+	}
+	c.OfferedTo, c.ExpiresAt, c.Target = "", time.Time{}, ""
+	x.wait(c)
+	return true
+}
+
+func (x *Index) directedInOrder() []*chat {
+	if len(x.directed) == 0 {
+		return nil
+	}
+	out := make([]*chat, 0, len(x.directed))
+	for _, c := range x.directed {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *chat) int {
+		if lessChat(a.key, b.key) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+func candidate(a *agent, s *svc, declined bool) Candidate {
+	return Candidate{AgentID: a.ID, Name: a.Name, Load: a.used(), Capacity: a.capacityOn(s), IdleSince: a.IdleSince,
+		Skill: max(SkillScore(a.Skills, s.Skills), 0), Declined: declined}
+}
+
+func strategyName(s string) string {
+	if s == "" {
+		return parley.StrategyLongestIdle
+	}
+	return s
+}
+
+// reason says in one sentence why the winner got the chat.
+func reason(a *agent, s *svc, eligible int, declines bool) string {
+	var why string
+	switch s.Strategy {
+	case parley.StrategyLeastBusy:
+		why = fmt.Sprintf("fewest chats (%d of %d)", a.used(), a.capacityOn(s))
+	case parley.StrategyMostSkilled:
+		why = fmt.Sprintf("most skilled (score %d%s)", max(SkillScore(a.Skills, s.Skills), 0), skillList(a, s))
+	default:
+		if a.used() == 0 && !a.IdleSince.IsZero() {
+			why = fmt.Sprintf("idle longest (since %s)", a.IdleSince.UTC().Format("15:04:05"))
+		} else if a.used() == 0 {
+			why = "idle (idle time unknown)"
+		} else {
+			why = fmt.Sprintf("nobody idle; fewest chats (%d of %d)", a.used(), a.capacityOn(s))
+		}
+	}
+	txt := fmt.Sprintf("%s: %s among %d eligible agent(s) of %s", a.Name, why, eligible, s.Name)
+	if declines {
+		txt += "; agents who declined it were passed over"
+	}
+	return txt
+}
+
+func skillList(a *agent, s *svc) string {
+	if len(s.Skills) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(s.Skills))
+	for k := range s.Skills {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s %d", k, a.Skills[k])
+	}
+	return ": " + strings.Join(parts, ", ")
+}
+
+// Release records that an agent's chat ended (closed or transferred away):
+// their load drops and, with nothing left, their idle time starts at at.
+func (x *Index) Release(agentID string, at time.Time) {
+	a := x.agents[agentID]
+	if a == nil || a.Load == 0 {
+		return
+	}
+	a.Load--
+	if a.used() == 0 {
+		a.IdleSince = at
+	}
+	x.rerank(a)
+}

@@ -1,0 +1,375 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+// lockAgentLoad locks the agent's user row (PostgreSQL) and returns their
+// state and how many chats they hold and are offered. Callers lock the
+// chat first (see lockChat).
+func (s *Store) lockAgentLoad(ctx context.Context, r runner, agentID string) (state string, used int, err error) {
+	if err := r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), agentID).Scan(&state); err != nil {
+		return "", 0, notFound(err, "user", agentID)
+	}
+	err = r.queryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM chats WHERE agent_id = ? AND state = ?)
+		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = ? AND c.state = ?)
+		+ (SELECT COUNT(*) FROM chat_offers WHERE agent_id = ?)`,
+		agentID, parley.ChatAssigned, agentID, parley.ChatAssigned, agentID).Scan(&used)
+	return state, used, err
+}
+
+// upsertChatRouting makes sure the chat has a routing row.
+func upsertChatRouting(ctx context.Context, r runner, chatID string) error {
+	_, err := r.exec(ctx, `INSERT INTO chat_routing (chat_id, tenant_id)
+		SELECT id, tenant_id FROM chats WHERE id = ? ON CONFLICT (chat_id) DO NOTHING`, chatID)
+	return err
+}
+
+// assignTo moves a locked queued chat to the agent.
+func assignTo(ctx context.Context, r runner, chatID, agentID string, at time.Time) error {
+	if _, err := r.exec(ctx, `UPDATE chats SET state = ?, agent_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?`,
+		parley.ChatAssigned, agentID, dbTime(at), dbTime(at), chatID); err != nil {
+		return err
+	}
+	if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = '', declined = '' WHERE chat_id = ?", chatID); err != nil {
+		return err
+	}
+	_, err := r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
+	return err
+}
+
+// OfferChat offers (or, with accept, assigns) a queued chat to an agent if
+// at commit the chat is queued without an offer and the agent is Ready
+// with assigned, conference and offered chats below capacity.
+func (s *Store) OfferChat(ctx context.Context, o *parley.Offer, capacity int, accept bool) error {
+	o.OfferedAt, o.ExpiresAt = normTime(o.OfferedAt), normTime(o.ExpiresAt)
+	err := s.inTx(ctx, func(r runner) error {
+		state, _, err := s.lockChat(ctx, r, o.ChatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatQueued {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", o.ChatID, state)
+		}
+		var n int
+		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM chat_offers WHERE chat_id = ?", o.ChatID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is already offered", o.ChatID)
+		}
+		agentState, used, err := s.lockAgentLoad(ctx, r, o.AgentID)
+		if err != nil {
+			return err
+		}
+		if agentState != parley.StateReady {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", o.AgentID, agentState)
+		}
+		if used >= capacity {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", o.AgentID, used, capacity)
+		}
+		if err := upsertChatRouting(ctx, r, o.ChatID); err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "UPDATE chat_routing SET decision = ? WHERE chat_id = ?", o.Decision, o.ChatID); err != nil {
+			return err
+		}
+		if accept {
+			return assignTo(ctx, r, o.ChatID, o.AgentID, o.OfferedAt)
+		}
+		_, err = r.exec(ctx, `INSERT INTO chat_offers (chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision)
+		return err
+	})
+	return wrap("offer chat", err)
+}
+
+// AcceptOffer assigns the chat to the agent who holds its offer; ECONFLICT
+// if they do not (any more).
+func (s *Store) AcceptOffer(ctx context.Context, chatID, agentID string, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, _, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		ok, err := r.execOne(ctx, "DELETE FROM chat_offers WHERE chat_id = ? AND agent_id = ?", chatID, agentID)
+		if err != nil {
+			return err
+		}
+		if !ok || state != parley.ChatQueued {
+			return parley.Errorf(parley.ECONFLICT, "the offer of chat %s is no longer yours", chatID)
+		}
+		return assignTo(ctx, r, chatID, agentID, at)
+	})
+	return wrap("accept offer", err)
+}
+
+// EndOffer removes the agent's offer of the chat; with declined the agent
+// is remembered so that the chat goes to someone else first.
+func (s *Store) EndOffer(ctx context.Context, chatID, agentID string, declined bool) error {
+	err := s.inTx(ctx, func(r runner) error {
+		if _, _, err := s.lockChat(ctx, r, chatID); err != nil {
+			return err
+		}
+		ok, err := r.execOne(ctx, "DELETE FROM chat_offers WHERE chat_id = ? AND agent_id = ?", chatID, agentID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is not offered to agent %s", chatID, agentID)
+		}
+		if !declined {
+			return nil
+		}
+		if err := upsertChatRouting(ctx, r, chatID); err != nil {
+			return err
+		}
+		var text string
+		if err := r.queryRow(ctx, "SELECT declined FROM chat_routing WHERE chat_id = ?", chatID).Scan(&text); err != nil {
+			return err
+		}
+		list := decodeList(text)
+		if !slices.Contains(list, agentID) {
+			list = append(list, agentID)
+		}
+		_, err = r.exec(ctx, "UPDATE chat_routing SET declined = ? WHERE chat_id = ?", encodeList(list), chatID)
+		return err
+	})
+	return wrap("end offer", err)
+}
+
+// Offers returns the tenant's open offers.
+func (s *Store) Offers(ctx context.Context, tenantID string) ([]*parley.Offer, error) {
+	rows, err := s.r().query(ctx, `SELECT chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision
+		FROM chat_offers WHERE tenant_id = ? ORDER BY offered_at, chat_id`, tenantID)
+	if err != nil {
+		return nil, wrap("offers", err)
+	}
+	os, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.Offer, error) {
+		var o parley.Offer
+		err := sc.Scan(&o.ChatID, &o.TenantID, &o.AgentID, &o.ServiceID, scanTime(&o.OfferedAt), scanTime(&o.ExpiresAt), &o.Decision)
+		return &o, err
+	})
+	return os, wrap("offers", err)
+}
+
+const chatRoutingCols = `r.chat_id, r.decision, r.target_agent, r.note, r.declined, r.abandoned,
+	COALESCE((SELECT STRING_AGG(agent_id, ',') FROM chat_participants p WHERE p.chat_id = r.chat_id), '')`
+
+func (s *Store) chatRoutingCols() string {
+	if s.d.pg() {
+		return chatRoutingCols
+	}
+	return `r.chat_id, r.decision, r.target_agent, r.note, r.declined, r.abandoned,
+	COALESCE((SELECT GROUP_CONCAT(agent_id, ',') FROM chat_participants p WHERE p.chat_id = r.chat_id), '')`
+}
+
+func scanChatRouting(sc interface{ Scan(...any) error }) (*parley.ChatRouting, error) {
+	var cr parley.ChatRouting
+	var declined, parts string
+	var abandoned int
+	if err := sc.Scan(&cr.ChatID, &cr.Decision, &cr.TargetAgent, &cr.Note, &declined, &abandoned, &parts); err != nil {
+		return nil, err
+	}
+	cr.Declined, cr.Abandoned = decodeList(declined), abandoned != 0
+	if parts != "" {
+		cr.Participants = splitComma(parts)
+		slices.Sort(cr.Participants)
+	}
+	return &cr, nil
+}
+
+// ChatRouting returns the chat's routing record; an empty one for a chat
+// routing never touched. It only reads (it runs for every event of a chat).
+func (s *Store) ChatRouting(ctx context.Context, chatID string) (*parley.ChatRouting, error) {
+	agg := "STRING_AGG"
+	if !s.d.pg() {
+		agg = "GROUP_CONCAT"
+	}
+	cr, err := scanChatRouting(s.r().queryRow(ctx, `SELECT c.id, COALESCE(r.decision, ''), COALESCE(r.target_agent, ''),
+		COALESCE(r.note, ''), COALESCE(r.declined, ''), COALESCE(r.abandoned, 0),
+		COALESCE((SELECT `+agg+`(agent_id, ',') FROM chat_participants p WHERE p.chat_id = c.id), '')
+		FROM chats c LEFT JOIN chat_routing r ON r.chat_id = c.id WHERE c.id = ?`, chatID))
+	if err != nil {
+		return nil, wrap("chat routing", notFound(err, "chat", chatID))
+	}
+	return cr, nil
+}
+
+// ChatRoutings returns the routing records of the tenant's open chats.
+func (s *Store) ChatRoutings(ctx context.Context, tenantID string) (map[string]*parley.ChatRouting, error) {
+	rows, err := s.r().query(ctx, "SELECT "+s.chatRoutingCols()+` FROM chat_routing r JOIN chats c ON c.id = r.chat_id
+		WHERE r.tenant_id = ? AND c.state <> ?`, tenantID, parley.ChatClosed)
+	if err != nil {
+		return nil, wrap("chat routings", err)
+	}
+	crs, err := collect(rows, scanChatRouting)
+	if err != nil {
+		return nil, wrap("chat routings", err)
+	}
+	out := make(map[string]*parley.ChatRouting, len(crs))
+	for _, cr := range crs {
+		out[cr.ChatID] = cr
+	}
+	return out, nil
+}
+
+// SetChatDecision records the chat's last routing decision.
+func (s *Store) SetChatDecision(ctx context.Context, chatID, decision string) error {
+	err := s.inTx(ctx, func(r runner) error {
+		if err := upsertChatRouting(ctx, r, chatID); err != nil {
+			return err
+		}
+		_, err := r.exec(ctx, "UPDATE chat_routing SET decision = ? WHERE chat_id = ?", decision, chatID)
+		return err
+	})
+	return wrap("set chat decision", err)
+}
+
+// TransferChat re-queues an assigned chat in serviceID, keeping its
+// QueuedAt, aimed at targetAgent if set, with the note. The conference ends.
+func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, agentID, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatAssigned {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not with an agent", chatID, state)
+		}
+		if _, err := r.exec(ctx, `UPDATE chats SET state = ?, service_id = ?, agent_id = '',
+			queued_at = COALESCE(queued_at, ?), updated_at = ? WHERE id = ?`,
+			parley.ChatQueued, serviceID, dbTime(at), dbTime(at), chatID); err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "DELETE FROM chat_participants WHERE chat_id = ?", chatID); err != nil {
+			return err
+		}
+		if err := upsertChatRouting(ctx, r, chatID); err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = ?, note = ?, declined = ? WHERE chat_id = ?",
+			targetAgent, note, encodeList([]string{agentID}), chatID); err != nil {
+			return err
+		}
+		return agentFreed(ctx, r, agentID, at)
+	})
+	return wrap("transfer chat", err)
+}
+
+// AddParticipant adds an agent to an assigned chat; ECONFLICT if the chat
+// is not assigned or the agent already takes part.
+func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error {
+	err := s.inTx(ctx, func(r runner) error {
+		state, owner, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatAssigned || owner == agentID {
+			return parley.Errorf(parley.ECONFLICT, "chat %s cannot take agent %s into a conference", chatID, agentID)
+		}
+		_, err = r.exec(ctx, `INSERT INTO chat_participants (chat_id, agent_id, tenant_id, joined_at)
+			SELECT id, ?, tenant_id, ? FROM chats WHERE id = ?`, agentID, dbTime(normTime(at)), chatID)
+		if isUniqueViolation(err) {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is already in chat %s", agentID, chatID)
+		}
+		return err
+	})
+	return wrap("add participant", err)
+}
+
+// RemoveParticipant ends an agent's part in a conference.
+func (s *Store) RemoveParticipant(ctx context.Context, chatID, agentID string) error {
+	_, err := s.r().exec(ctx, "DELETE FROM chat_participants WHERE chat_id = ? AND agent_id = ?", chatID, agentID)
+	return wrap("remove participant", err)
+}
+
+// ConferenceChats returns the assigned chats the agent takes part in as a
+// conference participant.
+func (s *Store) ConferenceChats(ctx context.Context, agentID string) ([]string, error) {
+	rows, err := s.r().query(ctx, `SELECT p.chat_id FROM chat_participants p JOIN chats c ON c.id = p.chat_id
+		WHERE p.agent_id = ? AND c.state = ? ORDER BY p.joined_at, p.chat_id`, agentID, parley.ChatAssigned)
+	if err != nil {
+		return nil, wrap("conference chats", err)
+	}
+	ids, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	})
+	return ids, wrap("conference chats", err)
+}
+
+// AbandonChat closes a queued chat whose customer left or went silent.
+func (s *Store) AbandonChat(ctx context.Context, chatID string, at time.Time) error {
+	at = normTime(at)
+	err := s.inTx(ctx, func(r runner) error {
+		state, _, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatQueued {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
+		}
+		if _, err := r.exec(ctx, "DELETE FROM chat_offers WHERE chat_id = ?", chatID); err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+			parley.ChatClosed, dbTime(at), dbTime(at), chatID); err != nil {
+			return err
+		}
+		if err := upsertChatRouting(ctx, r, chatID); err != nil {
+			return err
+		}
+		_, err = r.exec(ctx, "UPDATE chat_routing SET abandoned = 1 WHERE chat_id = ?", chatID)
+		return err
+	})
+	return wrap("abandon chat", err)
+}
+
+// SetChatPriority changes a chat's priority (a supervisor's override).
+func (s *Store) SetChatPriority(ctx context.Context, chatID string, priority int) error {
+	ok, err := s.r().execOne(ctx, "UPDATE chats SET priority = ?, updated_at = ? WHERE id = ? AND state <> ?",
+		priority, dbTime(now()), chatID, parley.ChatClosed)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "open chat %s not found", chatID)
+	}
+	return wrap("set chat priority", err)
+}
+
+func decodeList(text string) []string {
+	var l []string
+	if text != "" {
+		_ = json.Unmarshal([]byte(text), &l) // written by encodeList only
+	}
+	return l
+}
+
+func encodeList(l []string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}

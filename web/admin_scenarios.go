@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/config"
+	"github.com/parleycc/parley/scenario"
+)
+
+// ConfigReloader re-applies the server's configuration file and returns
+// the scenario versions now in effect (app.App.Reload).
+type ConfigReloader interface {
+	Reload(ctx context.Context) ([]*parley.ScenarioVersion, error)
+	ConfigFile() string
+}
+
+func (s *Server) adminScenariosPage(w http.ResponseWriter, r *http.Request) {
+	if userFrom(r.Context()).Role != parley.RoleAdmin {
+		s.writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "this page needs the admin role"))
+		return
+	}
+	s.render(w, r, "admin_scenarios", "Scenarios")
+}
+
+// ScenarioJSON is a scenario with its versions, as the Admin page shows it.
+type ScenarioJSON struct {
+	Name     string        `json:"name"`
+	Latest   int           `json:"latest"`
+	YAML     string        `json:"yaml"` // the latest version, as edited
+	Versions []VersionJSON `json:"versions"`
+	Entries  []string      `json:"entries"` // entries that start it
+}
+
+// VersionJSON is one published version.
+type VersionJSON struct {
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ProblemJSON is one validation problem.
+type ProblemJSON struct {
+	Line    int    `json:"line,omitempty"`
+	Block   string `json:"block,omitempty"`
+	Message string `json:"message"`
+}
+
+func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
+	tenant := userFrom(r.Context()).TenantID
+	versions, err := s.Store.ScenarioVersions(r.Context(), tenant)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entries, err := s.Store.Entries(r.Context(), tenant)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []*ScenarioJSON{}
+	byName := map[string]*ScenarioJSON{}
+	for _, v := range versions {
+		sc := byName[v.Name]
+		if sc == nil {
+			sc = &ScenarioJSON{Name: v.Name, Versions: []VersionJSON{}, Entries: []string{}}
+			byName[v.Name] = sc
+			out = append(out, sc)
+		}
+		sc.Versions = append(sc.Versions, VersionJSON{Version: v.Version, CreatedAt: v.CreatedAt})
+		sc.Latest = v.Version
+		var def scenario.Definition
+		if err := json.Unmarshal(v.Definition, &def); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		y, err := config.ScenarioYAML(def)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		sc.YAML = string(y)
+	}
+	for _, e := range entries {
+		if sc := byName[e.ScenarioName]; sc != nil {
+			sc.Entries = append(sc.Entries, e.Name)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out, "config_file": s.configFile()})
+}
+
+func (s *Server) configFile() string {
+	if s.Reloader == nil {
+		return ""
+	}
+	return s.Reloader.ConfigFile()
+}
+
+// parseScenario validates a scenario written in YAML against the tenant's
+// services.
+func (s *Server) parseScenario(r *http.Request, text string) (*config.Scenario, []ProblemJSON, error) {
+	svcs, err := s.Store.Services(r.Context(), userFrom(r.Context()).TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make([]string, 0, len(svcs))
+	for _, v := range svcs {
+		names = append(names, v.Name)
+	}
+	sc, err := config.ParseScenario("scenario.yaml", []byte(text), names)
+	return sc, problems(err), nil
+}
+
+func problems(err error) []ProblemJSON {
+	out := []ProblemJSON{}
+	for _, p := range config.Problems(err) {
+		out = append(out, ProblemJSON{Line: p.Line, Block: p.Block, Message: p.Msg})
+	}
+	return out
+}
+
+func (s *Server) validateScenario(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		YAML string `json:"yaml"`
+	}
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	_, probs, err := s.parseScenario(r, req.YAML)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": len(probs) == 0, "problems": probs})
+}
+
+// publishScenario validates and stores a new version of a scenario. New
+// chats start on it; running chats keep their version.
+func (s *Server) publishScenario(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		YAML string `json:"yaml"`
+	}
+	if !s.readJSON(w, r, &req) {
+		return
+	}
+	sc, probs, err := s.parseScenario(r, req.YAML)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(probs) > 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{
+			"error": map[string]string{"code": parley.EINVALID, "message": "the scenario has errors"}, "problems": probs})
+		return
+	}
+	def, err := sc.DefinitionJSON()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v := &parley.ScenarioVersion{TenantID: userFrom(r.Context()).TenantID, Name: sc.Name, Definition: def}
+	if err := s.Store.PublishScenario(r.Context(), v); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"name": v.Name, "version": v.Version})
+}
+
+// validateConfig checks the server's configuration file as it is on disk.
+func (s *Server) validateConfig(w http.ResponseWriter, r *http.Request) {
+	path := s.configFile()
+	if path == "" {
+		s.writeError(w, r, parley.Errorf(parley.EINVALID, "the server was started without a configuration file"))
+		return
+	}
+	_, err := config.Load(path)
+	probs := problems(err)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": len(probs) == 0, "file": path, "problems": probs})
+}
+
+// reloadConfig re-applies the configuration file without a restart.
+func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
+	if s.Reloader == nil {
+		s.writeError(w, r, parley.Errorf(parley.EINVALID, "this server cannot reload its configuration"))
+		return
+	}
+	versions, err := s.Reloader.Reload(r.Context())
+	if err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) || parley.ErrorCode(err) == parley.EINVALID {
+			writeJSON(w, http.StatusBadRequest, map[string]any{
+				"error":    map[string]string{"code": parley.EINVALID, "message": "the configuration file has errors; nothing was changed"},
+				"file":     s.configFile(),
+				"problems": problems(err)})
+			return
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, v := range versions {
+		out = append(out, map[string]any{"name": v.Name, "version": v.Version})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"file": s.configFile(), "scenarios": out})
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/parleycc/parley"
+)
+
+// messengerRoutes adds the Messenger integration's endpoints: the Admin
+// accounts page and API, channel health for supervisors, stored files, and
+// the desktop's uploads, rich replies, sender actions and channel panel.
+func (s *Server) messengerRoutes(mux *http.ServeMux) {
+	admin := func(h http.HandlerFunc) http.HandlerFunc { return s.withRole(h, parley.RoleAdmin) }
+	mux.HandleFunc("GET /admin/accounts", s.withPageUser(s.adminOnlyPage(s.adminAccountsPage)))
+	mux.HandleFunc("GET /api/admin/accounts", admin(s.listAccounts))
+	mux.HandleFunc("POST /api/admin/accounts", admin(s.createAccount))
+	mux.HandleFunc("PUT /api/admin/accounts/{id}", admin(s.updateAccount))
+	mux.HandleFunc("DELETE /api/admin/accounts/{id}", admin(s.deleteAccount))
+	mux.HandleFunc("POST /api/admin/accounts/{id}/check", admin(s.checkAccount))
+	mux.HandleFunc("POST /api/admin/accounts/test", admin(s.testConnection))
+	mux.HandleFunc("POST /api/admin/verify-token", admin(s.generateVerifyToken))
+	mux.HandleFunc("GET /api/channels/health", s.withRole(s.channelHealth, parley.RoleSupervisor, parley.RoleAdmin))
+
+	mux.HandleFunc("GET /files/{id}", s.withUser(s.serveFile))
+	mux.HandleFunc("POST /api/chats/{id}/files", s.withUser(s.uploadFile))
+	mux.HandleFunc("POST /api/chats/{id}/rich", s.withUser(s.postRichMessage))
+	mux.HandleFunc("POST /api/chats/{id}/action", s.withUser(s.senderAction))
+	mux.HandleFunc("GET /api/chats/{id}/channel", s.withUser(s.chatChannel))
+}
+
+// adminOnlyPage answers 403 to logged-in users who are not admins.
+func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if u := userFrom(r.Context()); u == nil || u.Role != parley.RoleAdmin {
+			http.Error(w, "This page is for administrators.", http.StatusForbidden)
+			return
+		}
+		h(w, r)
+	}
+}

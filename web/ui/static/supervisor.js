@@ -1,0 +1,178 @@
+// supervisor.js — the Supervisor page: queues, agents and open chats with
+// the routing decision behind each one ("why did this chat go to Bob"),
+// kept live by the event stream, with a priority override per chat.
+import { get, put, isUnauthorized } from "./api.js";
+import { EventStream } from "./events.js";
+
+const $ = (id) => document.getElementById(id);
+let view = null;
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function toast(message) {
+  const t = $("toast");
+  t.textContent = message;
+  t.hidden = false;
+  setTimeout(() => (t.hidden = true), 5000);
+}
+
+// The server's clock may differ from the browser's: waits count from its "now".
+let skew = 0;
+function since(iso) {
+  if (!iso) return "—";
+  const s = Math.max(0, Math.round((Date.now() + skew - new Date(iso).getTime()) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+const STATE = { ready: "Ready", not_ready: "Not ready", offline: "Offline", acw: "After chat work", busy: "Busy" };
+const STRATEGY = { longest_idle: "Longest idle", least_busy: "Least busy", most_skilled: "Most skilled" };
+
+function agentName(id) {
+  const a = view && view.agents.find((x) => x.id === id);
+  return a ? a.display_name : id ? "another agent" : "—";
+}
+
+function renderQueues() {
+  $("queues").tBodies[0].replaceChildren(
+    ...view.queues.map((q) =>
+      h(
+        "tr",
+        { "data-service": q.name },
+        h("th", { scope: "row", text: q.name }),
+        h("td", { text: `${STRATEGY[q.strategy] || q.strategy}${q.auto_accept ? " · auto-accept" : " · offers"}` }),
+        h("td", { class: "num queue-waiting", text: String(q.waiting) }),
+        h("td", { class: "num", text: String(q.offered) }),
+        h("td", { class: "num wait", "data-since": q.oldest_queued_at || "", text: since(q.oldest_queued_at) }),
+        h("td", { class: "num", text: `${q.agents_ready} / ${q.agents_logged_in}` })
+      )
+    )
+  );
+}
+
+function renderAgents() {
+  $("agents").tBodies[0].replaceChildren(
+    ...view.agents.map((a) => {
+      const full = a.state === "ready" && (a.load || 0) + (a.offers || 0) >= a.capacity;
+      const state = full ? "busy" : a.state;
+      const skills = Object.entries(a.skills || {}).sort().map(([k, v]) => `${k} ${v}`).join(", ");
+      return h(
+        "tr",
+        { "data-agent": a.username },
+        h("th", { scope: "row", text: a.display_name }),
+        h("td", {}, h("span", { class: `pill state-${state}`, text: STATE[state] || state }), a.reason ? h("span", { class: "reason", text: ` ${a.reason}` }) : null),
+        h("td", { text: a.present ? "Connected" : "Away" }),
+        h("td", { class: "num agent-load", text: `${a.load || 0}${a.offers ? ` (+${a.offers} offered)` : ""} / ${a.capacity}` }),
+        h("td", { text: skills || "—" })
+      );
+    })
+  );
+}
+
+function why(c) {
+  const d = c.decision;
+  if (!d) return h("span", { class: "muted", text: c.state === "queued" ? "Waiting for an eligible agent" : "—" });
+  const det = h("details", { class: "why" }, h("summary", { text: d.reason }));
+  const list = h("ol", { class: "candidates" });
+  for (const k of d.candidates || []) {
+    const bits = [`${k.name}: ${k.load}/${k.capacity} chats`];
+    if (k.skill) bits.push(`skill ${k.skill}`);
+    if (k.idle_since) bits.push(`idle since ${new Date(k.idle_since).toLocaleTimeString()}`);
+    if (k.declined) bits.push("declined it");
+    list.append(h("li", { class: k.agent_id === d.agent_id ? "winner" : "", text: bits.join(" · ") }));
+  }
+  det.append(
+    h("p", { text: `Strategy ${STRATEGY[d.strategy] || d.strategy}; ${d.eligible} eligible agent(s); priority ${d.priority}; decided ${new Date(d.at).toLocaleTimeString()}.` }),
+    list
+  );
+  return det;
+}
+
+function priorityCell(c) {
+  const input = h("input", { type: "number", min: "-100", max: "100", value: String(c.priority), class: "prio-input", "aria-label": "Priority", "data-chat-id": c.id });
+  const btn = h("button", { type: "button", class: "btn btn-secondary btn-sm prio-set", text: "Set" });
+  btn.addEventListener("click", async () => {
+    btn.disabled = true;
+    try {
+      await put(`/api/chats/${encodeURIComponent(c.id)}/priority`, { priority: Number(input.value) });
+      refreshSoon();
+    } catch (err) {
+      toast(`Could not change the priority: ${err.message}`);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return h("td", { class: "prio" }, input, btn);
+}
+
+function renderChats() {
+  const rows = view.chats.map((c) => {
+    let agent = agentName(c.agent_id);
+    if (c.offered_to) agent = `${agentName(c.offered_to)} (offered, ${since(c.offer_expires_at).replace(/^/, "")})`;
+    if (c.participants && c.participants.length) agent += ` + ${c.participants.map(agentName).join(", ")}`;
+    return h(
+      "tr",
+      { "data-chat-id": c.id, "data-state": c.state },
+      h("th", { scope: "row", text: (c.customer && c.customer.name) || "Facebook user" }),
+      h("td", { text: c.service || "—" }),
+      h("td", {}, h("span", { class: `pill pill-${c.state}`, text: c.offered_to ? "offered" : c.state })),
+      h("td", { class: "chat-agent", text: c.state === "queued" && !c.offered_to ? "—" : agent }),
+      priorityCell(c),
+      h("td", { class: "num wait", "data-since": c.queued_at || "", text: c.state === "queued" ? since(c.queued_at) : "—" }),
+      h("td", { class: "why-cell" }, why(c), c.note ? h("p", { class: "note", text: `Note: ${c.note}` }) : null)
+    );
+  });
+  $("chats").tBodies[0].replaceChildren(...rows);
+  $("chats-empty").hidden = rows.length > 0;
+}
+
+async function refresh() {
+  try {
+    view = await get("/api/supervisor");
+    skew = new Date(view.now).getTime() - Date.now();
+    renderQueues();
+    renderAgents();
+    renderChats();
+    document.body.dataset.loaded = "true";
+  } catch (err) {
+    if (isUnauthorized(err)) location.assign("/login?next=/supervisor");
+    else toast(`Could not load the view: ${err.message}`);
+  }
+}
+
+let timer = 0;
+function refreshSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, 250);
+}
+
+function setConn(status) {
+  const c = $("conn-status");
+  c.dataset.state = status;
+  c.querySelector(".conn-text").textContent = status === "live" ? "Live" : status === "reconnecting" ? "Reconnecting…" : "Connecting…";
+}
+
+const stream = new EventStream("/api/events", { onStatus: setConn, onReconnect: refresh });
+for (const type of ["chat.assigned", "chat.updated", "chat.closed", "agent.state", "offer.created", "offer.ended", "chat.transferred", "chat.conference", "chat.abandoned"]) {
+  stream.on(type, refreshSoon);
+}
+// Waits tick every second without a round trip.
+setInterval(() => {
+  for (const td of document.querySelectorAll("td.wait[data-since]")) if (td.dataset.since) td.textContent = since(td.dataset.since);
+}, 1000);
+// Presence has no events (it would be one per agent every few seconds).
+setInterval(refresh, 10000);
+
+refresh();
+stream.start();

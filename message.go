@@ -36,6 +36,10 @@ const (
 	KindText     = "text"
 	KindPostback = "postback"
 	KindEvent    = "event" // something that happened, shown in the transcript
+	// KindAction is a sender action sent through the outbox, in order with
+	// the chat's messages; Text holds it ("typing_on" before a message
+	// with a typing delay). Not a bubble of the transcript.
+	KindAction = "action"
 
 	// Messenger kinds; their detail is JSON in Message.Payload (see
 	// conversation/inbound_kinds.go), except quick replies and postbacks

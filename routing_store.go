@@ -157,6 +157,11 @@ type RoutingStore interface {
 	// TransferChat re-queues an assigned chat in serviceID with its place,
 	// aimed at targetAgent if set, with the note.
 	TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error
+	// DropTransferTarget gives up a transfer to agentID that has not been
+	// offered yet (the agent went away): the chat stays queued in its
+	// service with its place. ECONFLICT if the chat is not queued for that
+	// agent without an offer.
+	DropTransferTarget(ctx context.Context, chatID, agentID string) error
 	// AddParticipant adds an agent to an assigned chat (a conference).
 	AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error
 	RemoveParticipant(ctx context.Context, chatID, agentID string) error

@@ -27,7 +27,7 @@ const (
 )
 
 // DemoLogins are the demo users' usernames, passwords and roles.
-var DemoLogins = [][3]string{{"alice", "alice-demo", "agent"}, {"bob", "bob-demo", "agent"}, {"sam", "sam-demo", "supervisor"}, {"admin", "admin-demo", "admin"}}
+var DemoLogins = [][3]string{{"alice", "alice-demo", "agent"}, {"bob", "bob-demo", "agent"}, {"cleo", "cleo-demo", "agent"}, {"sam", "sam-demo", "supervisor"}, {"admin", "admin-demo", "admin"}}
 
 // writeDemoConfig writes the demo configuration to path unless a file is
 // already there (the newcomer's edits are kept).

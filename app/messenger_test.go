@@ -436,3 +436,81 @@ func (a *agent) raw(method, path string, in any) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+// TestMessengerSendErrors: a rate-limited send is retried after a backoff
+// and then sent exactly once; a send to a customer who blocked the page
+// fails for good, with the reason on the message, and is not retried.
+// typing_off and mark_seen reach the customer when the agent stops typing
+// and reads the chat.
+func TestMessengerSendErrors(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, dsn(t))
+			w.graph.SetRateLimitRegain(0)
+			w.customerSays("m_1", "Hi")
+			alice, chatID := connect(t, w)
+			path := "/api/chats/" + chatID
+			status := func(text string) (string, string) {
+				for _, m := range alice.rich(chatID) {
+					if m.Text == text {
+						return m.Status, m.Error
+					}
+				}
+				return "", ""
+			}
+
+			// Rate limited (613): kept, retried after a backoff, sent once.
+			w.graph.FailNext(1, fakegraph.FailRateLimit)
+			start := time.Now()
+			if code := alice.do(http.MethodPost, path+"/messages", map[string]string{"text": "Patience"}, nil); code != http.StatusOK && code != http.StatusCreated {
+				t.Fatalf("send: HTTP %d", code)
+			}
+			eventually(t, "the rate-limited reply to be sent", func() bool {
+				return countText(w.graph.SentTo(psid), "Patience") > 0
+			})
+			if took := time.Since(start); took < 900*time.Millisecond {
+				t.Fatalf("rate-limited reply went out after %v, want a backoff of about a second", took)
+			}
+			eventually(t, "the reply marked sent", func() bool {
+				st, _ := status("Patience")
+				return st == "sent" || st == "delivered"
+			})
+
+			// The customer blocked the page (551): failed, explained, never retried.
+			w.graph.FailNext(1, fakegraph.FailUserBlocked)
+			if code := alice.do(http.MethodPost, path+"/messages", map[string]string{"text": "Anyone there?"}, nil); code != http.StatusOK && code != http.StatusCreated {
+				t.Fatalf("send: HTTP %d", code)
+			}
+			eventually(t, "the blocked send to fail", func() bool {
+				st, _ := status("Anyone there?")
+				return st == "failed"
+			})
+			if _, errText := status("Anyone there?"); !strings.Contains(errText, "can't receive messages") {
+				t.Fatalf("failed message error %q, want the reason shown to the agent", errText)
+			}
+
+			// Sender actions.
+			for _, action := range []string{"typing_off", "mark_seen"} {
+				if code := alice.do(http.MethodPost, path+"/action", map[string]string{"action": action}, nil); code != http.StatusAccepted {
+					t.Fatalf("%s: HTTP %d", action, code)
+				}
+				eventually(t, action, func() bool {
+					return slices.ContainsFunc(w.graph.SentTo(psid), func(c fakegraph.SentCall) bool { return c.SenderAction == action })
+				})
+			}
+
+			// Give a wrong retry of either message time to happen.
+			time.Sleep(2500 * time.Millisecond)
+			calls := w.graph.SentTo(psid)
+			if n := countText(calls, "Patience"); n != 1 {
+				t.Fatalf("rate-limited reply sent %d times, want once", n)
+			}
+			if n := countText(calls, "Anyone there?"); n != 0 {
+				t.Fatalf("blocked reply sent %d times, want never", n)
+			}
+			if st, _ := status("Anyone there?"); st != "failed" {
+				t.Fatalf("blocked reply is %s after a while, want failed", st)
+			}
+		})
+	}
+}

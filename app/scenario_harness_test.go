@@ -25,6 +25,7 @@ type flowConfig struct {
 	FindTimeout string
 	AskTimeout  string
 	Greeting    string
+	TypingDelay string
 }
 
 func (c flowConfig) data(graphURL string) map[string]any {
@@ -42,7 +43,7 @@ func (c flowConfig) data(graphURL string) map[string]any {
 		c.Greeting = "Hi"
 	}
 	return map[string]any{"GraphURL": graphURL, "Hours": hours, "MaxQueue": c.MaxQueue,
-		"FindTimeout": c.FindTimeout, "AskTimeout": c.AskTimeout, "Greeting": c.Greeting}
+		"FindTimeout": c.FindTimeout, "AskTimeout": c.AskTimeout, "Greeting": c.Greeting, "TypingDelay": c.TypingDelay}
 }
 
 // flowWorld is a real server running testdata/scenarios.yaml.

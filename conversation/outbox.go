@@ -97,17 +97,21 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	if refusal != "" {
 		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, refusal))
 	}
-	out, err := s.renderOutbound(ctx, m)
-	if err != nil {
-		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, err.Error()))
+	req := messenger.SendRequest{PSID: cust.ExternalID, MessagingType: mtype, Tag: tag}
+	if m.Kind == parley.KindAction {
+		req = messenger.SendRequest{PSID: cust.ExternalID, SenderAction: m.Text}
+	} else {
+		out, err := s.renderOutbound(ctx, m)
+		if err != nil {
+			return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, err.Error()))
+		}
+		req.Message = out
 	}
 	if err := s.limiter.wait(ctx, acct.ID); err != nil {
 		return err // shutting down: the claim lease expires and it is failed
 	}
 	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-	res, sendErr := client.Send(ctx, acct.AccessToken, messenger.SendRequest{
-		PSID: cust.ExternalID, MessagingType: mtype, Tag: tag, Message: out,
-	})
+	res, sendErr := client.Send(ctx, acct.AccessToken, req)
 	now := s.Clock.Now()
 	attempt := &parley.OutboundAttempt{MessageID: m.ID, Attempt: m.Attempts, At: now, ExternalID: res.MessageID}
 	if sendErr != nil {

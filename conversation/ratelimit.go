@@ -18,6 +18,7 @@ const (
 type rateLimiter struct {
 	rate  float64 // tokens per second
 	burst float64
+	now   func() time.Time // the clock; time.Now, or a test's
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -36,13 +37,13 @@ func newRateLimiter(rate, burst int) *rateLimiter {
 	if burst <= 0 {
 		burst = DefaultSendBurst
 	}
-	return &rateLimiter{rate: float64(rate), burst: float64(burst), buckets: map[string]*bucket{}}
+	return &rateLimiter{rate: float64(rate), burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
 }
 
 // wait blocks until key may make one call or ctx ends.
 func (l *rateLimiter) wait(ctx context.Context, key string) error {
 	for {
-		d := l.reserve(key, time.Now())
+		d := l.reserve(key, l.now())
 		if d <= 0 {
 			return nil
 		}
@@ -82,12 +83,13 @@ func (l *rateLimiter) reserve(key string, now time.Time) time.Duration {
 func (l *rateLimiter) pause(key string, d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: 0, last: time.Now()}
+		b = &bucket{tokens: 0, last: now}
 		l.buckets[key] = b
 	}
-	if until := time.Now().Add(d); until.After(b.paused) {
+	if until := now.Add(d); until.After(b.paused) {
 		b.paused = until
 	}
 }

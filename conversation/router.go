@@ -198,8 +198,17 @@ func (s *Service) rebuild(ctx context.Context, tenant string) (*tenantRouter, er
 
 func indexChat(c *parley.Chat, cr *parley.ChatRouting, o *parley.Offer) routing.Chat {
 	ic := routing.Chat{ID: c.ID, ServiceID: c.ServiceID, Priority: c.Priority, QueuedAt: c.QueuedAt}
+	// Find Agent's required skills (scenario.Validate checked their form;
+	// a malformed value edited in by hand is ignored rather than leaving
+	// the chat waiting for a skill nobody can have).
+	if req, err := routing.ParseSkills(c.Scenario.Vars["required_skills"]); err == nil {
+		ic.Skills = req
+	}
 	if cr != nil {
 		ic.Target, ic.Declined = cr.TargetAgent, cr.Declined
+		if slices.Contains(cr.Declined, cr.TargetAgent) { // the target declined: the service's line
+			ic.Target = ""
+		}
 	}
 	if o != nil {
 		ic.OfferedTo, ic.ExpiresAt = o.AgentID, o.ExpiresAt

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/scenario"
 )
 
@@ -26,6 +27,13 @@ func (r runtime) SendMessage(ctx context.Context, chat *parley.Chat, m scenario.
 		msg.Payload = string(data)
 	}
 	if m.TypingDelay > 0 {
+		// The customer sees the page typing while the delay runs: a
+		// typing_on goes out first, through the outbox (so in order with
+		// the chat's other messages), and the text once the delay is over.
+		typing := &parley.Message{Sender: parley.SenderBot, Kind: parley.KindAction, Text: messenger.ActionTypingOn}
+		if _, err := r.s.queueOutbound(ctx, chat, typing); err != nil {
+			return err
+		}
 		msg.NextAttemptAt = r.s.Clock.Now().Add(m.TypingDelay)
 	}
 	_, err := r.s.queueOutbound(ctx, chat, msg)

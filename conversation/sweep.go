@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -17,8 +18,14 @@ func (s *Service) sweep(ctx context.Context, tr *tenantRouter) error {
 	var expired []routing.Chat
 	var acwDone, gone, back []string
 	var absentLoaded []routing.Agent
+	var lost []routing.Chat // transfers whose named agent went away
 	tr.lock(func() {
 		expired = tr.x.Expired(now)
+		for _, c := range tr.x.Directed() {
+			if a, ok := tr.agents[c.Target]; !ok || !a.Present || a.State == parley.StateOffline || a.State == parley.StateNotReady {
+				lost = append(lost, c)
+			}
+		}
 		for id, a := range tr.agents {
 			if a.State == parley.StateACW && !tr.acw[id].IsZero() && !now.Before(tr.acw[id]) {
 				acwDone = append(acwDone, id)
@@ -36,6 +43,11 @@ func (s *Service) sweep(ctx context.Context, tr *tenantRouter) error {
 	})
 	for _, c := range expired {
 		if err := s.offerTimedOut(ctx, c); err != nil {
+			return err
+		}
+	}
+	for _, c := range lost {
+		if err := s.transferTargetGone(ctx, tr, c); err != nil {
 			return err
 		}
 	}
@@ -62,7 +74,7 @@ func (s *Service) sweep(ctx context.Context, tr *tenantRouter) error {
 	if err := s.dropouts(ctx, tr, now); err != nil {
 		return err
 	}
-	if len(expired)+len(acwDone)+len(gone)+len(back) > 0 {
+	if len(expired)+len(acwDone)+len(gone)+len(back)+len(lost) > 0 {
 		if err := s.syncAgents(ctx, tr); err != nil {
 			return err
 		}
@@ -89,6 +101,44 @@ func (s *Service) offerTimedOut(ctx context.Context, c routing.Chat) error {
 		return err
 	}
 	return s.setStatus(ctx, c.OfferedTo, parley.StateNotReady, parley.ReasonNoAnswer, time.Time{})
+}
+
+// transferTargetGone sends a chat transferred to an agent who went away
+// before it was offered to them (Not Ready, Offline, or desktop gone past
+// the presence grace) back to its service's line, with its place and
+// priority.
+func (s *Service) transferTargetGone(ctx context.Context, tr *tenantRouter, c routing.Chat) error {
+	// The index may lag behind the database: ask it before giving up.
+	if u, err := s.Store.User(ctx, c.Target); err == nil && u.State != parley.StateOffline && u.State != parley.StateNotReady {
+		ar, err := s.Store.AgentRouting(ctx, c.Target)
+		if err != nil {
+			return err
+		}
+		if !ar.LastSeen.IsZero() && s.Clock.Now().Sub(ar.LastSeen) <= s.presenceGrace() {
+			return nil
+		}
+	}
+	unlock := s.chatLocks.lock(c.ID)
+	err := s.Store.DropTransferTarget(ctx, c.ID, c.Target)
+	unlock()
+	if parley.ErrorCode(err) == parley.ECONFLICT {
+		return s.refreshChat(ctx, tr, c.ID) // offered, assigned or closed meanwhile
+	} else if err != nil {
+		return err
+	}
+	name := c.Target
+	if u, err := s.Store.User(ctx, c.Target); err == nil {
+		name = u.DisplayName
+	}
+	s.Logger.Info("transfer target gone; chat back in the service's queue", slog.String("chat", c.ID), slog.String("agent", c.Target))
+	chat, err := s.Store.Chat(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.note(ctx, chat, fmt.Sprintf("%s is not available; the chat is back in the queue with its place kept.", name)); err != nil {
+		return err
+	}
+	return s.refreshChat(ctx, tr, c.ID)
 }
 
 // agentGone handles a Ready agent whose desktop has been gone past the

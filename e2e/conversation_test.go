@@ -211,7 +211,7 @@ func loginAgent(t *testing.T, browser context.Context, srv *server, user, passwo
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#password").value = ""`),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("login-button")),
-		chromedp.WaitVisible(chromedp.ID("state-toggle")),
+		chromedp.WaitVisible(chromedp.ID("status-select")),
 	)
 	desk.waitFor("the desktop to load", `() => document.querySelector("#agent-name").textContent.trim() !== "" &&
 		document.querySelector("#conn-status").dataset.state === "live"`)
@@ -227,11 +227,14 @@ func loginAgent(t *testing.T, browser context.Context, srv *server, user, passwo
 // goReady makes the agent Ready.
 func (tb *tab) goReady() {
 	tb.t.Helper()
-	if eval[string](tb, `document.querySelector("#state-toggle").dataset.state`) != "ready" {
-		tb.do("click Ready", chromedp.Click(chromedp.ID("state-toggle")))
+	// The menu gets its state once the page has loaded the agent.
+	tb.waitFor("the status menu", `() => !!document.querySelector("#status-select")?.dataset.state`)
+	if eval[string](tb, `document.querySelector("#status-select").dataset.state`) != "ready" {
+		tb.do("choose Ready", chromedp.SetValue(chromedp.ID("status-select"), "ready"))
+		tb.do("notify the change", chromedp.Evaluate[chromedp.Void](`document.querySelector("#status-select").dispatchEvent(new Event("change"))`))
 	}
-	tb.waitFor("the Ready state", `() => document.querySelector("#state-toggle").dataset.state === "ready" &&
-		document.querySelector("#state-toggle").textContent.includes("Ready")`)
+	tb.waitFor("the Ready state", `() => document.querySelector("#status-select").dataset.state === "ready" &&
+		document.querySelector("#status-select").selectedOptions[0].textContent === "Ready"`)
 }
 
 // openChatWith waits for the customer's chat to show up in the list and

@@ -37,36 +37,41 @@ func (x *Index) Route(now time.Time, limit int) []Decision {
 	return out
 }
 
-// Next makes the best single decision among the services, if any.
+// Next makes the best single decision among the services, if any: the
+// best waiting chat that some ready agent can take (a chat whose required
+// skills nobody ready has does not hold up the ones behind it).
 func (x *Index) Next(now time.Time) (Decision, bool) {
 	var best *svc
+	var bestCl *class
 	var bestKey chatKey
 	for _, s := range x.services {
-		if s.ready.Len() == 0 {
-			continue
-		}
-		k, ok := s.waiting.Min()
-		if ok && (best == nil || lessChat(k, bestKey)) {
-			best, bestKey = s, k
+		for _, cl := range s.list {
+			if cl.ready.Len() == 0 {
+				continue
+			}
+			k, ok := cl.waiting.Min()
+			if ok && (best == nil || lessChat(k, bestKey)) {
+				best, bestCl, bestKey = s, cl, k
+			}
 		}
 	}
 	if best == nil {
 		return Decision{}, false
 	}
-	return x.decide(x.chats[bestKey.id], best, now), true
+	return x.decide(x.chats[bestKey.id], best, bestCl, now), true
 }
 
-// decide gives c to the first agent of s's ready set who has not declined
-// it; if every ready agent declined it, to the first of them.
-func (x *Index) decide(c *chat, s *svc, now time.Time) Decision {
+// decide gives c to the first agent of its class's ready set who has not
+// declined it; if every ready agent declined it, to the first of them.
+func (x *Index) decide(c *chat, s *svc, cl *class, now time.Time) Decision {
 	var cands []Candidate
 	var winner *agent
 	var first *agent
-	s.ready.Ascend(func(k agentKey) bool {
+	cl.ready.Ascend(func(k agentKey) bool {
 		a := x.agents[k.id]
 		declined := slices.Contains(c.Declined, a.ID)
 		if len(cands) < maxCandidates {
-			cands = append(cands, candidate(a, s, declined))
+			cands = append(cands, candidate(a, s, cl.skills, declined))
 		}
 		if first == nil {
 			first = a
@@ -80,10 +85,28 @@ func (x *Index) decide(c *chat, s *svc, now time.Time) Decision {
 		winner = first
 	}
 	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: strategyName(s.Strategy),
-		Priority: c.Priority, QueuedAt: c.QueuedAt, Eligible: s.ready.Len(), Candidates: cands, At: now}
-	d.Reason = reason(winner, s, d.Eligible, len(c.Declined) > 0)
+		Priority: c.Priority, QueuedAt: c.QueuedAt, Eligible: cl.ready.Len(), Candidates: cands, At: now}
+	d.Reason = reason(winner, s, cl.skills, d.Eligible, len(c.Declined) > 0)
+	if len(c.Skills) > 0 {
+		d.Reason += "; the chat requires " + skillReq(c.Skills)
+	}
 	x.apply(&d, c, winner, s, now)
 	return d
+}
+
+// skillReq writes requirements as "spanish 50, billing" in name order.
+func skillReq(m map[string]int) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for i, k := range names {
+		if m[k] > 0 {
+			names[i] = fmt.Sprintf("%s %d", k, m[k])
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // decideDirected offers a transferred chat to its target agent if they
@@ -95,7 +118,7 @@ func (x *Index) decideDirected(c *chat, now time.Time) (Decision, bool) {
 		return Decision{}, false
 	}
 	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: "transfer", Priority: c.Priority,
-		QueuedAt: c.QueuedAt, Eligible: 1, Candidates: []Candidate{candidate(a, s, false)}, At: now,
+		QueuedAt: c.QueuedAt, Eligible: 1, Candidates: []Candidate{candidate(a, s, s.Skills, false)}, At: now,
 		Reason: fmt.Sprintf("%s was named by the transfer", a.Name)}
 	x.apply(&d, c, a, s, now)
 	return d, true
@@ -172,9 +195,9 @@ func (x *Index) directedInOrder() []*chat {
 	return out
 }
 
-func candidate(a *agent, s *svc, declined bool) Candidate {
+func candidate(a *agent, s *svc, skills map[string]int, declined bool) Candidate {
 	return Candidate{AgentID: a.ID, Name: a.Name, Load: a.used(), Capacity: a.capacityOn(s), IdleSince: a.IdleSince,
-		Skill: max(SkillScore(a.Skills, s.Skills), 0), Declined: declined}
+		Skill: max(SkillScore(a.Skills, skills), 0), Declined: declined}
 }
 
 func strategyName(s string) string {
@@ -185,13 +208,13 @@ func strategyName(s string) string {
 }
 
 // reason says in one sentence why the winner got the chat.
-func reason(a *agent, s *svc, eligible int, declines bool) string {
+func reason(a *agent, s *svc, skills map[string]int, eligible int, declines bool) string {
 	var why string
 	switch s.Strategy {
 	case parley.StrategyLeastBusy:
 		why = fmt.Sprintf("fewest chats (%d of %d)", a.used(), a.capacityOn(s))
 	case parley.StrategyMostSkilled:
-		why = fmt.Sprintf("most skilled (score %d%s)", max(SkillScore(a.Skills, s.Skills), 0), skillList(a, s))
+		why = fmt.Sprintf("most skilled (score %d%s)", max(SkillScore(a.Skills, skills), 0), skillList(a, skills))
 	default:
 		if a.used() == 0 && !a.IdleSince.IsZero() {
 			why = fmt.Sprintf("idle longest (since %s)", a.IdleSince.UTC().Format("15:04:05"))
@@ -208,12 +231,12 @@ func reason(a *agent, s *svc, eligible int, declines bool) string {
 	return txt
 }
 
-func skillList(a *agent, s *svc) string {
-	if len(s.Skills) == 0 {
+func skillList(a *agent, skills map[string]int) string {
+	if len(skills) == 0 {
 		return ""
 	}
-	names := make([]string, 0, len(s.Skills))
-	for k := range s.Skills {
+	names := make([]string, 0, len(skills))
+	for k := range skills {
 		names = append(names, k)
 	}
 	slices.Sort(names)

@@ -3,6 +3,7 @@ package routing
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -20,18 +21,46 @@ type Index struct {
 type svc struct {
 	Service
 	members map[string]*agent
+	// classes split the service's line by the skills its chats require on
+	// top of the service's: the base class ("") holds chats without any,
+	// and each other class holds the chats with the same requirements and
+	// ranks only the agents who meet them. A chat nobody ready can serve
+	// then never stands in front of one that someone can.
+	base    *class
+	classes map[string]*class
+	list    []*class // the classes, base first: ranging a map costs too much on the hot path
+}
+
+func (s *svc) addClass(cl *class) {
+	s.classes[cl.key] = cl
+	s.list = append(s.list, cl)
+}
+
+func (s *svc) dropClass(cl *class) {
+	delete(s.classes, cl.key)
+	if i := slices.Index(s.list, cl); i >= 0 {
+		s.list = slices.Delete(s.list, i, i+1)
+	}
+}
+
+// class is one part of a service's line: chats with the same extra
+// requirements, and the agents who can take one of them now.
+type class struct {
+	key     string         // canonical form of the chat's own requirements
+	skills  map[string]int // the service's requirements merged with the chats'
 	waiting *treap[chatKey]
-	ready   *treap[agentKey] // agents who can take a chat of this service now
+	ready   *treap[agentKey] // agents who can take a chat of this class now
 }
 
 type agent struct {
 	Agent
-	keys map[string]agentKey // service id → key in that service's ready set
+	keys map[*class]agentKey // key in each class's ready set
 }
 
 type chat struct {
 	Chat
-	key chatKey
+	key   chatKey
+	class string
 }
 
 // chatKey orders a queue: highest priority, oldest place, lowest id.
@@ -79,14 +108,22 @@ func NewIndex() *Index {
 // SetService adds or replaces a service.
 func (x *Index) SetService(s Service) {
 	old := x.services[s.ID]
-	ns := &svc{Service: s, members: map[string]*agent{}, waiting: newTreap(lessChat), ready: newTreap(lessAgent)}
+	ns := &svc{Service: s, members: map[string]*agent{}, classes: map[string]*class{}}
 	if s.Skills != nil {
 		ns.Skills = maps(s.Skills)
 	}
+	ns.base = ns.newClass("", nil)
+	ns.addClass(ns.base)
 	if old != nil {
-		ns.waiting = old.waiting
-		for _, a := range old.members {
-			x.unrank(a, s.ID, old)
+		for _, cl := range old.list {
+			for _, a := range old.members {
+				delete(a.keys, cl)
+			}
+			if cl == old.base {
+				ns.base.waiting = cl.waiting
+				continue
+			}
+			ns.addClass(&class{key: cl.key, skills: mergeSkills(ns.Skills, x.classSkills(cl)), waiting: cl.waiting, ready: newTreap(lessAgent)})
 		}
 	}
 	x.services[s.ID] = ns
@@ -98,22 +135,73 @@ func (x *Index) SetService(s Service) {
 	}
 }
 
+func (s *svc) newClass(key string, chatSkills map[string]int) *class {
+	return &class{key: key, skills: mergeSkills(s.Skills, chatSkills), waiting: newTreap(lessChat), ready: newTreap(lessAgent)}
+}
+
+// classSkills returns the chat's own requirements of a class (those of
+// any of its chats: they are the same).
+func (x *Index) classSkills(cl *class) map[string]int {
+	if k, ok := cl.waiting.Min(); ok {
+		return x.chats[k.id].Skills
+	}
+	return nil
+}
+
+// mergeSkills is the stricter of two sets of requirements.
+func mergeSkills(a, b map[string]int) map[string]int {
+	if len(b) == 0 {
+		return a
+	}
+	out := maps(a)
+	for k, v := range b {
+		if cur, ok := out[k]; !ok || v > cur {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// skillsKey is the canonical form of a chat's own requirements.
+func skillsKey(m map[string]int) string {
+	if len(m) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var b []byte
+	for i, k := range names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, k...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(m[k]), 10)
+	}
+	return string(b)
+}
+
 // RemoveService forgets a service and its waiting chats.
 func (x *Index) RemoveService(id string) {
 	s := x.services[id]
 	if s == nil {
 		return
 	}
-	for _, a := range s.members {
-		x.unrank(a, id, s)
+	for _, cl := range s.list {
+		for _, a := range s.members {
+			x.unrank(a, cl)
+		}
+		cl.waiting.Ascend(func(k chatKey) bool { delete(x.chats, k.id); return true })
 	}
-	s.waiting.Ascend(func(k chatKey) bool { delete(x.chats, k.id); return true })
 	delete(x.services, id)
 }
 
 // SetAgent adds or replaces an agent and re-ranks them in their services.
 func (x *Index) SetAgent(a Agent) {
-	na := &agent{Agent: a, keys: map[string]agentKey{}}
+	na := &agent{Agent: a, keys: map[*class]agentKey{}}
 	if a.Skills != nil {
 		na.Skills = maps(a.Skills)
 	}
@@ -139,8 +227,8 @@ func (x *Index) RemoveAgent(id string) {
 }
 
 func (x *Index) dropAgent(a *agent) {
-	for sid := range a.keys {
-		x.unrank(a, sid, x.services[sid])
+	for cl := range a.keys {
+		x.unrank(a, cl)
 	}
 	for _, sid := range a.Services {
 		if s := x.services[sid]; s != nil {
@@ -162,8 +250,11 @@ func (x *Index) Agent(id string) (Agent, bool) {
 // OfferedTo is set).
 func (x *Index) SetChat(c Chat) {
 	x.RemoveChat(c.ID)
-	nc := &chat{Chat: c, key: chatKey{prio: c.Priority, queued: c.QueuedAt.UnixNano(), id: c.ID}}
+	nc := &chat{Chat: c, key: chatKey{prio: c.Priority, queued: c.QueuedAt.UnixNano(), id: c.ID}, class: skillsKey(c.Skills)}
 	nc.Declined = slices.Clone(c.Declined)
+	if c.Skills != nil {
+		nc.Skills = maps(c.Skills)
+	}
 	x.chats[c.ID] = nc
 	x.wait(nc)
 }
@@ -175,17 +266,40 @@ func (x *Index) wait(c *chat) {
 	case c.Target != "":
 		x.directed[c.ID] = c
 	default:
-		if s := x.services[c.ServiceID]; s != nil {
-			s.waiting.Insert(c.key)
+		s := x.services[c.ServiceID]
+		if s == nil {
+			return
 		}
+		cl := s.classes[c.class]
+		if cl == nil {
+			cl = s.newClass(c.class, c.Skills)
+			s.addClass(cl)
+			for _, a := range s.members {
+				x.rankIn(a, s, cl)
+			}
+		}
+		cl.waiting.Insert(c.key)
 	}
 }
 
-// unwait takes a chat out of line.
+// unwait takes a chat out of line. A class other than the base one goes
+// away with its last chat.
 func (x *Index) unwait(c *chat) {
 	delete(x.directed, c.ID)
-	if s := x.services[c.ServiceID]; s != nil {
-		s.waiting.Delete(c.key)
+	s := x.services[c.ServiceID]
+	if s == nil {
+		return
+	}
+	cl := s.classes[c.class]
+	if cl == nil {
+		return
+	}
+	cl.waiting.Delete(c.key)
+	if cl != s.base && cl.waiting.Len() == 0 {
+		for _, a := range s.members {
+			x.unrank(a, cl)
+		}
+		s.dropClass(cl)
 	}
 }
 
@@ -223,12 +337,26 @@ func (x *Index) Chats() []Chat {
 	return out
 }
 
+// Directed returns the chats waiting for the agent a transfer named, in
+// line order.
+func (x *Index) Directed() []Chat {
+	cs := x.directedInOrder()
+	out := make([]Chat, len(cs))
+	for i, c := range cs {
+		out[i] = c.Chat
+	}
+	return out
+}
+
 // Waiting is the number of chats waiting in a service's queue.
 func (x *Index) Waiting(serviceID string) int {
+	n := 0
 	if s := x.services[serviceID]; s != nil {
-		return s.waiting.Len()
+		for _, cl := range s.list {
+			n += cl.waiting.Len()
+		}
 	}
-	return 0
+	return n
 }
 
 // Expired returns the offers whose timeout has passed at now.
@@ -249,31 +377,36 @@ func (a *agent) capacityOn(s *svc) int { return Capacity(a.Agent, s.MaxPerAgent)
 // used is what counts against capacity: chats held and offered.
 func (a *agent) used() int { return a.Load + a.Offers }
 
-// eligible reports whether the agent can take a chat of s now.
-func (a *agent) eligible(s *svc) bool {
-	return workingState(a.State) && a.Present && a.used() < a.capacityOn(s) && SkillScore(a.Skills, s.Skills) >= 0
+// eligible reports whether the agent can take a chat of class cl of s now.
+func (a *agent) eligible(s *svc, cl *class) bool {
+	return workingState(a.State) && a.Present && a.used() < a.capacityOn(s) && SkillScore(a.Skills, cl.skills) >= 0
 }
 
-// rank puts the agent in s's ready set if eligible, with its current key.
+// rank puts the agent in the ready sets of s's classes it is eligible for,
+// with its current key.
 func (x *Index) rank(a *agent, s *svc) {
-	if old, ok := a.keys[s.ID]; ok {
-		s.ready.Delete(old)
-		delete(a.keys, s.ID)
+	for _, cl := range s.list {
+		x.rankIn(a, s, cl)
 	}
-	if !a.eligible(s) {
+}
+
+func (x *Index) rankIn(a *agent, s *svc, cl *class) {
+	if old, ok := a.keys[cl]; ok {
+		cl.ready.Delete(old)
+		delete(a.keys, cl)
+	}
+	if !a.eligible(s, cl) {
 		return
 	}
-	k := keyFor(a, s)
-	s.ready.Insert(k)
-	a.keys[s.ID] = k
+	k := keyFor(a, s, cl)
+	cl.ready.Insert(k)
+	a.keys[cl] = k
 }
 
-func (x *Index) unrank(a *agent, sid string, s *svc) {
-	if k, ok := a.keys[sid]; ok {
-		if s != nil {
-			s.ready.Delete(k)
-		}
-		delete(a.keys, sid)
+func (x *Index) unrank(a *agent, cl *class) {
+	if k, ok := a.keys[cl]; ok {
+		cl.ready.Delete(k)
+		delete(a.keys, cl)
 	}
 }
 
@@ -295,13 +428,13 @@ func idleKey(a *agent) int64 {
 	return a.IdleSince.UnixNano()
 }
 
-func keyFor(a *agent, s *svc) agentKey {
+func keyFor(a *agent, s *svc, cl *class) agentKey {
 	u := int64(a.used())
 	switch s.Strategy {
 	case parley.StrategyLeastBusy:
 		return agentKey{k1: u, k2: idleKey(a), id: a.ID}
 	case parley.StrategyMostSkilled:
-		return agentKey{k1: -int64(SkillScore(a.Skills, s.Skills)), k2: u, k3: idleKey(a), id: a.ID}
+		return agentKey{k1: -int64(SkillScore(a.Skills, cl.skills)), k2: u, k3: idleKey(a), id: a.ID}
 	default: // longest idle: agents with no chat first, longest idle first; then fewest chats
 		if u == 0 {
 			return agentKey{k1: 0, k2: idleKey(a), id: a.ID}

@@ -159,3 +159,62 @@ func TestTreap(t *testing.T) {
 		t.Fatalf("treap = %v", got)
 	}
 }
+
+func TestParseSkills(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want map[string]int
+		err  bool
+	}{
+		{"", nil, false},
+		{"spanish", map[string]int{"spanish": 0}, false},
+		{" spanish , billing:50,", map[string]int{"spanish": 0, "billing": 50}, false},
+		{"billing:20,billing:60", map[string]int{"billing": 60}, false},
+		{"billing:x", nil, true},
+		{"billing:101", nil, true},
+		{":5", nil, true},
+	} {
+		got, err := ParseSkills(tc.in)
+		if (err != nil) != tc.err || !mapsEqual(got, tc.want) {
+			t.Errorf("ParseSkills(%q) = %v, %v; want %v (error %v)", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestChatSkillClassesGoAway: a requirement class lives only while a chat
+// needs it, so agents are not ranked in classes of chats long gone.
+func TestChatSkillClassesGoAway(t *testing.T) {
+	x := NewIndex()
+	x.SetService(Service{ID: "s", Name: "Support"})
+	x.SetAgent(Agent{ID: "b", Name: "b", State: parley.StateReady, Present: true, Capacity: 1, Services: []string{"s"}, Skills: map[string]int{"spanish": 80}})
+	x.SetChat(Chat{ID: "es", ServiceID: "s", QueuedAt: t0, Skills: map[string]int{"spanish": 0}})
+	if n := len(x.services["s"].classes); n != 2 {
+		t.Fatalf("%d classes, want base and spanish", n)
+	}
+	if x.Waiting("s") != 1 {
+		t.Fatalf("waiting = %d", x.Waiting("s"))
+	}
+	x.RemoveChat("es")
+	if n := len(x.services["s"].classes); n != 1 || len(x.agents["b"].keys) != 1 {
+		t.Fatalf("after the last chat: %d classes, agent in %d sets; want 1 and 1", n, len(x.agents["b"].keys))
+	}
+	// Replacing the service keeps a waiting chat's class.
+	x.SetChat(Chat{ID: "es", ServiceID: "s", QueuedAt: t0, Skills: map[string]int{"spanish": 0}})
+	x.SetService(Service{ID: "s", Name: "Support 2"})
+	ds := x.Route(t0, 0)
+	if len(ds) != 1 || ds[0].AgentID != "b" || !strings.Contains(ds[0].Reason, "requires spanish") {
+		t.Fatalf("decisions %+v", ds)
+	}
+}

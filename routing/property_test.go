@@ -51,6 +51,11 @@ func (w *world) eligible(a *Agent, s Service) bool {
 		w.used(a.ID) < Capacity(*a, s.MaxPerAgent) && SkillScore(a.Skills, s.Skills) >= 0
 }
 
+// eligibleFor adds the chat's own required skills to eligible.
+func (w *world) eligibleFor(a *Agent, c *wchat) bool {
+	return w.eligible(a, w.service(c.ServiceID)) && SkillScore(a.Skills, c.Skills) >= 0
+}
+
 func (w *world) syncAgent(a *Agent) {
 	cp := *a
 	cp.Load, cp.Offers = 0, 0
@@ -79,13 +84,20 @@ func (w *world) route(t *testing.T) {
 				t.Fatalf("transfer to %s went to %s", c.Target, d.AgentID)
 			}
 		} else {
-			if !w.eligible(a, s) {
-				t.Fatalf("chat %s went to ineligible agent %+v (used %d)", c.ID, a, w.used(a.ID))
+			if !w.eligibleFor(a, c) {
+				t.Fatalf("chat %s (requires %v) went to ineligible agent %+v (used %d)", c.ID, c.Skills, a, w.used(a.ID))
 			}
-			// Head of the queue: no waiting chat of the service goes before it.
+			// Head of the line: no waiting chat that someone could take
+			// now goes before it, in any service; a chat nobody ready can
+			// serve (its required skills) does not hold it up.
 			for _, o := range w.chats {
-				if o.state == "waiting" && o.Target == "" && o.ServiceID == c.ServiceID && lessChat(o.keyOf(), c.keyOf()) {
-					t.Fatalf("chat %s served before %s, which is ahead in line", c.ID, o.ID)
+				if o.state != "waiting" || o.Target != "" || o == c || !lessChat(o.keyOf(), c.keyOf()) {
+					continue
+				}
+				for _, b := range w.agents {
+					if w.eligibleFor(b, o) {
+						t.Fatalf("chat %s served before %s, which is ahead in line and %s could take", c.ID, o.ID, b.ID)
+					}
 				}
 			}
 		}
@@ -103,7 +115,7 @@ func (w *world) route(t *testing.T) {
 			continue
 		}
 		for _, a := range w.agents {
-			if w.eligible(a, w.service(c.ServiceID)) {
+			if w.eligibleFor(a, c) {
 				t.Fatalf("chat %s waits while %s could take it", c.ID, a.ID)
 			}
 		}
@@ -181,6 +193,12 @@ func TestRandomOperations(t *testing.T) {
 			for i := range 8 {
 				a := &Agent{ID: fmt.Sprint("a", i), Name: fmt.Sprint("A", i), State: parley.StateOffline, Present: true,
 					Capacity: 1 + r.IntN(3), Skills: map[string]int{"billing": r.IntN(101)}}
+				// Languages: some agents speak Spanish or French, at a level.
+				for _, lang := range []string{"spanish", "french"} {
+					if r.IntN(3) == 0 {
+						a.Skills[lang] = r.IntN(101)
+					}
+				}
 				for _, s := range w.services {
 					if r.IntN(2) == 0 {
 						a.Services = append(a.Services, s.ID)
@@ -189,7 +207,7 @@ func TestRandomOperations(t *testing.T) {
 				w.agents[a.ID] = a
 				w.syncAgent(a)
 			}
-			for step := range 3000 {
+			for step := range 4000 {
 				w.now = w.now.Add(time.Duration(r.IntN(5000)) * time.Millisecond)
 				w.step(t, r)
 				w.route(t)
@@ -217,7 +235,7 @@ func (w *world) step(t *testing.T, r *rand.Rand) {
 	case 2, 3: // a chat arrives
 		w.nextID++
 		c := &wchat{Chat: Chat{ID: fmt.Sprintf("c%05d", w.nextID), ServiceID: w.services[r.IntN(len(w.services))].ID,
-			Priority: r.IntN(3), QueuedAt: w.now}, state: "waiting"}
+			Priority: r.IntN(3), QueuedAt: w.now, Skills: randomChatSkills(r)}, state: "waiting"}
 		w.chats[c.ID] = c
 		w.x.SetChat(c.Chat)
 	case 4: // accept
@@ -255,4 +273,21 @@ func (w *world) step(t *testing.T, r *rand.Rand) {
 			w.x.RemoveChat(c.ID)
 		}
 	}
+}
+
+// randomChatSkills gives half the chats required skills of their own (Find
+// Agent's required_skills): a language, sometimes at a level, sometimes
+// two, sometimes one no agent has.
+func randomChatSkills(r *rand.Rand) map[string]int {
+	switch r.IntN(8) {
+	case 0:
+		return map[string]int{"spanish": 0}
+	case 1:
+		return map[string]int{"spanish": 50}
+	case 2:
+		return map[string]int{"french": 30, "billing": 40}
+	case 3:
+		return map[string]int{"klingon": 0}
+	}
+	return nil
 }

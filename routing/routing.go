@@ -12,6 +12,9 @@
 package routing
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -49,6 +52,10 @@ type Chat struct {
 	ServiceID string
 	Priority  int
 	QueuedAt  time.Time // place in line; kept on re-queue
+	// Skills the chat requires on top of its service's (skill → minimum
+	// level), e.g. from Find Agent's required_skills: only agents who have
+	// them are offered the chat.
+	Skills    map[string]int
 	Target    string    // transferred to this agent: only they are offered it
 	Declined  []string  // agents who rejected or missed it
 	OfferedTo string    // set while offered
@@ -110,3 +117,37 @@ func SkillScore(agentSkills, required map[string]int) int {
 
 // workingState reports whether the state lets an agent take new chats.
 func workingState(s string) bool { return s == parley.StateReady }
+
+// ParseSkills reads required skills written as "skill" or "skill:minlevel",
+// comma-separated (Find Agent's required_skills variable): "spanish,
+// billing:50". A skill without a level is required at any level; a level
+// that is not a number in 0–100 is an error, reported with the item.
+func ParseSkills(s string) (map[string]int, error) {
+	var out map[string]int
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, lvl, hasLevel := strings.Cut(item, ":")
+		name = strings.TrimSpace(name)
+		level := 0
+		if hasLevel {
+			n, err := strconv.Atoi(strings.TrimSpace(lvl))
+			if err != nil || n < 0 || n > 100 {
+				return nil, fmt.Errorf("required skill %q: the level must be a number from 0 to 100", item)
+			}
+			level = n
+		}
+		if name == "" {
+			return nil, fmt.Errorf("required skill %q: no name", item)
+		}
+		if out == nil {
+			out = map[string]int{}
+		}
+		if cur, ok := out[name]; !ok || level > cur {
+			out[name] = level
+		}
+	}
+	return out, nil
+}

@@ -109,6 +109,7 @@ func benchSteps(b *testing.B, workers int) {
 	b.ReportMetric(float64(written)/elapsed.Seconds(), "saves/s")
 	b.ReportMetric(pct(0.50), "p50-µs/step")
 	b.ReportMetric(pct(0.99), "p99-µs/step")
+	b.Logf("checkpoints: %+v", st.CheckpointStats())
 }
 
 // seedChats starts benchChats chats: even ones wait in Ask, odd ones in

@@ -60,6 +60,8 @@ func TestCompileErrors(t *testing.T) {
 			[]wantErr{{0, "queue", "priority", "must be a whole number"}}},
 		{"parameter number as text", []scenario.Spec{{ID: "queue", Type: "find_agent", Params: map[string]any{"service": "S", "priority": "high"}}, connect},
 			[]wantErr{{0, "queue", "priority", "must be a whole number"}}},
+		{"required skill with a bad level", []scenario.Spec{{ID: "queue", Type: "find_agent", Params: map[string]any{"service": "S", "skills": []any{"spanish", "billing:high"}}}, connect},
+			[]wantErr{{0, "queue", "skills", `"billing:high": write a skill as "name" or "name:minlevel" (level 0-100)`}}},
 		{"exit to unknown block", []scenario.Spec{withExits(send("hello", "Hi"), map[string]string{"next": "goodby"}), end},
 			[]wantErr{{0, "hello", "exits.next", `points to unknown block "goodby"`}}},
 		{"named exit to unknown block", []scenario.Spec{withExits(findAgent, map[string]string{"found": "nowhere"}), connect},

@@ -49,6 +49,13 @@ func buildFindAgent(p *Params, serviceRequired bool) *findAgent {
 		positionText:  p.String("position_text", false),
 		positionEvery: p.Duration("position_every", time.Minute),
 	}
+	for _, sk := range b.skills {
+		name, lvl, hasLevel := strings.Cut(sk, ":")
+		if n, err := strconv.Atoi(strings.TrimSpace(lvl)); strings.TrimSpace(name) == "" || strings.Contains(sk, ",") ||
+			hasLevel && (err != nil || n < 0 || n > 100) {
+			p.Failf("skills", "%q: write a skill as \"name\" or \"name:minlevel\" (level 0-100)", sk)
+		}
+	}
 	if b.positionText != "" && b.positionEvery < time.Second {
 		p.Failf("position_every", "must be at least 1s")
 	}

@@ -61,6 +61,10 @@ func dialectFor(dsn string) (d *dialect, driver, source string, err error) {
 		"busy_timeout(10000)",
 		"foreign_keys(1)",
 		"synchronous(NORMAL)",
+		// The store checkpoints in the background (checkpoint.go)
+		// instead of in the committing writer.
+		"wal_autocheckpoint(0)",
+		"journal_size_limit(16777216)", // = checkpointWALBytes,
 	} {
 		q.Add("_pragma", p)
 	}

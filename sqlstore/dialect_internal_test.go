@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,7 +33,8 @@ func TestDialectFor(t *testing.T) {
 	}
 	p, rawQuery, _ := strings.Cut(strings.TrimPrefix(src, "file:"), "?")
 	q, _ := url.ParseQuery(rawQuery)
-	if p != path || q.Get("_txlock") != "immediate" || q.Get("_time_format") != "sqlite" || len(q["_pragma"]) != 4 {
+	if p != path || q.Get("_txlock") != "immediate" || q.Get("_time_format") != "sqlite" ||
+		!slices.Contains(q["_pragma"], "wal_autocheckpoint(0)") || len(q["_pragma"]) != 6 {
 		t.Fatalf("sqlite source = %s", src)
 	}
 	if _, _, _, err := dialectFor(""); err == nil {

@@ -13,23 +13,46 @@ import (
 // AddInbound stores events in one transaction, skipping any whose
 // (AccountID, DedupKey) is already stored, and returns how many were new.
 // It sets ID (and ReceivedAt, now unless set) of the new ones; skipped
-// ones keep ID 0. An empty DedupKey never collides. Rows go in with
-// multi-row INSERTs, so a group-committed batch costs a few statements.
+// ones keep ID 0. An empty DedupKey never collides.
+//
+// It is the webhook's group-commit path, so it is built to cost few
+// statements and no parsing: on PostgreSQL one prepared INSERT … SELECT
+// FROM unnest(arrays) takes the whole batch in a single round trip, as an
+// implicit single-statement transaction; on SQLite the batch goes in
+// chunks of 256, 128, …, 1 rows, each a multi-row INSERT prepared once
+// per size, inside one immediate transaction.
 func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}
 	at := now()
 	ids := make([]int64, len(events))
-	err := s.inTx(ctx, func(r runner) error {
-		clear(ids)
-		for lo := 0; lo < len(events); lo += inboundChunk {
-			if err := s.insertInbound(ctx, r, events[lo:min(lo+inboundChunk, len(events))], ids[lo:], at); err != nil {
-				return err
+	var err error
+	if s.d.pg() {
+		for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+			clear(ids)
+			err = s.insertInboundPG(ctx, events, ids, at)
+			if err == nil || !isRetryable(err) || ctx.Err() != nil {
+				break
 			}
 		}
-		return nil
-	})
+	} else {
+		err = s.inTx(ctx, func(r runner) error {
+			clear(ids)
+			tx, _ := r.q.(*sql.Tx)
+			for lo := 0; lo < len(events); {
+				n := inboundChunk
+				for n > len(events)-lo {
+					n /= 2
+				}
+				if err := s.insertInboundSQLite(ctx, tx, events[lo:lo+n], ids[lo:], at); err != nil {
+					return err
+				}
+				lo += n
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return 0, wrap("add inbound", err)
 	}
@@ -47,43 +70,132 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 	return n, nil
 }
 
-// inboundChunk bounds the rows of one INSERT (9 parameters each).
-const inboundChunk = 200
+// InboundWriters is how many AddInbound calls the webhook's group commit
+// should run at once: several on PostgreSQL, which flushes concurrent
+// commits together, one on SQLite, which serializes writers anyway.
+func (s *Store) InboundWriters() int {
+	if s.d.pg() {
+		return 2
+	}
+	return 1
+}
 
-// insertInbound inserts one chunk and records the new rows' ids in ids,
-// matched back by (account, dedup key).
-func (s *Store) insertInbound(ctx context.Context, r runner, events []*parley.InboundEvent, ids []int64, at time.Time) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO inbound_events
-		(tenant_id, account_id, channel, dedup_key, kind, payload, received_at, processed_at, error) VALUES `)
-	args := make([]any, 0, len(events)*9)
-	for i, e := range events {
-		if i > 0 {
-			q.WriteString(", ")
+// inboundChunk is the largest SQLite INSERT (9 parameters a row); it must
+// be a power of two, as smaller chunks halve it.
+const inboundChunk = 256
+
+const inboundColumns = `INSERT INTO inbound_events
+		(tenant_id, account_id, channel, dedup_key, kind, payload, received_at, processed_at, error) `
+
+const inboundReturning = ` ON CONFLICT (account_id, dedup_key) DO NOTHING RETURNING id, account_id, dedup_key`
+
+// inboundSQLiteQueries holds the multi-row INSERT of each chunk size.
+var inboundSQLiteQueries = func() map[int]string {
+	m := map[int]string{}
+	for n := 1; n <= inboundChunk; n *= 2 {
+		var q strings.Builder
+		q.WriteString(inboundColumns + "VALUES ")
+		for i := range n {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		q.WriteString(inboundReturning)
+		m[n] = q.String()
+	}
+	return m
+}()
+
+// inboundPGQuery inserts a whole batch given as one array per column, in
+// array order; an empty dedup key is stored as NULL.
+const inboundPGQuery = inboundColumns + `SELECT t, a, c, NULLIF(d, ''), k, p, r, pa, e
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::bigint[], $8::bigint[], $9::text[])
+		WITH ORDINALITY AS u(t, a, c, d, k, p, r, pa, e, n)
+	ORDER BY n` + inboundReturning
+
+// insertInboundSQLite inserts one chunk (a size of inboundSQLiteQueries)
+// in tx with a statement prepared once per connection.
+func (s *Store) insertInboundSQLite(ctx context.Context, tx *sql.Tx, events []*parley.InboundEvent, ids []int64, at time.Time) error {
+	args := make([]any, 0, len(events)*9)
+	for _, e := range events {
 		var dedup any
 		if e.DedupKey != "" {
 			dedup = e.DedupKey
 		}
-		received := normTime(e.ReceivedAt)
-		if received.IsZero() {
-			received = at
-		}
-		payload := e.Payload
-		if payload == nil {
-			payload = []byte{}
-		}
-		args = append(args, e.TenantID, e.AccountID, e.Channel, dedup, e.Kind, payload, dbTime(received), dbTime(e.ProcessedAt), e.Error)
+		args = append(args, e.TenantID, e.AccountID, e.Channel, dedup, e.Kind, inboundPayload(e), dbTime(inboundReceived(e, at)), dbTime(e.ProcessedAt), e.Error)
 	}
-	q.WriteString(" ON CONFLICT (account_id, dedup_key) DO NOTHING RETURNING id, account_id, dedup_key")
-	rows, err := r.query(ctx, q.String(), args...)
+	st, err := s.inboundStmt(ctx, inboundSQLiteQueries[len(events)])
 	if err != nil {
 		return err
 	}
+	if tx != nil {
+		st = tx.StmtContext(ctx, st)
+		defer st.Close() // the transaction's copy only; the prepared statement stays
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	return matchInboundIDs(rows, events, ids)
+}
+
+// insertInboundPG inserts the whole batch with one statement, atomic by
+// itself: committed (durably, with synchronous_commit on) before the
+// result is complete.
+func (s *Store) insertInboundPG(ctx context.Context, events []*parley.InboundEvent, ids []int64, at time.Time) error {
+	n := len(events)
+	tenants, accounts, channels, dedups, kinds, errs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	payloads := make([][]byte, n)
+	received, processed := make([]int64, n), make([]*int64, n)
+	for i, e := range events {
+		tenants[i], accounts[i], channels[i], dedups[i], kinds[i], errs[i] = e.TenantID, e.AccountID, string(e.Channel), e.DedupKey, e.Kind, e.Error
+		payloads[i] = inboundPayload(e)
+		received[i] = inboundReceived(e, at).UnixMicro()
+		if !e.ProcessedAt.IsZero() {
+			p := normTime(e.ProcessedAt).UnixMicro()
+			processed[i] = &p
+		}
+	}
+	st, err := s.inboundStmt(ctx, inboundPGQuery)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, tenants, accounts, channels, dedups, kinds, payloads, received, processed, errs)
+	if err != nil {
+		return err
+	}
+	return matchInboundIDs(rows, events, ids)
+}
+
+// inboundStmt returns the prepared statement of a portable query.
+func (s *Store) inboundStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.stmtsOnce.Do(func() { s.stmts = &stmtCache{db: s.db} })
+	return s.stmts.get(ctx, s.d.rebind(query))
+}
+
+func inboundPayload(e *parley.InboundEvent) []byte {
+	if e.Payload == nil {
+		return []byte{}
+	}
+	return e.Payload
+}
+
+func inboundReceived(e *parley.InboundEvent, at time.Time) time.Time {
+	if received := normTime(e.ReceivedAt); !received.IsZero() {
+		return received
+	}
+	return at
+}
+
+// matchInboundIDs reads the ids RETURNING gave for the new rows and
+// records them in ids, matched back to events by (account, dedup key). It
+// closes rows and reports any error, including one at the statement's
+// end (on PostgreSQL, its commit).
+func matchInboundIDs(rows *sql.Rows, events []*parley.InboundEvent, ids []int64) error {
 	defer rows.Close()
 	type key struct{ account, dedup string }
-	byKey := map[key][]int64{}
+	var byKey map[key][]int64
 	var undeduped []int64
 	for rows.Next() {
 		var id int64
@@ -93,6 +205,9 @@ func (s *Store) insertInbound(ctx context.Context, r runner, events []*parley.In
 			return err
 		}
 		if dedup.Valid {
+			if byKey == nil {
+				byKey = make(map[key][]int64, len(events))
+			}
 			byKey[key{account, dedup.String}] = append(byKey[key{account, dedup.String}], id)
 		} else {
 			undeduped = append(undeduped, id)
@@ -101,11 +216,14 @@ func (s *Store) insertInbound(ctx context.Context, r runner, events []*parley.In
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
 	// Ids follow insertion order; within a key only the first was new.
+	slices.Sort(undeduped)
 	for i, e := range events {
 		if e.DedupKey == "" {
 			if len(undeduped) > 0 {
-				slices.Sort(undeduped)
 				ids[i], undeduped = undeduped[0], undeduped[1:]
 			}
 			continue

@@ -139,7 +139,11 @@ func (s *Store) EndOffer(ctx context.Context, chatID, agentID string, declined b
 		if !slices.Contains(list, agentID) {
 			list = append(list, agentID)
 		}
-		_, err = r.exec(ctx, "UPDATE chat_routing SET declined = ? WHERE chat_id = ?", encodeList(list), chatID)
+		// A transfer's target who declines is no longer waited for: the
+		// chat goes to the service's line.
+		_, err = r.exec(ctx, `UPDATE chat_routing SET declined = ?,
+			target_agent = CASE WHEN target_agent = ? THEN '' ELSE target_agent END WHERE chat_id = ?`,
+			encodeList(list), agentID, chatID)
 		return err
 	})
 	return wrap("end offer", err)
@@ -263,6 +267,30 @@ func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent
 		return agentFreed(ctx, r, agentID, at)
 	})
 	return wrap("transfer chat", err)
+}
+
+// DropTransferTarget clears the chat's transfer target if it is still
+// agentID and the chat is queued without an offer; ECONFLICT otherwise.
+func (s *Store) DropTransferTarget(ctx context.Context, chatID, agentID string) error {
+	err := s.inTx(ctx, func(r runner) error {
+		state, _, err := s.lockChat(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if state != parley.ChatQueued {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
+		}
+		ok, err := r.execOne(ctx, `UPDATE chat_routing SET target_agent = '' WHERE chat_id = ? AND target_agent = ?
+			AND NOT EXISTS (SELECT 1 FROM chat_offers WHERE chat_id = ?)`, chatID, agentID, chatID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parley.Errorf(parley.ECONFLICT, "chat %s is not waiting for agent %s", chatID, agentID)
+		}
+		return nil
+	})
+	return wrap("drop transfer target", err)
 }
 
 // AddParticipant adds an agent to an assigned chat; ECONFLICT if the chat

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +29,8 @@ type Store struct {
 
 	stmts     *stmtCache // see stmtcache.go
 	stmtsOnce sync.Once
+
+	ckpt *checkpointer // SQLite only; see checkpoint.go
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -48,7 +51,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
-	return &Store{db: db, d: d}, nil
+	s := &Store{db: db, d: d}
+	if !d.pg() {
+		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+		s.ckpt = startCheckpointer(db, path)
+	}
+	return s, nil
 }
 
 // Dialect returns "sqlite" or "postgres".
@@ -59,6 +67,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.ckpt != nil {
+		s.ckpt.close()
+	}
 	if s.stmts != nil {
 		s.stmts.close()
 	}

@@ -62,6 +62,12 @@ func (s *Server) listChats(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getChat(w http.ResponseWriter, r *http.Request) {
 	chat, err := s.Conversations.AgentChat(r.Context(), userFrom(r.Context()), r.PathValue("id"))
+	s.writeChat(w, r, chat, err)
+}
+
+// writeChat answers with the view of chat, or with err when the handler's
+// call failed.
+func (s *Server) writeChat(w http.ResponseWriter, r *http.Request, chat *parley.Chat, err error) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -10,15 +10,14 @@ import (
 // accounts page and API, channel health for supervisors, stored files, and
 // the desktop's uploads, rich replies, sender actions and channel panel.
 func (s *Server) messengerRoutes(mux *http.ServeMux) {
-	admin := func(h http.HandlerFunc) http.HandlerFunc { return s.withRole(h, parley.RoleAdmin) }
 	mux.HandleFunc("GET /admin/accounts", s.withPageUser(s.adminOnlyPage(s.adminAccountsPage)))
-	mux.HandleFunc("GET /api/admin/accounts", admin(s.listAccounts))
-	mux.HandleFunc("POST /api/admin/accounts", admin(s.createAccount))
-	mux.HandleFunc("PUT /api/admin/accounts/{id}", admin(s.updateAccount))
-	mux.HandleFunc("DELETE /api/admin/accounts/{id}", admin(s.deleteAccount))
-	mux.HandleFunc("POST /api/admin/accounts/{id}/check", admin(s.checkAccount))
-	mux.HandleFunc("POST /api/admin/accounts/test", admin(s.testConnection))
-	mux.HandleFunc("POST /api/admin/verify-token", admin(s.generateVerifyToken))
+	mux.HandleFunc("GET /api/admin/accounts", s.withRole(s.listAccounts, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/accounts", s.withRole(s.createAccount, parley.RoleAdmin))
+	mux.HandleFunc("PUT /api/admin/accounts/{id}", s.withRole(s.updateAccount, parley.RoleAdmin))
+	mux.HandleFunc("DELETE /api/admin/accounts/{id}", s.withRole(s.deleteAccount, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/accounts/{id}/check", s.withRole(s.checkAccount, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/accounts/test", s.withRole(s.testConnection, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/verify-token", s.withRole(s.generateVerifyToken, parley.RoleAdmin))
 	mux.HandleFunc("GET /api/channels/health", s.withRole(s.channelHealth, parley.RoleSupervisor, parley.RoleAdmin))
 
 	mux.HandleFunc("GET /files/{id}", s.withUser(s.serveFile))

@@ -138,16 +138,7 @@ func (s *Server) myOffers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) acceptOffer(w http.ResponseWriter, r *http.Request) {
 	chat, err := s.Conversations.AcceptOffer(r.Context(), userFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	v, err := s.Conversations.ViewChat(r.Context(), chat)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.writeChat(w, r, chat, err)
 }
 
 func (s *Server) rejectOffer(w http.ResponseWriter, r *http.Request) {

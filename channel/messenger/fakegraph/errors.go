@@ -48,6 +48,23 @@ func (s *Server) FailNext(n int, kind FailKind) {
 	}
 }
 
+// SetRateLimitRegain sets the estimated_time_to_regain_access, in minutes,
+// that rate-limit answers carry (1 unless set; Meta also sends 0).
+func (s *Server) SetRateLimitRegain(minutes int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.regain = &minutes
+}
+
+func (s *Server) regainMinutes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.regain == nil {
+		return 1
+	}
+	return *s.regain
+}
+
 func (s *Server) takeFailure() (FailKind, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,7 +112,7 @@ func (s *Server) writeFailure(w http.ResponseWriter, kind FailKind, r *http.Requ
 		}
 		usage, _ := json.Marshal(map[string]any{id: []map[string]any{{
 			"type": "messenger", "call_count": 100, "total_cputime": 12, "total_time": 15,
-			"estimated_time_to_regain_access": 1,
+			"estimated_time_to_regain_access": s.regainMinutes(),
 		}}})
 		w.Header().Set("X-Business-Use-Case-Usage", string(usage))
 		writeError(w, http.StatusBadRequest, apiError{

@@ -39,6 +39,7 @@ type Server struct {
 	profiles map[string]profile // by psid
 	sent     []sentRecord
 	fails    []FailKind
+	regain   *int // minutes in rate-limit answers; nil = 1
 	subs     map[int]*subscriber
 	nextSub  int
 }

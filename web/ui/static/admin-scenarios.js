@@ -25,7 +25,7 @@ async function call(method, path, body) {
 
 function status(text, kind = "") {
   const el = $("scenario-status");
-  el.textContent = text;
+  el.textContent = text ? text.charAt(0).toUpperCase() + text.slice(1) : ""; // server messages start in lower case
   el.dataset.kind = kind;
 }
 
@@ -40,10 +40,19 @@ function showProblems(problems) {
     where.textContent = (p.line ? `line ${p.line}` : "file") + (p.block ? ` · ${p.block}` : "");
     where.addEventListener("click", () => goToLine(p.line));
     const msg = document.createElement("span");
-    msg.textContent = p.message;
+    msg.textContent = shortMessage(p);
     li.append(where, " ", msg);
     list.append(li);
   }
+}
+
+// shortMessage drops what the line button already says: the scenario
+// ("scenarios[0] (name): ") and the block ("block \"id\": ").
+function shortMessage(p) {
+  let m = String(p.message || "").replace(/^scenarios\[\d+\] \([^)]*\): /, "");
+  const prefix = `block "${p.block}": `;
+  if (p.block && m.startsWith(prefix)) m = m.slice(prefix.length);
+  return m;
 }
 
 function goToLine(line) {
@@ -78,6 +87,7 @@ function select(name) {
   $("editor-title").textContent = current.name;
   $("editor-versions").textContent = "versions: " + current.versions.map((v) => "v" + v.version).join(", ");
   $("scenario-yaml").value = current.yaml;
+  $("scenario-yaml").scrollTop = 0;
   showProblems([]);
   status("");
   renderList();

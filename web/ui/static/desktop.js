@@ -490,6 +490,7 @@ function renderTranscript({ stick = false } = {}) {
   let lastDay = "";
   let prev = null;
   for (const m of msgs) {
+    if (m.kind === "action") continue; // a typing indicator sent to the customer, not a message
     const when = parseTime(m.created_at);
     const day = when ? new Date(startOfDay(when)).toISOString() : lastDay;
     if (day && day !== lastDay) {

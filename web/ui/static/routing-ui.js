@@ -128,6 +128,9 @@ export function routingUI(app) {
   const toggle = document.getElementById("state-toggle");
   const status = h("select", { id: "status-select", class: "status-select", "aria-label": "Your status", title: "Your status" });
   toggle.before(status);
+  // The menu covers Ready, Not Ready with its reasons and Offline: one
+  // control for availability, so the plain toggle steps aside.
+  toggle.hidden = true;
   status.addEventListener("change", async () => {
     const [state, reason = ""] = status.value.split("|");
     status.disabled = true;

@@ -1,0 +1,145 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// limiterClock is a settable clock for the rate limiter.
+type limiterClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *limiterClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *limiterClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// TestRateLimiter drives the per-page token bucket with an injected clock.
+// Each step advances the clock, then asks for one call on a page; want is
+// the wait reserve returns (0: the call may go now).
+func TestRateLimiter(t *testing.T) {
+	type step struct {
+		advance time.Duration
+		page    string
+		pause   time.Duration // when set, pause page for this long instead of reserving
+		want    time.Duration
+	}
+	const rate, burst = 10, 3 // one token per 100ms, three at once
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"burst then wait", []step{
+			{page: "A"}, {page: "A"}, {page: "A"},
+			{page: "A", want: 100 * time.Millisecond},
+		}},
+		{"refill one token", []step{
+			{page: "A"}, {page: "A"}, {page: "A"},
+			{advance: 50 * time.Millisecond, page: "A", want: 50 * time.Millisecond},
+			{advance: 50 * time.Millisecond, page: "A"},
+			{page: "A", want: 100 * time.Millisecond},
+		}},
+		{"refill caps at burst", []step{
+			{page: "A"}, {page: "A"}, {page: "A"},
+			{advance: time.Hour, page: "A"}, {page: "A"}, {page: "A"},
+			{page: "A", want: 100 * time.Millisecond},
+		}},
+		{"pages are isolated", []step{
+			{page: "A"}, {page: "A"}, {page: "A"},
+			{page: "A", want: 100 * time.Millisecond},
+			{page: "B"}, {page: "B"}, {page: "B"},
+			{page: "B", want: 100 * time.Millisecond},
+			{page: "C"},
+		}},
+		{"pause blocks only its page", []step{
+			{page: "A", pause: 2 * time.Second},
+			{page: "A", want: 2 * time.Second},
+			{page: "B"},
+			{advance: time.Second, page: "A", want: time.Second},
+			{advance: time.Second, page: "A"},
+		}},
+		{"shorter pause keeps the longer one", []step{
+			{page: "A", pause: 2 * time.Second},
+			{page: "A", pause: time.Second},
+			{page: "A", want: 2 * time.Second},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := &limiterClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			l := newRateLimiter(rate, burst)
+			l.now = clock.now
+			for i, s := range tc.steps {
+				clock.advance(s.advance)
+				if s.pause > 0 {
+					l.pause(s.page, s.pause)
+					continue
+				}
+				got := l.reserve(s.page, clock.now())
+				if diff := got - s.want; diff < -time.Microsecond || diff > time.Microsecond {
+					t.Fatalf("step %d (page %s): wait %v, want %v", i, s.page, got, s.want)
+				}
+			}
+		})
+	}
+}
+
+// TestRateLimiterWait checks wait returns at once with a token, blocks
+// without one, and gives up when its context ends.
+func TestRateLimiterWait(t *testing.T) {
+	clock := &limiterClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := newRateLimiter(1, 1) // the frozen clock never refills
+	l.now = clock.now
+	ctx := context.Background()
+	if err := l.wait(ctx, "A"); err != nil {
+		t.Fatalf("first call: %v", err)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- l.wait(cctx, "A") }()
+	select {
+	case err := <-errc:
+		t.Fatalf("wait without a token returned %v, want it to block", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	// Another page is not held up.
+	if err := l.wait(ctx, "B"); err != nil {
+		t.Fatalf("page B: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled wait = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("wait ignored its cancelled context")
+	}
+
+	// A deadline shorter than the pause ends the wait too.
+	l.pause("C", time.Hour)
+	dctx, dcancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer dcancel()
+	if err := l.wait(dctx, "C"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait on a paused page = %v, want context.DeadlineExceeded", err)
+	}
+
+	// Once the clock passes the refill time, wait returns.
+	clock.advance(time.Second)
+	if err := l.wait(ctx, "A"); err != nil {
+		t.Fatalf("after refill: %v", err)
+	}
+}

@@ -77,7 +77,9 @@ func (w *world) start() {
 	w.t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		level := slog.LevelWarn
+		_ = level.UnmarshalText([]byte(os.Getenv("PARLEY_TEST_LOG"))) // e.g. PARLEY_TEST_LOG=debug
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	}
 	w.app = app.New(app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond})
 	if err := w.app.Start(context.Background()); err != nil {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -120,6 +121,17 @@ func TestScenarioRestart(t *testing.T) {
 			if err := w.app.Store.SaveScenario(t.Context(), c.ID, c.Scenario); err != nil {
 				t.Fatal(err)
 			}
+			t.Cleanup(func() {
+				if !t.Failed() {
+					return
+				}
+				c := joe.chat()
+				t.Logf("joe's chat: state %s, position %+v", c.State, c.Scenario)
+				msgs, _ := w.app.Store.Messages(context.Background(), c.ID, 0)
+				for _, m := range msgs {
+					t.Logf("  #%d %s %s %s %q %s", m.Seq, m.Direction, m.Kind, m.Status, m.Text, m.Error)
+				}
+			})
 			joe.hears("Hi Joe!", "We are closed. Your email?", "No answer, goodbye.")
 			joe.closedEventually()
 		})

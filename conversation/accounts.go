@@ -17,6 +17,9 @@ import (
 // DefaultHealthInterval is how often every page is checked.
 const DefaultHealthInterval = 10 * time.Minute
 
+// firstHealthCheck is how long after start the first check runs.
+const firstHealthCheck = 20 * time.Second
+
 // WebhookFields are the page webhook fields Parley subscribes to.
 var WebhookFields = []string{"messages", "messaging_postbacks", "messaging_optins", "messaging_referrals",
 	"message_deliveries", "message_reads", "message_echoes", "message_reactions"}
@@ -131,13 +134,16 @@ func (s *Service) healthLoop(ctx context.Context) {
 	if every == 0 {
 		every = DefaultHealthInterval
 	}
-	t := time.NewTicker(every)
+	// The first check comes soon after start, so a new install shows its
+	// channels' health without waiting a whole interval.
+	t := time.NewTimer(min(every, firstHealthCheck))
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			t.Reset(every)
 		}
 		accounts, err := s.Store.AccountsByType(ctx, parley.ChannelFacebook)
 		if err != nil {

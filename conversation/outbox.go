@@ -108,8 +108,14 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 		req.Message = out
 	}
 	if err := s.limiter.wait(ctx, acct.ID); err != nil {
-		return err // shutting down: the claim lease expires and it is failed
+		return err // shutting down before sending: the claim lease expires and it is failed
 	}
+	// From here the send is finished and its outcome recorded even if the
+	// node is shutting down (the HTTP client's timeout bounds it).
+	// Abandoning it would leave the message claimed, holding back the
+	// chat's later messages until the lease expires, and then failed
+	// although the customer may well have received it.
+	ctx = context.WithoutCancel(ctx)
 	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
 	res, sendErr := client.Send(ctx, acct.AccessToken, req)
 	now := s.Clock.Now()
@@ -125,8 +131,6 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	switch {
 	case sendErr == nil:
 		err = s.Store.MarkSent(ctx, m.ID, res.MessageID, now)
-	case ctx.Err() != nil:
-		return ctx.Err() // shutting down: left sending, failed once its lease expires
 	case ge != nil && ge.Class() == messenger.ClassToken:
 		// Kept, not failed: it goes out once the token is fixed.
 		s.markAccountInactive(ctx, acct, ge.Message)

@@ -106,6 +106,9 @@ func TestOfferRejectTransferConference(t *testing.T) {
 	sup.waitText("#chats .why summary", "Alice Martin")
 	sup.waitText("#agents tbody tr[data-agent=alice]", "Ready")
 	sup.waitText("#queues tbody tr[data-service=Support]", "Longest idle")
+	// The demo page's channel, with its token state.
+	sup.waitText("#channels tbody tr", "parleydemo")
+	sup.waitText("#channels tbody tr", "Active")
 
 	// A chat waits while nobody is Ready; the supervisor raises its priority.
 	for _, tb := range []*tab{alice, bob} {

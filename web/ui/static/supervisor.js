@@ -137,9 +137,32 @@ function renderChats() {
   $("chats-empty").hidden = rows.length > 0;
 }
 
+// renderChannels shows each page's token and webhook subscription, so a
+// supervisor sees a dead channel before customers notice.
+function renderChannels(channels) {
+  const badge = (ok, good, bad) => h("span", { class: `pill ${ok ? "pill-ok" : "pill-bad"}`, text: ok ? good : bad });
+  $("channels").tBodies[0].replaceChildren(
+    ...channels.map((c) => {
+      const hl = c.health;
+      const subscribed = hl ? badge(hl.subscribed, hl.resubscribed ? "Re-subscribed" : "Subscribed", "Not subscribed") : h("span", { class: "muted", text: "Not checked" });
+      return h(
+        "tr",
+        { "data-page": c.page_id, "data-active": String(c.active) },
+        h("th", { scope: "row", text: c.page_username ? `${c.name} (@${c.page_username})` : c.name }),
+        h("td", {}, badge(c.active && (!hl || hl.token_ok), "Active", "Inactive")),
+        h("td", {}, subscribed),
+        h("td", { class: "num wait", "data-since": hl ? hl.checked_at : "", text: hl ? `${since(hl.checked_at)} ago` : "—" }),
+        h("td", { text: c.status_reason || (hl && hl.error) || "—" })
+      );
+    })
+  );
+}
+
 async function refresh() {
   try {
-    view = await get("/api/supervisor");
+    const [v, health] = await Promise.all([get("/api/supervisor"), get("/api/channels/health")]);
+    view = v;
+    renderChannels(health.channels || []);
     skew = new Date(view.now).getTime() - Date.now();
     renderQueues();
     renderAgents();
@@ -169,7 +192,10 @@ for (const type of ["chat.assigned", "chat.updated", "chat.closed", "agent.state
 }
 // Waits tick every second without a round trip.
 setInterval(() => {
-  for (const td of document.querySelectorAll("td.wait[data-since]")) if (td.dataset.since) td.textContent = since(td.dataset.since);
+  for (const td of document.querySelectorAll("td.wait[data-since]")) {
+    if (!td.dataset.since) continue;
+    td.textContent = td.closest("#channels") ? `${since(td.dataset.since)} ago` : since(td.dataset.since);
+  }
 }, 1000);
 // Presence has no events (it would be one per agent every few seconds).
 setInterval(refresh, 10000);

@@ -3,28 +3,9 @@ package conversation
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 )
-
-// limiterClock is a settable clock for the rate limiter.
-type limiterClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *limiterClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *limiterClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // TestRateLimiter drives the per-page token bucket with an injected clock.
 // Each step advances the clock, then asks for one call on a page; want is
@@ -78,16 +59,16 @@ func TestRateLimiter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := &limiterClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 			l := newRateLimiter(rate, burst)
-			l.now = clock.now
+			l.now = clock.Now
 			for i, s := range tc.steps {
-				clock.advance(s.advance)
+				clock.Advance(s.advance)
 				if s.pause > 0 {
 					l.pause(s.page, s.pause)
 					continue
 				}
-				got := l.reserve(s.page, clock.now())
+				got := l.reserve(s.page, clock.Now())
 				if diff := got - s.want; diff < -time.Microsecond || diff > time.Microsecond {
 					t.Fatalf("step %d (page %s): wait %v, want %v", i, s.page, got, s.want)
 				}
@@ -99,9 +80,9 @@ func TestRateLimiter(t *testing.T) {
 // TestRateLimiterWait checks wait returns at once with a token, blocks
 // without one, and gives up when its context ends.
 func TestRateLimiterWait(t *testing.T) {
-	clock := &limiterClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	l := newRateLimiter(1, 1) // the frozen clock never refills
-	l.now = clock.now
+	l.now = clock.Now
 	ctx := context.Background()
 	if err := l.wait(ctx, "A"); err != nil {
 		t.Fatalf("first call: %v", err)
@@ -138,7 +119,7 @@ func TestRateLimiterWait(t *testing.T) {
 	}
 
 	// Once the clock passes the refill time, wait returns.
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	if err := l.wait(ctx, "A"); err != nil {
 		t.Fatalf("after refill: %v", err)
 	}

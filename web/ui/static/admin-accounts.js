@@ -2,6 +2,7 @@
 // token and webhook health, create / edit / delete, Generate random token,
 // Test Connection and an on-demand health check.
 import { get, post, put, del } from "./api.js";
+import { h } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -22,18 +23,6 @@ const el = {
 };
 let editing = null; // account being edited, or null for a new one
 
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === "class") n.className = v;
-    else if (k === "text") n.textContent = v;
-    else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
-    else n.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c != null) n.append(c);
-  return n;
-}
 
 function toast(msg) {
   el.toast.textContent = msg;

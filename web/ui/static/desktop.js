@@ -9,6 +9,7 @@ import { get, post, put, isUnauthorized } from "./api.js";
 import { EventStream } from "./events.js";
 import { renderBody, decorateFoot, channelUI } from "./messages-ui.js";
 import { routingUI } from "./routing-ui.js";
+import { h } from "./dom.js";
 
 // ---------------------------------------------------------------- elements
 
@@ -98,18 +99,6 @@ function maxSeq(chatId) {
 
 // ---------------------------------------------------------------- helpers
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k === "html") node.innerHTML = v; // only ever used for our own SVG constants
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 function parseTime(v) {
   if (!v) return null;

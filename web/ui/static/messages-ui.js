@@ -4,18 +4,8 @@
 // file uploads, quick-reply replies, typing indicators and mark-seen; the
 // channel part of the customer panel. desktop.js calls these hooks.
 import { get, post, ApiError } from "./api.js";
+import { h } from "./dom.js";
 
-function h(tag, attrs = {}, ...children) {
-  const n = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === "class") n.className = v;
-    else if (k === "text") n.textContent = v;
-    else n.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c != null) n.append(c);
-  return n;
-}
 
 function parse(payload) {
   if (!payload) return null;

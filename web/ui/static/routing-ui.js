@@ -5,18 +5,8 @@
 // desktop.js owns the page state and calls routingUI() once with a few
 // accessors; everything here talks to the JSON API and the event stream.
 import { get, post, put } from "./api.js";
+import { h } from "./dom.js";
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 /**
  * @param {{

@@ -6,6 +6,7 @@
 // Everything is de-duplicated by id.
 import { get, post } from "./api.js";
 import { EventStream } from "./events.js";
+import { h } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -67,17 +68,6 @@ function newPSID() {
 
 // ---------------------------------------------------------------- helpers
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 // The API's time may be RFC 3339 or a Unix time in ms or s.
 function toMillis(t) {

@@ -3,21 +3,11 @@
 // kept live by the event stream, with a priority override per chat.
 import { get, put, isUnauthorized } from "./api.js";
 import { EventStream } from "./events.js";
+import { h } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 let view = null;
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 function toast(message) {
   const t = $("toast");

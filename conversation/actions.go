@@ -25,11 +25,7 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 	if err != nil {
 		return err
 	}
-	acct, err := s.Store.Account(ctx, chat.AccountID)
-	if err != nil {
-		return err
-	}
-	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	acct, cust, err := s.chatParties(ctx, chat)
 	if err != nil {
 		return err
 	}
@@ -89,11 +85,7 @@ func (s *Service) Channel(ctx context.Context, u *parley.User, chatID string) (*
 	if err != nil {
 		return nil, err
 	}
-	acct, err := s.Store.Account(ctx, chat.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	acct, cust, err := s.chatParties(ctx, chat)
 	if err != nil {
 		return nil, err
 	}

@@ -85,11 +85,7 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	if err != nil {
 		return err
 	}
-	acct, err := s.Store.Account(ctx, chat.AccountID)
-	if err != nil {
-		return err
-	}
-	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	acct, cust, err := s.chatParties(ctx, chat)
 	if err != nil {
 		return err
 	}

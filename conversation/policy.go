@@ -70,11 +70,7 @@ func messagingFor(r Reach, sender string) (messagingType, tag, refusal string) {
 
 // ChatReach returns the reach of a chat's customer.
 func (s *Service) ChatReach(ctx context.Context, chat *parley.Chat) (Reach, error) {
-	acct, err := s.Store.Account(ctx, chat.AccountID)
-	if err != nil {
-		return Reach{}, err
-	}
-	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	acct, cust, err := s.chatParties(ctx, chat)
 	if err != nil {
 		return Reach{}, err
 	}
@@ -92,4 +88,18 @@ func (s *Service) checkReach(ctx context.Context, chat *parley.Chat, sender stri
 		return parley.Errorf(parley.ECONFLICT, "%s", r.Reason)
 	}
 	return nil
+}
+
+// chatParties loads the page account and the customer of a chat: who
+// sends and who receives.
+func (s *Service) chatParties(ctx context.Context, chat *parley.Chat) (*parley.Account, *parley.Customer, error) {
+	acct, err := s.Store.Account(ctx, chat.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return acct, cust, nil
 }

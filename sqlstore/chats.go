@@ -163,6 +163,19 @@ func (s *Store) lockChat(ctx context.Context, r runner, id string) (state, agent
 	return state, agentID, notFound(err, "chat", id)
 }
 
+// lockChatIn locks the chat row and requires the chat to be in state want;
+// ECONFLICT says which state it is in instead. It returns the chat's agent.
+func (s *Store) lockChatIn(ctx context.Context, r runner, id, want string) (agentID string, err error) {
+	state, agentID, err := s.lockChat(ctx, r, id)
+	if err != nil {
+		return "", err
+	}
+	if state != want {
+		return "", parley.Errorf(parley.ECONFLICT, "chat %s is %s, not %s", id, state, want)
+	}
+	return agentID, nil
+}
+
 // agentFreed starts the agent's IdleSince at at if they have no assigned
 // chat left.
 func agentFreed(ctx context.Context, r runner, agentID string, at time.Time) error {
@@ -213,12 +226,9 @@ func (s *Store) EnqueueChat(ctx context.Context, chatID, serviceID string, prior
 func (s *Store) AssignChat(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error {
 	at = normTime(at)
 	err := s.inTx(ctx, func(r runner) error {
-		state, _, err := s.lockChat(ctx, r, chatID)
+		_, err := s.lockChatIn(ctx, r, chatID, parley.ChatQueued)
 		if err != nil {
 			return err
-		}
-		if state != parley.ChatQueued {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
 		}
 		var agentState string
 		err = r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), agentID).Scan(&agentState)

@@ -242,12 +242,9 @@ func (s *Store) SetChatDecision(ctx context.Context, chatID, decision string) er
 func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error {
 	at = normTime(at)
 	err := s.inTx(ctx, func(r runner) error {
-		state, agentID, err := s.lockChat(ctx, r, chatID)
+		agentID, err := s.lockChatIn(ctx, r, chatID, parley.ChatAssigned)
 		if err != nil {
 			return err
-		}
-		if state != parley.ChatAssigned {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not with an agent", chatID, state)
 		}
 		if _, err := r.exec(ctx, `UPDATE chats SET state = ?, service_id = ?, agent_id = '',
 			queued_at = COALESCE(queued_at, ?), updated_at = ? WHERE id = ?`,
@@ -273,12 +270,9 @@ func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent
 // agentID and the chat is queued without an offer; ECONFLICT otherwise.
 func (s *Store) DropTransferTarget(ctx context.Context, chatID, agentID string) error {
 	err := s.inTx(ctx, func(r runner) error {
-		state, _, err := s.lockChat(ctx, r, chatID)
+		_, err := s.lockChatIn(ctx, r, chatID, parley.ChatQueued)
 		if err != nil {
 			return err
-		}
-		if state != parley.ChatQueued {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
 		}
 		ok, err := r.execOne(ctx, `UPDATE chat_routing SET target_agent = '' WHERE chat_id = ? AND target_agent = ?
 			AND NOT EXISTS (SELECT 1 FROM chat_offers WHERE chat_id = ?)`, chatID, agentID, chatID)
@@ -339,12 +333,9 @@ func (s *Store) ConferenceChats(ctx context.Context, agentID string) ([]string, 
 func (s *Store) AbandonChat(ctx context.Context, chatID string, at time.Time) error {
 	at = normTime(at)
 	err := s.inTx(ctx, func(r runner) error {
-		state, _, err := s.lockChat(ctx, r, chatID)
+		_, err := s.lockChatIn(ctx, r, chatID, parley.ChatQueued)
 		if err != nil {
 			return err
-		}
-		if state != parley.ChatQueued {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", chatID, state)
 		}
 		if _, err := r.exec(ctx, "DELETE FROM chat_offers WHERE chat_id = ?", chatID); err != nil {
 			return err

@@ -131,6 +131,8 @@ type MessageStore interface {
 	Message(ctx context.Context, id string) (*Message, error)
 	// Messages returns the chat's messages with Seq > afterSeq in order.
 	Messages(ctx context.Context, chatID string, afterSeq int64) ([]*Message, error)
+	// LastMessage returns the chat's newest message; ENOTFOUND if it has none.
+	LastMessage(ctx context.Context, chatID string) (*Message, error)
 	// ClaimOutbound marks up to limit due pending outbound messages as
 	// sending and returns them, never more than one per chat and never one
 	// that has an earlier unsent message in its chat.

@@ -68,12 +68,11 @@ func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, erro
 			v.Service = svc.Name
 		}
 	}
-	msgs, err := s.Store.Messages(ctx, c.ID, 0)
-	if err != nil {
+	switch last, err := s.Store.LastMessage(ctx, c.ID); {
+	case err == nil:
+		v.LastMessage = s.ViewMessage(ctx, last)
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return nil, err
-	}
-	if len(msgs) > 0 {
-		v.LastMessage = s.ViewMessage(ctx, msgs[len(msgs)-1])
 	}
 	return v, nil
 }

@@ -97,6 +97,17 @@ func (s *Store) Messages(ctx context.Context, chatID string, afterSeq int64) ([]
 	return ms, wrap("messages", err)
 }
 
+// LastMessage returns the chat's newest message; ENOTFOUND if it has none.
+// It reads one row through the (chat_id, seq) index, so chat lists and
+// events need not load whole transcripts.
+func (s *Store) LastMessage(ctx context.Context, chatID string) (*parley.Message, error) {
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE chat_id = ? ORDER BY seq DESC LIMIT 1", chatID))
+	if err != nil {
+		return nil, wrap("last message", notFound(err, "last message of chat", chatID))
+	}
+	return m, nil
+}
+
 // ClaimOutbound marks up to limit due pending outbound messages as sending
 // (Attempts+1) and returns them, oldest first. A message is due when its
 // NextAttemptAt is zero or not after now. Only the first unsent (pending

@@ -88,6 +88,23 @@ func TestMessages(t *testing.T) {
 	})
 }
 
+func TestLastMessage(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		_, err := s.LastMessage(ctx, c.ID)
+		wantCode(t, err, parley.ENOTFOUND)
+		addOut(t, s, c.ID, "first", at(1))
+		addOut(t, s, c.ID, "second", at(2))
+		other := newChat(t, s, "t1")
+		addOut(t, s, other.ID, "another chat", at(3))
+		last, err := s.LastMessage(ctx, c.ID)
+		must(t, err)
+		if last.Text != "second" || last.Seq != 2 {
+			t.Fatalf("LastMessage = %q (seq %d), want \"second\" (seq 2)", last.Text, last.Seq)
+		}
+	})
+}
+
 func TestMessageSeqConcurrent(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
 		c := newChat(t, s, "t1")

@@ -164,7 +164,9 @@ type RoutingStore interface {
 	DropTransferTarget(ctx context.Context, chatID, agentID string) error
 	// AddParticipant adds an agent to an assigned chat (a conference).
 	AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error
-	RemoveParticipant(ctx context.Context, chatID, agentID string) error
+	// RemoveParticipant ends the agent's part; with nothing else held her
+	// idle time starts at at.
+	RemoveParticipant(ctx context.Context, chatID, agentID string, at time.Time) error
 	// ConferenceChats returns the open chats the agent takes part in.
 	ConferenceChats(ctx context.Context, agentID string) ([]string, error)
 	// AbandonChat closes a queued chat as abandoned; ECONFLICT if not queued.

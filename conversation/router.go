@@ -43,7 +43,7 @@ type tenantRouter struct {
 	lastEvent int64
 	services  map[string]*parley.Service
 	settings  map[string]parley.ServiceRouting
-	agents    map[string]routing.Agent // as last given to the index
+	agents    map[string]routing.Agent // as last read from the database
 	acw       map[string]time.Time     // agent → end of wrap-up
 	absent    map[string]bool          // agents marked disconnected by this leader
 	recheck   map[string]time.Time     // chat → next dropout check
@@ -259,7 +259,7 @@ func sameService(a, b routing.Service) bool {
 }
 
 // syncAgents re-reads every agent (state, load, skills, presence) and
-// updates those that changed. It is how presence, which writes no event,
+// updates those the index sees differently. It is how presence, which writes no event,
 // reaches the index.
 func (s *Service) syncAgents(ctx context.Context, tr *tenantRouter) error {
 	users, err := s.Store.Users(ctx, tr.tenant)
@@ -277,9 +277,13 @@ func (s *Service) syncAgents(ctx context.Context, tr *tenantRouter) error {
 	for _, u := range users {
 		seen[u.ID] = true
 		a := s.indexAgent(u, ars[u.ID], now)
-		if old, ok := tr.agents[u.ID]; !ok || !sameAgent(old, a) {
+		tr.agents[u.ID] = a
+		// Compared with the index's own view, not the last row read: the
+		// index applies its decisions at once, so a row that went back to
+		// an earlier value (a chat assigned and transferred away between
+		// two syncs) must still reach it.
+		if cur, ok := tr.x.Agent(u.ID); !ok || !sameAgent(cur, a) {
 			tr.x.SetAgent(a)
-			tr.agents[u.ID] = a
 		}
 		if ar := ars[u.ID]; ar != nil {
 			tr.acw[u.ID] = ar.ACWUntil

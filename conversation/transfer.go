@@ -142,7 +142,7 @@ func (s *Service) Invite(ctx context.Context, u *parley.User, chatID, agentID st
 
 // LeaveConference ends a guest's part in a chat.
 func (s *Service) LeaveConference(ctx context.Context, u *parley.User, chat *parley.Chat) error {
-	if err := s.Store.RemoveParticipant(ctx, chat.ID, u.ID); err != nil {
+	if err := s.Store.RemoveParticipant(ctx, chat.ID, u.ID, s.Clock.Now()); err != nil {
 		return err
 	}
 	if err := s.note(ctx, chat, u.DisplayName+" left the conversation."); err != nil {
@@ -155,7 +155,7 @@ func (s *Service) LeaveConference(ctx context.Context, u *parley.User, chat *par
 // endConference removes every guest when the owner ends their part.
 func (s *Service) endConference(ctx context.Context, chat *parley.Chat) error {
 	for _, id := range s.participants(ctx, chat.ID) {
-		if err := s.Store.RemoveParticipant(ctx, chat.ID, id); err != nil {
+		if err := s.Store.RemoveParticipant(ctx, chat.ID, id, s.Clock.Now()); err != nil {
 			return err
 		}
 		if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: id,

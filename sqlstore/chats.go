@@ -176,16 +176,46 @@ func (s *Store) lockChatIn(ctx context.Context, r runner, id, want string) (agen
 	return agentID, nil
 }
 
-// agentFreed starts the agent's IdleSince at at if they have no assigned
-// chat left.
+// holdsNoChat is true of the users row being updated when the agent
+// neither owns nor takes part in a conference of an assigned chat.
+const holdsNoChat = `NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = users.id AND state = 'assigned')
+	AND NOT EXISTS (SELECT 1 FROM chat_participants p JOIN chats c ON c.id = p.chat_id
+		WHERE p.agent_id = users.id AND c.state = 'assigned')`
+
+// agentFreed starts the agent's IdleSince at at if they hold no chat any
+// more (see holdsNoChat).
 func agentFreed(ctx context.Context, r runner, agentID string, at time.Time) error {
 	if agentID == "" {
 		return nil
 	}
-	_, err := r.exec(ctx, `UPDATE users SET idle_since = ? WHERE id = ?
-		AND NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = ? AND state = ?)`,
-		dbTime(at), agentID, agentID, parley.ChatAssigned)
+	_, err := r.exec(ctx, "UPDATE users SET idle_since = ? WHERE id = ? AND "+holdsNoChat, dbTime(at), agentID)
 	return err
+}
+
+// chatFreed frees the agents of a chat that stopped being assigned: its
+// owner and its conference guests.
+func chatFreed(ctx context.Context, r runner, chatID, owner string, at time.Time) error {
+	guests, err := chatGuests(ctx, r, chatID)
+	if err != nil {
+		return err
+	}
+	for _, id := range append(guests, owner) {
+		if err := agentFreed(ctx, r, id, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func chatGuests(ctx context.Context, r runner, chatID string) ([]string, error) {
+	rows, err := r.query(ctx, "SELECT agent_id FROM chat_participants WHERE chat_id = ? ORDER BY agent_id", chatID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	})
 }
 
 // EnqueueChat puts the chat in the service's queue with the priority. A
@@ -208,7 +238,7 @@ func (s *Store) EnqueueChat(ctx context.Context, chatID, serviceID string, prior
 			return err
 		}
 		if state == parley.ChatAssigned {
-			return agentFreed(ctx, r, agentID, at)
+			return chatFreed(ctx, r, chatID, agentID, at)
 		}
 		return nil
 	})
@@ -279,7 +309,7 @@ func (s *Store) ReleaseChat(ctx context.Context, chatID string, at time.Time) er
 			return err
 		}
 		if state == parley.ChatAssigned {
-			return agentFreed(ctx, r, agentID, at)
+			return chatFreed(ctx, r, chatID, agentID, at)
 		}
 		return nil
 	})
@@ -301,7 +331,7 @@ func (s *Store) CloseChat(ctx context.Context, chatID string, at time.Time) erro
 			return err
 		}
 		if state == parley.ChatAssigned {
-			return agentFreed(ctx, r, agentID, at)
+			return chatFreed(ctx, r, chatID, agentID, at)
 		}
 		return nil
 	})

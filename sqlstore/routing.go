@@ -121,9 +121,7 @@ func (s *Store) SetAgentStatus(ctx context.Context, userID, state, reason string
 		if state != parley.StateReady {
 			return nil
 		}
-		_, err := r.exec(ctx, `UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL
-			AND NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = ? AND state = ?)`,
-			dbTime(at), userID, userID, parley.ChatAssigned)
+		_, err := r.exec(ctx, "UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL AND "+holdsNoChat, dbTime(at), userID)
 		return err
 	})
 	return wrap("set agent status", err)

@@ -251,8 +251,17 @@ func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent
 			parley.ChatQueued, serviceID, dbTime(at), dbTime(at), chatID); err != nil {
 			return err
 		}
+		guests, err := chatGuests(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
 		if _, err := r.exec(ctx, "DELETE FROM chat_participants WHERE chat_id = ?", chatID); err != nil {
 			return err
+		}
+		for _, id := range guests {
+			if err := agentFreed(ctx, r, id, at); err != nil {
+				return err
+			}
 		}
 		if err := upsertChatRouting(ctx, r, chatID); err != nil {
 			return err
@@ -288,7 +297,8 @@ func (s *Store) DropTransferTarget(ctx context.Context, chatID, agentID string) 
 }
 
 // AddParticipant adds an agent to an assigned chat; ECONFLICT if the chat
-// is not assigned or the agent already takes part.
+// is not assigned or the agent already takes part. The guest is no longer
+// idle: her idle time starts again when the conference ends for her.
 func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error {
 	err := s.inTx(ctx, func(r runner) error {
 		state, owner, err := s.lockChat(ctx, r, chatID)
@@ -303,14 +313,24 @@ func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, at t
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.ECONFLICT, "agent %s is already in chat %s", agentID, chatID)
 		}
+		if err != nil {
+			return err
+		}
+		_, err = r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
 		return err
 	})
 	return wrap("add participant", err)
 }
 
-// RemoveParticipant ends an agent's part in a conference.
-func (s *Store) RemoveParticipant(ctx context.Context, chatID, agentID string) error {
-	_, err := s.r().exec(ctx, "DELETE FROM chat_participants WHERE chat_id = ? AND agent_id = ?", chatID, agentID)
+// RemoveParticipant ends an agent's part in a conference; with no other
+// chat left her idle time starts at at.
+func (s *Store) RemoveParticipant(ctx context.Context, chatID, agentID string, at time.Time) error {
+	err := s.inTx(ctx, func(r runner) error {
+		if _, err := r.exec(ctx, "DELETE FROM chat_participants WHERE chat_id = ? AND agent_id = ?", chatID, agentID); err != nil {
+			return err
+		}
+		return agentFreed(ctx, r, agentID, normTime(at))
+	})
 	return wrap("remove participant", err)
 }
 

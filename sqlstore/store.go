@@ -47,7 +47,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db, d); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
@@ -57,6 +57,23 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.ckpt = startCheckpointer(db, path)
 	}
 	return s, nil
+}
+
+// ping opens the first connection. On SQLite several processes opening a
+// new file at once race to switch it to WAL, and SQLite answers the losers
+// SQLITE_BUSY at once instead of waiting out busy_timeout: try again.
+func ping(ctx context.Context, db *sql.DB, d *dialect) error {
+	for try := 0; ; try++ {
+		err := db.PingContext(ctx)
+		if err == nil || d.pg() || !isRetryable(err) || try == 50 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // Dialect returns "sqlite" or "postgres".

@@ -165,9 +165,7 @@ func (s *Store) SetUserState(ctx context.Context, id, state string, at time.Time
 		if state != parley.StateReady {
 			return nil
 		}
-		_, err = r.exec(ctx, `UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL
-			AND NOT EXISTS (SELECT 1 FROM chats WHERE agent_id = ? AND state = ?)`,
-			dbTime(at), id, id, parley.ChatAssigned)
+		_, err = r.exec(ctx, "UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL AND "+holdsNoChat, dbTime(at), id)
 		return err
 	})
 	return wrap("set user state", err)

@@ -105,7 +105,17 @@ func openPostgres(tb testing.TB, migrate bool) (*sqlstore.Store, string) {
 	tb.Cleanup(func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer ccancel()
-		if _, err := admin.ExecContext(cctx, `DROP SCHEMA "`+schema+`" CASCADE`); err != nil {
+		// A backend whose query was cancelled as the test ended can still
+		// hold locks for a moment, and the drop may then be picked as a
+		// deadlock victim: try again.
+		var err error
+		for try := 0; try < 5; try++ {
+			if _, err = admin.ExecContext(cctx, `DROP SCHEMA "`+schema+`" CASCADE`); err == nil {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if err != nil {
 			tb.Errorf("sqltest: drop schema %s: %v", schema, err)
 		}
 		_ = admin.Close()

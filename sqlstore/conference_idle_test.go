@@ -1,0 +1,66 @@
+package sqlstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+// TestConferenceGuestIdleTime: a guest is not idle while she takes part in
+// a conference; her idle time starts when her part ends, however it ends,
+// unless she still holds another chat.
+func TestConferenceGuestIdleTime(t *testing.T) {
+	cases := []struct {
+		name      string
+		end       func(s *sqlstore.Store, chatID, guestID, serviceID string) error
+		ownsChat  bool // the guest also owns a chat of her own
+		wantIdle  bool
+		wantSince time.Time
+	}{
+		{"guest leaves", func(s *sqlstore.Store, c, g, _ string) error { return s.RemoveParticipant(ctx, c, g, at(10)) }, false, true, at(10)},
+		{"chat closed", func(s *sqlstore.Store, c, _, _ string) error { return s.CloseChat(ctx, c, at(10)) }, false, true, at(10)},
+		{"chat transferred", func(s *sqlstore.Store, c, _, svc string) error { return s.TransferChat(ctx, c, svc, "", "", at(10)) }, false, true, at(10)},
+		{"chat back to the bot", func(s *sqlstore.Store, c, _, _ string) error { return s.ReleaseChat(ctx, c, at(10)) }, false, true, at(10)},
+		{"guest leaves but owns another chat", func(s *sqlstore.Store, c, g, _ string) error { return s.RemoveParticipant(ctx, c, g, at(10)) }, true, false, time.Time{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+				svc := &parley.Service{TenantID: "t1", Name: "support"}
+				must(t, s.UpsertService(ctx, svc))
+				owner := readyAgent(t, s, "t1", "owner")
+				guest := readyAgent(t, s, "t1", "guest")
+				c := queuedChat(t, s, "t1", svc.ID, 0, at(1))
+				must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: owner.ID, OfferedAt: at(2)}, 3, true))
+				if tc.ownsChat {
+					own := queuedChat(t, s, "t1", svc.ID, 0, at(1))
+					must(t, s.OfferChat(ctx, &parley.Offer{ChatID: own.ID, TenantID: "t1", AgentID: guest.ID, OfferedAt: at(2)}, 3, true))
+				}
+				if tc.name == "chat transferred" {
+					// TransferChat needs a service to queue in.
+					tc.end = func(s *sqlstore.Store, c, _, _ string) error { return s.TransferChat(ctx, c, svc.ID, "", "", at(10)) }
+				}
+
+				must(t, s.AddParticipant(ctx, c.ID, guest.ID, at(3)))
+				if u, err := s.User(ctx, guest.ID); err != nil || !u.IdleSince.IsZero() {
+					t.Fatalf("guest in a conference: idle since %v (err %v), want not idle", u.IdleSince, err)
+				}
+				// Going Ready again during the conference does not make her idle.
+				must(t, s.SetAgentStatus(ctx, guest.ID, parley.StateReady, "", time.Time{}, at(4)))
+				if u, _ := s.User(ctx, guest.ID); !u.IdleSince.IsZero() {
+					t.Fatalf("guest idle since %v after Ready during the conference", u.IdleSince)
+				}
+
+				must(t, tc.end(s, c.ID, guest.ID, svc.ID))
+				u, err := s.User(ctx, guest.ID)
+				must(t, err)
+				if tc.wantIdle != !u.IdleSince.IsZero() || (tc.wantIdle && !u.IdleSince.Equal(tc.wantSince)) {
+					t.Fatalf("guest idle since %v, want idle %v since %v", u.IdleSince, tc.wantIdle, tc.wantSince)
+				}
+			})
+		})
+	}
+}

@@ -18,6 +18,10 @@ type Tenant struct {
 	ID        string
 	Name      string
 	CreatedAt time.Time
+	// NotReadyReasons are the reasons agents pick when Not Ready; empty:
+	// the built-in defaults. Kept in the database so every node offers
+	// and accepts the same ones.
+	NotReadyReasons []string
 }
 
 // Clock lets components that schedule work be tested without sleeping.

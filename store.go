@@ -30,6 +30,11 @@ type Store interface {
 type TenantStore interface {
 	// EnsureTenant creates the tenant if it does not exist.
 	EnsureTenant(ctx context.Context, t *Tenant) error
+	// Tenant returns the tenant; ENOTFOUND if there is none.
+	Tenant(ctx context.Context, id string) (*Tenant, error)
+	// SetNotReadyReasons replaces the tenant's Not Ready reasons (nil: the
+	// built-in defaults).
+	SetNotReadyReasons(ctx context.Context, tenantID string, reasons []string) error
 }
 
 // AccountStore keeps integration accounts.

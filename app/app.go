@@ -59,7 +59,6 @@ type App struct {
 	wg       sync.WaitGroup
 	runErr   chan error
 	closeBus func() error
-	reasons  []string   // Not Ready reasons of the configuration file
 	reloadMu sync.Mutex // one reload at a time
 }
 
@@ -103,7 +102,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.closeBus = closeBus
 	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
-		Reasons: a.reasons, PresenceGrace: a.cfg.PresenceGrace}
+		PresenceGrace: a.cfg.PresenceGrace}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
 	if a.Simulator != nil {
@@ -162,7 +161,6 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		a.reasons = f.NotReadyReasons
 		if f.TenantID() != parley.DefaultTenant {
 			tenants = append(tenants, f.TenantID())
 		}

@@ -54,8 +54,14 @@ func TestEditValidateReload(t *testing.T) {
 				t.Errorf("reload broken file: HTTP %d, want 400", code)
 			}
 
-			// The real edit: a new greeting, and closed hours ask for an email.
-			w.writeConfig(flowConfig{Open: false, FindTimeout: "8s", Greeting: "Welcome"})
+			// Not Ready reasons come from the file too.
+			if code := alice.do(http.MethodPut, "/api/me/status", map[string]string{"state": "not_ready", "reason": "Coaching"}, nil); code != http.StatusBadRequest {
+				t.Errorf("reason not yet configured: HTTP %d, want 400", code)
+			}
+
+			// The real edit: a new greeting, closed hours ask for an email,
+			// and a Not Ready reason of the team's own.
+			w.writeConfig(flowConfig{Open: false, FindTimeout: "8s", Greeting: "Welcome", Reasons: "[Break, Coaching]"})
 			if code := root.do(http.MethodPost, "/api/admin/config/validate", nil, &check); code != http.StatusOK || !check.OK {
 				t.Fatalf("validate: HTTP %d %+v", code, check)
 			}
@@ -68,6 +74,15 @@ func TestEditValidateReload(t *testing.T) {
 			if code := root.do(http.MethodPost, "/api/admin/config/reload", nil, &reloaded); code != http.StatusOK ||
 				len(reloaded.Scenarios) != 1 || reloaded.Scenarios[0].Version != 2 {
 				t.Fatalf("reload: HTTP %d %+v", code, reloaded)
+			}
+
+			var dir struct{ Reasons []string }
+			if code := alice.do(http.MethodGet, "/api/routing/directory", nil, &dir); code != http.StatusOK ||
+				strings.Join(dir.Reasons, ",") != "Break,Coaching" {
+				t.Errorf("reasons after reload: HTTP %d %v", code, dir.Reasons)
+			}
+			if code := alice.do(http.MethodPut, "/api/me/status", map[string]string{"state": "not_ready", "reason": "Coaching"}, nil); code != http.StatusOK {
+				t.Errorf("configured reason: HTTP %d", code)
 			}
 
 			joe := w.customer("7000000000000002", "Joe")

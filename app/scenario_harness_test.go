@@ -26,6 +26,7 @@ type flowConfig struct {
 	AskTimeout  string
 	Greeting    string
 	TypingDelay string
+	Reasons     string // not_ready_reasons as a YAML list, if set
 }
 
 func (c flowConfig) data(graphURL string) map[string]any {
@@ -43,7 +44,7 @@ func (c flowConfig) data(graphURL string) map[string]any {
 		c.Greeting = "Hi"
 	}
 	return map[string]any{"GraphURL": graphURL, "Hours": hours, "MaxQueue": c.MaxQueue,
-		"FindTimeout": c.FindTimeout, "AskTimeout": c.AskTimeout, "Greeting": c.Greeting, "TypingDelay": c.TypingDelay}
+		"FindTimeout": c.FindTimeout, "AskTimeout": c.AskTimeout, "Greeting": c.Greeting, "TypingDelay": c.TypingDelay, "Reasons": c.Reasons}
 }
 
 // flowWorld is a real server running testdata/scenarios.yaml.

@@ -22,6 +22,11 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 	if err := st.EnsureTenant(ctx, &parley.Tenant{ID: tenant, Name: tenant}); err != nil {
 		return fmt.Errorf("config: apply tenant: %w", err)
 	}
+	if len(f.NotReadyReasons) > 0 {
+		if err := st.SetNotReadyReasons(ctx, tenant, f.NotReadyReasons); err != nil {
+			return fmt.Errorf("config: apply not_ready_reasons: %w", err)
+		}
+	}
 	accountIDs := map[string]string{}
 	for _, a := range f.Accounts {
 		acct := &parley.Account{

@@ -26,6 +26,7 @@ type snapshot struct {
 	Users     []*parley.User
 	Entries   []*parley.ScenarioEntry
 	Scenarios map[string]*parley.ScenarioVersion
+	Reasons   []string
 }
 
 func take(t *testing.T, st *sqlstore.Store, tenant string) snapshot {
@@ -49,6 +50,11 @@ func take(t *testing.T, st *sqlstore.Store, tenant string) snapshot {
 	if s.Entries, err = st.Entries(ctx, tenant); err != nil {
 		t.Fatal(err)
 	}
+	ten, err := st.Tenant(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Reasons = ten.NotReadyReasons
 	s.Scenarios = map[string]*parley.ScenarioVersion{}
 	for _, name := range []string{"messenger-chat", "sales-chat"} {
 		if s.Scenarios[name], err = st.LatestScenario(ctx, tenant, name); err != nil {
@@ -113,6 +119,9 @@ func TestApply(t *testing.T) {
 		if len(first.Accounts) != 2 || len(first.Services) != 2 || len(first.Users) != 3 || len(first.Entries) != 2 {
 			t.Fatalf("stored %d accounts, %d services, %d users, %d entries; want 2, 2, 3, 2",
 				len(first.Accounts), len(first.Services), len(first.Users), len(first.Entries))
+		}
+		if want := []string{"Break", "Coaching"}; !slices.Equal(first.Reasons, want) {
+			t.Errorf("not ready reasons = %v, want %v", first.Reasons, want)
 		}
 		accts := byName(first.Accounts, func(a *parley.Account) string { return a.Name })
 		page := accts["acme-page"]

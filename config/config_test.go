@@ -120,6 +120,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"service_two_pages", 16, "chat_accounts", `services[0].chat_accounts: a service has at most one Facebook page as its chat account; "page-a" and "page-b" are both Facebook pages`},
 		{"bad_role", 5, "role", `users[1].role: must be agent, supervisor or admin, not "manager"`},
 		{"negative_capacity", 4, "capacity", `users[0].capacity: must not be negative`},
+		{"duplicate_reason", 4, "Lunch", `not_ready_reasons[2]: duplicate "Lunch"`},
+		{"system_reason", 3, "no answer", `not_ready_reasons[1]: "no answer" is given by Parley itself (an offer not answered, a desktop gone) and cannot be picked`},
 		{"negative_max_chats", 5, "max_chats_per_agent", `services[1].max_chats_per_agent: must not be negative`},
 		{"unset_env", 5, "access_token", `accounts[0].access_token: environment variable PARLEY_CONFIG_TEST_UNSET_TOKEN is not set`},
 		{"unset_env_password", 3, "password", `users[0].password: environment variable PARLEY_CONFIG_TEST_UNSET_PASSWORD is not set`},

@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -63,6 +64,30 @@ func (f *File) validateRouting() error {
 				return f.errorf(f.line("users", i, "skills"), "users[%d].skills.%s: level must be 0–100", i, k)
 			}
 		}
+	}
+	return nil
+}
+
+// maxReasonRunes bounds a Not Ready reason: it is shown on a button.
+const maxReasonRunes = 40
+
+// validateReasons checks not_ready_reasons: named, unique, short, and not
+// one of the reasons Parley itself gives.
+func (f *File) validateReasons() error {
+	seen := map[string]bool{}
+	for i, r := range f.NotReadyReasons {
+		at := f.line("not_ready_reasons", i, "")
+		switch {
+		case strings.TrimSpace(r) == "":
+			return f.errorf(at, "not_ready_reasons[%d]: empty", i)
+		case len([]rune(r)) > maxReasonRunes:
+			return f.errorf(at, "not_ready_reasons[%d]: %q is longer than %d characters", i, r, maxReasonRunes)
+		case seen[r]:
+			return f.errorf(at, "not_ready_reasons[%d]: duplicate %q", i, r)
+		case r == parley.ReasonNoAnswer || r == parley.ReasonDisconnected:
+			return f.errorf(at, "not_ready_reasons[%d]: %q is given by Parley itself (an offer not answered, a desktop gone) and cannot be picked", i, r)
+		}
+		seen[r] = true
 	}
 	return nil
 }

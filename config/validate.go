@@ -41,6 +41,9 @@ func (f *File) validate() error {
 	if err := f.validateRouting(); err != nil {
 		return err
 	}
+	if err := f.validateReasons(); err != nil {
+		return err
+	}
 	if _, err := names("users", len(f.Users), func(i int) string { return f.Users[i].Username }); err != nil {
 		return err
 	}

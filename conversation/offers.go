@@ -81,8 +81,14 @@ func (s *Service) SetAgentStatus(ctx context.Context, u *parley.User, state, rea
 	case parley.StateReady, parley.StateOffline:
 		reason = ""
 	case parley.StateNotReady:
-		if reason != "" && !slices.Contains(s.NotReadyReasons(), reason) {
-			return nil, parley.Errorf(parley.EINVALID, "unknown Not Ready reason %q", reason)
+		if reason != "" {
+			reasons, err := s.NotReadyReasons(ctx, u.TenantID)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(reasons, reason) {
+				return nil, parley.Errorf(parley.EINVALID, "unknown Not Ready reason %q", reason)
+			}
 		}
 	default:
 		return nil, parley.Errorf(parley.EINVALID, "state must be ready, not_ready or offline")
@@ -98,15 +104,23 @@ func (s *Service) SetAgentStatus(ctx context.Context, u *parley.User, state, rea
 	return s.Store.User(ctx, u.ID)
 }
 
-// DefaultNotReadyReasons are offered when Service.NotReadyReasons is empty.
+// DefaultNotReadyReasons are offered when the tenant has none of its own.
 var DefaultNotReadyReasons = []string{"Break", "Lunch", "Training", "Meeting"}
 
-// NotReadyReasons are the reasons an agent can pick.
-func (s *Service) NotReadyReasons() []string {
-	if len(s.Reasons) > 0 {
-		return s.Reasons
+// NotReadyReasons are the reasons the tenant's agents can pick. They are
+// read from the database, so every node agrees and a configuration reload
+// on any node changes them everywhere.
+func (s *Service) NotReadyReasons(ctx context.Context, tenantID string) ([]string, error) {
+	t, err := s.Store.Tenant(ctx, tenantID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return DefaultNotReadyReasons, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return DefaultNotReadyReasons
+	if len(t.NotReadyReasons) > 0 {
+		return t.NotReadyReasons, nil
+	}
+	return DefaultNotReadyReasons, nil
 }
 
 // setStatus writes an agent's state and tells everyone.

@@ -32,9 +32,6 @@ type Service struct {
 	// PresenceGrace is how long an agent's desktop may be gone before they
 	// get no new chats (DefaultPresenceGrace).
 	PresenceGrace time.Duration
-	// Reasons are the Not Ready reasons agents pick from
-	// (DefaultNotReadyReasons).
-	Reasons []string
 	// SendRate caps Send API calls per second per page (DefaultSendRate).
 	SendRate int
 	// HealthInterval is how often every page's token and webhook

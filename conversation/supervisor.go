@@ -51,7 +51,11 @@ type SupervisorChat struct {
 func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorView, error) {
 	s.init()
 	t := u.TenantID
-	v := &SupervisorView{Reasons: s.NotReadyReasons(), Now: s.Clock.Now()}
+	reasons, err := s.NotReadyReasons(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	v := &SupervisorView{Reasons: reasons, Now: s.Clock.Now()}
 	svcs, err := s.Store.Services(ctx, t)
 	if err != nil {
 		return nil, err

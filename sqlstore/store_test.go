@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -142,5 +143,17 @@ func TestTenant(t *testing.T) {
 		if !again.CreatedAt.Equal(at(0)) || again.CreatedAt.Location() != time.UTC {
 			t.Fatalf("CreatedAt = %v, want the first one", again.CreatedAt)
 		}
+
+		for _, want := range [][]string{{"Break", "Coaching"}, nil} {
+			must(t, s.SetNotReadyReasons(ctx, parley.DefaultTenant, want))
+			got, err := s.Tenant(ctx, parley.DefaultTenant)
+			must(t, err)
+			if !slices.Equal(got.NotReadyReasons, want) || got.Name != "Default" {
+				t.Fatalf("tenant = %+v, want reasons %v", got, want)
+			}
+		}
+		_, err := s.Tenant(ctx, "nobody")
+		wantCode(t, err, parley.ENOTFOUND)
+		wantCode(t, s.SetNotReadyReasons(ctx, "nobody", []string{"Break"}), parley.ENOTFOUND)
 	})
 }

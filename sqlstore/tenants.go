@@ -25,3 +25,25 @@ func (s *Store) EnsureTenant(ctx context.Context, t *parley.Tenant) error {
 	})
 	return wrap("ensure tenant", err)
 }
+
+// Tenant returns the tenant with its settings.
+func (s *Store) Tenant(ctx context.Context, id string) (*parley.Tenant, error) {
+	t := &parley.Tenant{}
+	var reasons string
+	err := s.r().queryRow(ctx, "SELECT id, name, created_at, not_ready_reasons FROM tenants WHERE id = ?", id).
+		Scan(&t.ID, &t.Name, scanTime(&t.CreatedAt), &reasons)
+	if err != nil {
+		return nil, wrap("tenant", notFound(err, "tenant", id))
+	}
+	t.NotReadyReasons = decodeList(reasons)
+	return t, nil
+}
+
+// SetNotReadyReasons replaces the tenant's Not Ready reasons.
+func (s *Store) SetNotReadyReasons(ctx context.Context, tenantID string, reasons []string) error {
+	ok, err := s.r().execOne(ctx, "UPDATE tenants SET not_ready_reasons = ? WHERE id = ?", encodeList(reasons), tenantID)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "tenant %s not found", tenantID)
+	}
+	return wrap("set not ready reasons", err)
+}

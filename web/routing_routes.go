@@ -94,7 +94,12 @@ func (s *Server) routingDirectory(w http.ResponseWriter, r *http.Request) {
 	for _, sv := range svcs {
 		services = append(services, directoryEntry{ID: sv.ID, Name: sv.Name})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"agents": agents, "services": services, "reasons": s.Conversations.NotReadyReasons()})
+	reasons, err := s.Conversations.NotReadyReasons(r.Context(), u.TenantID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agents": agents, "services": services, "reasons": reasons})
 }
 
 func (s *Server) myRouting(w http.ResponseWriter, r *http.Request) {

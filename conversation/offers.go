@@ -93,6 +93,12 @@ func (s *Service) SetAgentStatus(ctx context.Context, u *parley.User, state, rea
 	default:
 		return nil, parley.Errorf(parley.EINVALID, "state must be ready, not_ready or offline")
 	}
+	if state == parley.StateOffline {
+		if err := s.SignOff(ctx, u); err != nil {
+			return nil, err
+		}
+		return s.Store.User(ctx, u.ID)
+	}
 	if state == parley.StateReady {
 		if err := s.Store.TouchPresence(ctx, u.ID, s.Clock.Now()); err != nil {
 			return nil, err

@@ -149,24 +149,7 @@ func (s *Service) agentGone(ctx context.Context, tr *tenantRouter, id string) er
 		return err
 	}
 	tr.lock(func() { tr.absent[id] = true })
-	offers, err := s.Store.Offers(ctx, tr.tenant)
-	if err != nil {
-		return err
-	}
-	for _, o := range offers {
-		if o.AgentID != id {
-			continue
-		}
-		if err := s.Store.EndOffer(ctx, o.ChatID, id, false); err != nil && parley.ErrorCode(err) != parley.ECONFLICT {
-			return err
-		}
-		if chat, err := s.Store.Chat(ctx, o.ChatID); err == nil {
-			if err := s.emitOfferEnded(ctx, chat, id, "withdrawn"); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.withdrawOffers(ctx, tr.tenant, id)
 }
 
 // agentBack restores an agent whose desktop reconnected after being marked

@@ -71,7 +71,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"user": conversation.UserView(u)})
 }
 
+// logout ends the session. An agent who was working signs off first, so
+// nothing stays offered or assigned to someone who has left.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if u, err := s.sessionUser(r); err == nil && u.State != parley.StateOffline {
+		if err := s.Conversations.SignOff(r.Context(), u); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			s.writeError(w, r, err)

@@ -162,8 +162,9 @@ type RoutingStore interface {
 	// service with its place. ECONFLICT if the chat is not queued for that
 	// agent without an offer.
 	DropTransferTarget(ctx context.Context, chatID, agentID string) error
-	// AddParticipant adds an agent to an assigned chat (a conference).
-	AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error
+	// AddParticipant adds an agent to an assigned chat (a conference) if
+	// she is Ready with room under capacity; ECONFLICT otherwise.
+	AddParticipant(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error
 	// RemoveParticipant ends the agent's part; with nothing else held her
 	// idle time starts at at.
 	RemoveParticipant(ctx context.Context, chatID, agentID string, at time.Time) error

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/routing"
 )
 
 // maxNoteRunes bounds a transfer note.
@@ -122,8 +123,22 @@ func (s *Service) Invite(ctx context.Context, u *parley.User, chatID, agentID st
 	if err != nil || guest.TenantID != u.TenantID {
 		return parley.Errorf(parley.ENOTFOUND, "agent not found")
 	}
-	if err := s.Store.AddParticipant(ctx, chat.ID, guest.ID, s.Clock.Now()); err != nil {
-		return err
+	// A guest takes part like an assignment: Ready, within capacity.
+	capacity := guest.Capacity
+	if svc, err := s.Store.Service(ctx, chat.ServiceID); err == nil {
+		capacity = routing.Capacity(routing.Agent{Capacity: guest.Capacity}, svc.MaxChatsPerAgent)
+	}
+	if err := s.Store.AddParticipant(ctx, chat.ID, guest.ID, capacity, s.Clock.Now()); err != nil {
+		if parley.ErrorCode(err) != parley.ECONFLICT {
+			return err
+		}
+		switch {
+		case guest.State != parley.StateReady:
+			return parley.Errorf(parley.ECONFLICT, "%s is not ready", guest.DisplayName)
+		case s.participant(ctx, chat.ID, guest.ID):
+			return parley.Errorf(parley.ECONFLICT, "%s is already in the conversation", guest.DisplayName)
+		}
+		return parley.Errorf(parley.ECONFLICT, "%s has no room for another chat (at most %d)", guest.DisplayName, capacity)
 	}
 	if err := s.note(ctx, chat, fmt.Sprintf("%s invited %s into the conversation.", u.DisplayName, guest.DisplayName)); err != nil {
 		return err

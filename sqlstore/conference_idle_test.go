@@ -44,7 +44,7 @@ func TestConferenceGuestIdleTime(t *testing.T) {
 					tc.end = func(s *sqlstore.Store, c, _, _ string) error { return s.TransferChat(ctx, c, svc.ID, "", "", at(10)) }
 				}
 
-				must(t, s.AddParticipant(ctx, c.ID, guest.ID, at(3)))
+				must(t, s.AddParticipant(ctx, c.ID, guest.ID, 3, at(3)))
 				if u, err := s.User(ctx, guest.ID); err != nil || !u.IdleSince.IsZero() {
 					t.Fatalf("guest in a conference: idle since %v (err %v), want not idle", u.IdleSince, err)
 				}
@@ -60,6 +60,41 @@ func TestConferenceGuestIdleTime(t *testing.T) {
 				if tc.wantIdle != !u.IdleSince.IsZero() || (tc.wantIdle && !u.IdleSince.Equal(tc.wantSince)) {
 					t.Fatalf("guest idle since %v, want idle %v since %v", u.IdleSince, tc.wantIdle, tc.wantSince)
 				}
+			})
+		})
+	}
+}
+
+// TestAddParticipantChecksGuest: a guest joins like an assignment: Ready
+// and within capacity (conferences, chats and offers all count).
+func TestAddParticipantChecksGuest(t *testing.T) {
+	cases := []struct {
+		name     string
+		state    string
+		capacity int
+		ownChats int
+		want     string
+	}{
+		{"ready with room", parley.StateReady, 2, 1, ""},
+		{"ready but full", parley.StateReady, 1, 1, parley.ECONFLICT},
+		{"not ready", parley.StateNotReady, 3, 0, parley.ECONFLICT},
+		{"offline", parley.StateOffline, 3, 0, parley.ECONFLICT},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+				svc := &parley.Service{TenantID: "t1", Name: "support"}
+				must(t, s.UpsertService(ctx, svc))
+				owner := readyAgent(t, s, "t1", "owner")
+				guest := readyAgent(t, s, "t1", "guest")
+				c := queuedChat(t, s, "t1", svc.ID, 0, at(1))
+				must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: owner.ID, OfferedAt: at(2)}, 3, true))
+				for range tc.ownChats {
+					own := queuedChat(t, s, "t1", svc.ID, 0, at(1))
+					must(t, s.OfferChat(ctx, &parley.Offer{ChatID: own.ID, TenantID: "t1", AgentID: guest.ID, OfferedAt: at(2)}, 3, true))
+				}
+				must(t, s.SetAgentStatus(ctx, guest.ID, tc.state, "", time.Time{}, at(3)))
+				wantCode(t, s.AddParticipant(ctx, c.ID, guest.ID, tc.capacity, at(4)), tc.want)
 			})
 		})
 	}

@@ -296,10 +296,11 @@ func (s *Store) DropTransferTarget(ctx context.Context, chatID, agentID string) 
 	return wrap("drop transfer target", err)
 }
 
-// AddParticipant adds an agent to an assigned chat; ECONFLICT if the chat
-// is not assigned or the agent already takes part. The guest is no longer
-// idle: her idle time starts again when the conference ends for her.
-func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, at time.Time) error {
+// AddParticipant adds an agent to an assigned chat if at commit she is
+// Ready with fewer chats and offers than capacity; ECONFLICT if not, if
+// the chat is not assigned or she already takes part. The guest is no
+// longer idle: her idle time starts again when the conference ends for her.
+func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error {
 	err := s.inTx(ctx, func(r runner) error {
 		state, owner, err := s.lockChat(ctx, r, chatID)
 		if err != nil {
@@ -307,6 +308,16 @@ func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, at t
 		}
 		if state != parley.ChatAssigned || owner == agentID {
 			return parley.Errorf(parley.ECONFLICT, "chat %s cannot take agent %s into a conference", chatID, agentID)
+		}
+		agentState, used, err := s.lockAgentLoad(ctx, r, agentID)
+		if err != nil {
+			return err
+		}
+		if agentState != parley.StateReady {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", agentID, agentState)
+		}
+		if used >= capacity {
+			return parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", agentID, used, capacity)
 		}
 		_, err = r.exec(ctx, `INSERT INTO chat_participants (chat_id, agent_id, tenant_id, joined_at)
 			SELECT id, ?, tenant_id, ? FROM chats WHERE id = ?`, agentID, dbTime(normTime(at)), chatID)

@@ -128,8 +128,8 @@ func TestTransferConferenceAbandonContract(t *testing.T) {
 		c := queuedChat(t, s, "t1", svc.ID, 2, at(1))
 		must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: alice.ID, OfferedAt: at(2)}, 3, true))
 
-		must(t, s.AddParticipant(ctx, c.ID, bob.ID, at(3)))
-		if err := s.AddParticipant(ctx, c.ID, bob.ID, at(3)); parley.ErrorCode(err) != parley.ECONFLICT {
+		must(t, s.AddParticipant(ctx, c.ID, bob.ID, 3, at(3)))
+		if err := s.AddParticipant(ctx, c.ID, bob.ID, 3, at(3)); parley.ErrorCode(err) != parley.ECONFLICT {
 			t.Fatalf("second join: %v", err)
 		}
 		ids, err := s.ConferenceChats(ctx, bob.ID)

@@ -36,7 +36,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // rig is a tenant on a real database with routing running.
 type rig struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	st      *sqlstore.Store
 	clock   *fakeClock
@@ -52,7 +52,7 @@ type rig struct {
 	grace   time.Duration // presence grace of new nodes; long unless a test is about presence
 }
 
-func newRig(t *testing.T, st *sqlstore.Store, rs parley.ServiceRouting, agents map[string]int) *rig {
+func newRig(t testing.TB, st *sqlstore.Store, rs parley.ServiceRouting, agents map[string]int) *rig {
 	t.Helper()
 	ctx := context.Background()
 	r := &rig{t: t, ctx: ctx, st: st, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, bus: inmem.New(), agents: map[string]*parley.User{}, grace: time.Hour}
@@ -74,7 +74,7 @@ func newRig(t *testing.T, st *sqlstore.Store, rs parley.ServiceRouting, agents m
 	return r
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/config"
@@ -22,10 +23,36 @@ func (a *App) applyFile(ctx context.Context) (*config.File, error) {
 	if a.cfg.Demo {
 		pointDemoPage(f, a.URL())
 	}
+	release, err := a.configTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := f.Apply(ctx, a.Store); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// configTurn waits until no other node on the database is applying its
+// configuration (Store.Leadership, "config"). Applying is idempotent, but
+// two nodes starting together would create the same rows at once, collide
+// on their unique keys, and one of them would fail to start.
+func (a *App) configTurn(ctx context.Context) (func(), error) {
+	for {
+		ok, _, release, err := a.Store.Leadership(ctx, "config")
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if ok {
+			return release, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // Reload re-reads the configuration file and applies it without a

@@ -19,8 +19,25 @@ func (s *Service) processLoop(ctx context.Context) {
 }
 
 // processPending handles stored events oldest first until none are left.
+//
+// Nodes on one database take turns (Store.Leadership, "inbound"): the log
+// has no claims, so two nodes reading it at once would handle the same
+// event together and race to create its chat, and one customer's messages
+// could be handled out of order. A node that finds the turn taken leaves
+// the events to the holder, which reads the log until it is empty, or to
+// its own next poll.
 func (s *Service) processPending(ctx context.Context) error {
+	ok, lost, release, err := s.Store.Leadership(ctx, "inbound")
+	if err != nil || !ok {
+		return err
+	}
+	defer release()
 	for {
+		select {
+		case <-lost:
+			return nil
+		default:
+		}
 		events, err := s.Store.PendingInbound(ctx, 100)
 		if err != nil || len(events) == 0 {
 			return err

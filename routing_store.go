@@ -162,6 +162,12 @@ type RoutingStore interface {
 	// service with its place. ECONFLICT if the chat is not queued for that
 	// agent without an offer.
 	DropTransferTarget(ctx context.Context, chatID, agentID string) error
+	// ClaimChatRun gives owner (a node) the chat for lease unless another
+	// node holds it; it reports whether owner holds it. Work on one chat
+	// is serialized across nodes with it.
+	ClaimChatRun(ctx context.Context, chatID, owner string, lease time.Duration) (bool, error)
+	// ReleaseChatRun ends owner's claim on the chat.
+	ReleaseChatRun(ctx context.Context, chatID, owner string) error
 	// AddParticipant adds an agent to an assigned chat (a conference) if
 	// she is Ready with room under capacity; ECONFLICT otherwise.
 	AddParticipant(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error

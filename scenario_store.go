@@ -15,6 +15,9 @@ type ScenarioStore interface {
 	// DueTimers returns up to limit ids of open chats whose scenario waits
 	// with a timer due at or before now, earliest first, in all tenants.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// StalledScenarios returns up to limit ids of open chats whose
+	// scenario stands between two steps and has not moved since before.
+	StalledScenarios(ctx context.Context, before time.Time, limit int) ([]string, error)
 	// DequeueChat returns a queued chat to the bot; ECONFLICT if it is not
 	// queued any more (routing assigned it meanwhile). Its queue place is
 	// forgotten.

@@ -43,7 +43,10 @@ func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string
 	case utf8.RuneCountInString(text) >= maxReplyRunes:
 		return nil, parley.Errorf(parley.EINVALID, "message is too long: Messenger takes fewer than %d characters", maxReplyRunes)
 	}
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {
@@ -59,7 +62,10 @@ func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string
 // (a goodbye, a survey) and ends it.
 func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID string) error {
 	s.init()
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {

@@ -116,7 +116,10 @@ func (s *Service) SendFile(ctx context.Context, u *parley.User, chatID, name, co
 	if contentType == "" || contentType == "application/octet-stream" {
 		contentType = http.DetectContentType(data)
 	}
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
 	chat, err := s.agentConnected(ctx, u, chatID)
 	if err != nil {

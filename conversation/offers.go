@@ -15,7 +15,10 @@ func scenarioAgentFound() scenario.Signal { return scenario.Signal{Kind: scenari
 // AcceptOffer connects the agent with a chat offered to them.
 func (s *Service) AcceptOffer(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
 	s.init()
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
 	if err := s.Store.AcceptOffer(ctx, chatID, u.ID, s.Clock.Now()); err != nil {
 		return nil, err

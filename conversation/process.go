@@ -123,19 +123,30 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev 
 	if err != nil {
 		return err
 	}
-	unlock := s.chatLocks.lock(chat.ID)
+	unlock, err := s.lockChat(ctx, chat.ID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
+	if chat, err = s.Store.Chat(ctx, chat.ID); err != nil { // as it is now that we hold it
+		return err
+	}
+	// A chat whose scenario never started: new, or left by a node that
+	// died between storing the first message and starting it (the event
+	// is then handled again, by this or another node).
+	unstarted := chat.State == parley.ChatBot && chat.Scenario.Name == ""
 	msg.TenantID, msg.ChatID = chat.TenantID, chat.ID
 	if err := s.Store.AddMessage(ctx, msg); err != nil {
-		if parley.ErrorCode(err) == parley.ECONFLICT {
+		if parley.ErrorCode(err) != parley.ECONFLICT {
+			return err
+		}
+		if !unstarted {
 			return nil // a redelivery of a message we already have
 		}
+	} else if err := s.emitMessage(ctx, chat, msg); err != nil {
 		return err
 	}
-	if err := s.emitMessage(ctx, chat, msg); err != nil {
-		return err
-	}
-	if created {
+	if created || unstarted {
 		return s.startScenario(ctx, chat, acct, cust, ev)
 	}
 	sig := scenario.Signal{Kind: scenario.SigInput, Text: msg.Text}

@@ -49,7 +49,10 @@ func (s *Service) ReplyRich(ctx context.Context, u *parley.User, chatID, text st
 			return nil, parley.Errorf(parley.EINVALID, "button titles must be 1 to 20 characters")
 		}
 	}
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
 	defer unlock()
 	chat, err := s.agentConnected(ctx, u, chatID)
 	if err != nil {

@@ -436,7 +436,10 @@ func (s *Service) commit(ctx context.Context, tr *tenantRouter, d routing.Decisi
 	}
 	o := &parley.Offer{ChatID: d.ChatID, TenantID: tr.tenant, AgentID: d.AgentID, ServiceID: d.ServiceID,
 		OfferedAt: d.At, ExpiresAt: d.ExpiresAt, Decision: string(why)}
-	unlock := s.chatLocks.lock(d.ChatID)
+	unlock, err := s.lockChat(ctx, d.ChatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	if err := s.Store.OfferChat(ctx, o, d.Capacity, d.Auto); err != nil {
 		return err

@@ -58,7 +58,10 @@ func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal
 // continueScenario runs a chat whose scenario stopped between two steps.
 func (s *Service) continueScenario(ctx context.Context, chatID string) error {
 	ctx = stepContext(ctx)
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	chat, sc, err := s.chatScenario(ctx, chatID)
 	if err != nil || sc == nil {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/scenario"
 )
@@ -41,6 +42,8 @@ type Service struct {
 	engine    *scenario.Engine
 	scenarios scenarioCache
 	chatLocks keyedMutex
+	nodeID    string    // this process, as the owner of chat run leases
+	stalledAt time.Time // last look for stalled scenarios (timer loop only)
 	routing   routerState
 	limiter   *rateLimiter
 	commits   groupCommit
@@ -70,6 +73,7 @@ func (s *Service) init() {
 			s.Tenants = []string{parley.DefaultTenant}
 		}
 		s.limiter = newRateLimiter(s.SendRate, DefaultSendBurst)
+		s.nodeID = uuid.NewString()
 		s.inboundWake = make(chan struct{}, 1)
 		s.routeWake = make(chan struct{}, 1)
 		s.outboxWake = make(chan struct{}, 1)
@@ -179,4 +183,44 @@ func (k *keyedMutex) lock(key string) func() {
 		}
 		k.mu.Unlock()
 	}
+}
+
+// chatRunLease bounds how long a node may hold a chat (see lockChat); a
+// node that dies holding one delays that chat's next step by at most
+// this. Every step bounds its own time well below it.
+const chatRunLease = time.Minute
+
+// lockChat serializes work on one chat: within this process with a mutex,
+// across nodes with the chat's run lease in the database (PostgreSQL), so
+// a routing commit on the leader and a scenario step on another node
+// never interleave. The returned func releases both.
+func (s *Service) lockChat(ctx context.Context, chatID string) (func(), error) {
+	unlock := s.chatLocks.lock(chatID)
+	wait := 2 * time.Millisecond
+	for {
+		ok, err := s.Store.ClaimChatRun(ctx, chatID, s.nodeID, chatRunLease)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			unlock()
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 50*time.Millisecond)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.Store.ReleaseChatRun(ctx, chatID, s.nodeID); err != nil {
+			// The lease runs out on its own.
+			s.Logger.Warn("release chat", slog.String("chat", chatID), slog.Any("err", err))
+		}
+		unlock()
+	}, nil
 }

@@ -118,8 +118,11 @@ func (s *Service) transferTargetGone(ctx context.Context, tr *tenantRouter, c ro
 			return nil
 		}
 	}
-	unlock := s.chatLocks.lock(c.ID)
-	err := s.Store.DropTransferTarget(ctx, c.ID, c.Target)
+	unlock, err := s.lockChat(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	err = s.Store.DropTransferTarget(ctx, c.ID, c.Target)
 	unlock()
 	if parley.ErrorCode(err) == parley.ECONFLICT {
 		return s.refreshChat(ctx, tr, c.ID) // offered, assigned or closed meanwhile
@@ -247,9 +250,12 @@ func (s *Service) dropouts(ctx context.Context, tr *tenantRouter, now time.Time)
 
 // abandon closes a queued chat whose customer left, counted as abandoned.
 func (s *Service) abandon(ctx context.Context, chat *parley.Chat, why string) error {
-	unlock := s.chatLocks.lock(chat.ID)
+	unlock, err := s.lockChat(ctx, chat.ID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
-	err := s.Store.AbandonChat(ctx, chat.ID, s.Clock.Now())
+	err = s.Store.AbandonChat(ctx, chat.ID, s.Clock.Now())
 	if parley.ErrorCode(err) == parley.ECONFLICT {
 		return nil
 	} else if err != nil {

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/parleycc/parley/scenario"
 )
@@ -14,8 +15,20 @@ func (s *Service) timerLoop(ctx context.Context) {
 	s.worker(ctx, nil, s.fireDueTimers, "timers")
 }
 
-// fireDueTimers signals every chat whose timer is due.
+// stalledEvery is how often, in poll intervals, a node looks for
+// scenarios whose run was cut off (by another node dying mid-step) and
+// has sat for chatRunLease: every 15 s by default.
+const stalledEvery = 15
+
+// fireDueTimers signals every chat whose timer is due, and now and then
+// resumes stalled scenarios.
 func (s *Service) fireDueTimers(ctx context.Context) error {
+	if time.Since(s.stalledAt) >= stalledEvery*s.PollInterval {
+		s.stalledAt = time.Now()
+		if err := s.resumeStalled(ctx); err != nil {
+			return err
+		}
+	}
 	for {
 		ids, err := s.Store.DueTimers(ctx, s.Clock.Now(), 100)
 		if err != nil || len(ids) == 0 {
@@ -38,11 +51,31 @@ func (s *Service) fireDueTimers(ctx context.Context) error {
 	}
 }
 
+// resumeStalled continues scenarios left between two steps for longer
+// than a chat run lease: the node running them is gone (a live one would
+// have saved its next position or still hold the chat).
+func (s *Service) resumeStalled(ctx context.Context) error {
+	ids, err := s.Store.StalledScenarios(ctx, time.Now().Add(-chatRunLease), 100)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		s.Logger.Warn("resuming a scenario whose run was cut off", slog.String("chat", id))
+		if err := s.continueScenario(ctx, id); err != nil {
+			s.Logger.Error("resume scenario", slog.String("chat", id), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
 // fireTimer delivers a timer signal to one chat if its timer is still due
 // (another signal may have moved it on meanwhile).
 func (s *Service) fireTimer(ctx context.Context, chatID string) error {
 	ctx = stepContext(ctx)
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	chat, sc, err := s.chatScenario(ctx, chatID)
 	if err != nil || sc == nil {

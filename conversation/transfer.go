@@ -35,7 +35,10 @@ func (s *Service) Transfer(ctx context.Context, u *parley.User, chatID string, r
 	if (req.AgentID == "") == (req.ServiceID == "") {
 		return parley.Errorf(parley.EINVALID, "transfer to either an agent or a service")
 	}
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {
@@ -94,7 +97,10 @@ func (s *Service) emitTransfer(ctx context.Context, chat *parley.Chat, from stri
 // requeue puts an assigned chat back in its service's queue with its place
 // (an absent agent's chats).
 func (s *Service) requeue(ctx context.Context, chat *parley.Chat, target, text string) error {
-	unlock := s.chatLocks.lock(chat.ID)
+	unlock, err := s.lockChat(ctx, chat.ID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	from := chat.AgentID
 	if err := s.Store.TransferChat(ctx, chat.ID, chat.ServiceID, target, "", s.Clock.Now()); err != nil {
@@ -110,7 +116,10 @@ func (s *Service) requeue(ctx context.Context, chat *parley.Chat, target, text s
 // write; the customer sees one conversation.
 func (s *Service) Invite(ctx context.Context, u *parley.User, chatID, agentID string) error {
 	s.init()
-	unlock := s.chatLocks.lock(chatID)
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return err
+	}
 	defer unlock()
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {

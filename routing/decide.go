@@ -41,24 +41,11 @@ func (x *Index) Route(now time.Time, limit int) []Decision {
 // best waiting chat that some ready agent can take (a chat whose required
 // skills nobody ready has does not hold up the ones behind it).
 func (x *Index) Next(now time.Time) (Decision, bool) {
-	var best *svc
-	var bestCl *class
-	var bestKey chatKey
-	for _, s := range x.services {
-		for _, cl := range s.list {
-			if cl.ready.Len() == 0 {
-				continue
-			}
-			k, ok := cl.waiting.Min()
-			if ok && (best == nil || lessChat(k, bestKey)) {
-				best, bestCl, bestKey = s, cl, k
-			}
-		}
-	}
-	if best == nil {
+	if len(x.heads) == 0 {
 		return Decision{}, false
 	}
-	return x.decide(x.chats[bestKey.id], best, bestCl, now), true
+	cl := x.heads[0]
+	return x.decide(x.chats[cl.head.id], cl.svc, cl, now), true
 }
 
 // decide gives c to the first agent of its class's ready set who has not
@@ -114,7 +101,7 @@ func skillReq(m map[string]int) string {
 func (x *Index) decideDirected(c *chat, now time.Time) (Decision, bool) {
 	a := x.agents[c.Target]
 	s := x.services[c.ServiceID]
-	if a == nil || s == nil || !workingState(a.State) || !a.Present || a.used() >= a.capacityOn(s) {
+	if a == nil || s == nil || !a.canTake(s) {
 		return Decision{}, false
 	}
 	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: "transfer", Priority: c.Priority,

@@ -16,6 +16,7 @@ type Index struct {
 	agents   map[string]*agent
 	chats    map[string]*chat
 	directed map[string]*chat // waiting for a named agent (transfers)
+	heads    headHeap         // classes that can make a decision now, by head chat
 }
 
 type svc struct {
@@ -46,15 +47,28 @@ func (s *svc) dropClass(cl *class) {
 // class is one part of a service's line: chats with the same extra
 // requirements, and the agents who can take one of them now.
 type class struct {
+	svc     *svc           // its service, for Next
 	key     string         // canonical form of the chat's own requirements
 	skills  map[string]int // the service's requirements merged with the chats'
 	waiting *treap[chatKey]
 	ready   *treap[agentKey] // agents who can take a chat of this class now
+	head    chatKey          // the line's first chat, kept by lineChanged
+	pos     int              // index in Index.heads; -1: not there
 }
 
 type agent struct {
 	Agent
-	keys map[*class]agentKey // key in each class's ready set
+	seats map[*class]seat // one per class of its services; by value, to save a cache miss per re-rank
+}
+
+// seat is an agent's place in one class's ready set. The skill score is
+// worked out once: neither the agent's skills nor the class's requirements
+// change while both exist (SetAgent and SetService make new ones), so a
+// change of load only moves the key.
+type seat struct {
+	score int      // SkillScore against the class's requirements; -1: lacks one
+	key   agentKey // the key in the ready set, while ready
+	ready bool
 }
 
 type chat struct {
@@ -116,14 +130,20 @@ func (x *Index) SetService(s Service) {
 	ns.addClass(ns.base)
 	if old != nil {
 		for _, cl := range old.list {
+			x.unlist(cl)
 			for _, a := range old.members {
-				delete(a.keys, cl)
+				delete(a.seats, cl)
 			}
 			if cl == old.base {
 				ns.base.waiting = cl.waiting
 				continue
 			}
-			ns.addClass(&class{key: cl.key, skills: mergeSkills(ns.Skills, x.classSkills(cl)), waiting: cl.waiting, ready: newTreap(lessAgent)})
+			ncl := ns.newClass(cl.key, x.classSkills(cl))
+			ncl.waiting = cl.waiting
+			ns.addClass(ncl)
+		}
+		for _, cl := range ns.list {
+			x.lineChanged(cl) // the new classes took over the old lines
 		}
 	}
 	x.services[s.ID] = ns
@@ -136,7 +156,7 @@ func (x *Index) SetService(s Service) {
 }
 
 func (s *svc) newClass(key string, chatSkills map[string]int) *class {
-	return &class{key: key, skills: mergeSkills(s.Skills, chatSkills), waiting: newTreap(lessChat), ready: newTreap(lessAgent)}
+	return &class{svc: s, pos: -1, key: key, skills: mergeSkills(s.Skills, chatSkills), waiting: newTreap(lessChat), ready: newTreap(lessAgent)}
 }
 
 // classSkills returns the chat's own requirements of a class (those of
@@ -194,6 +214,7 @@ func (x *Index) RemoveService(id string) {
 		for _, a := range s.members {
 			x.unrank(a, cl)
 		}
+		x.unlist(cl)
 		cl.waiting.Ascend(func(k chatKey) bool { delete(x.chats, k.id); return true })
 	}
 	delete(x.services, id)
@@ -201,7 +222,7 @@ func (x *Index) RemoveService(id string) {
 
 // SetAgent adds or replaces an agent and re-ranks them in their services.
 func (x *Index) SetAgent(a Agent) {
-	na := &agent{Agent: a, keys: map[*class]agentKey{}}
+	na := &agent{Agent: a, seats: map[*class]seat{}}
 	if a.Skills != nil {
 		na.Skills = maps(a.Skills)
 	}
@@ -227,7 +248,7 @@ func (x *Index) RemoveAgent(id string) {
 }
 
 func (x *Index) dropAgent(a *agent) {
-	for cl := range a.keys {
+	for cl := range a.seats {
 		x.unrank(a, cl)
 	}
 	for _, sid := range a.Services {
@@ -279,6 +300,7 @@ func (x *Index) wait(c *chat) {
 			}
 		}
 		cl.waiting.Insert(c.key)
+		x.lineChanged(cl)
 	}
 }
 
@@ -295,6 +317,7 @@ func (x *Index) unwait(c *chat) {
 		return
 	}
 	cl.waiting.Delete(c.key)
+	x.lineChanged(cl)
 	if cl != s.base && cl.waiting.Len() == 0 {
 		for _, a := range s.members {
 			x.unrank(a, cl)
@@ -377,9 +400,10 @@ func (a *agent) capacityOn(s *svc) int { return Capacity(a.Agent, s.MaxPerAgent)
 // used is what counts against capacity: chats held and offered.
 func (a *agent) used() int { return a.Load + a.Offers }
 
-// eligible reports whether the agent can take a chat of class cl of s now.
-func (a *agent) eligible(s *svc, cl *class) bool {
-	return workingState(a.State) && a.Present && a.used() < a.capacityOn(s) && SkillScore(a.Skills, cl.skills) >= 0
+// canTake reports whether the agent can take a chat of s now, skills
+// aside.
+func (a *agent) canTake(s *svc) bool {
+	return workingState(a.State) && a.Present && a.used() < a.capacityOn(s)
 }
 
 // rank puts the agent in the ready sets of s's classes it is eligible for,
@@ -391,22 +415,30 @@ func (x *Index) rank(a *agent, s *svc) {
 }
 
 func (x *Index) rankIn(a *agent, s *svc, cl *class) {
-	if old, ok := a.keys[cl]; ok {
-		cl.ready.Delete(old)
-		delete(a.keys, cl)
+	st, ok := a.seats[cl]
+	if !ok {
+		st.score = SkillScore(a.Skills, cl.skills)
 	}
-	if !a.eligible(s, cl) {
-		return
+	if st.ready {
+		cl.ready.Delete(st.key)
+		st.ready = false
 	}
-	k := keyFor(a, s, cl)
-	cl.ready.Insert(k)
-	a.keys[cl] = k
+	if st.score >= 0 && a.canTake(s) {
+		st.key = keyFor(a, s, st.score)
+		cl.ready.Insert(st.key)
+		st.ready = true
+	}
+	a.seats[cl] = st
+	x.readyChanged(cl)
 }
 
 func (x *Index) unrank(a *agent, cl *class) {
-	if k, ok := a.keys[cl]; ok {
-		cl.ready.Delete(k)
-		delete(a.keys, cl)
+	if st, ok := a.seats[cl]; ok {
+		if st.ready {
+			cl.ready.Delete(st.key)
+		}
+		delete(a.seats, cl)
+		x.readyChanged(cl)
 	}
 }
 
@@ -428,13 +460,15 @@ func idleKey(a *agent) int64 {
 	return a.IdleSince.UnixNano()
 }
 
-func keyFor(a *agent, s *svc, cl *class) agentKey {
+// keyFor is the agent's key in a ready set of s; score is their
+// SkillScore against the class's requirements.
+func keyFor(a *agent, s *svc, score int) agentKey {
 	u := int64(a.used())
 	switch s.Strategy {
 	case parley.StrategyLeastBusy:
 		return agentKey{k1: u, k2: idleKey(a), id: a.ID}
 	case parley.StrategyMostSkilled:
-		return agentKey{k1: -int64(SkillScore(a.Skills, cl.skills)), k2: u, k3: idleKey(a), id: a.ID}
+		return agentKey{k1: -int64(score), k2: u, k3: idleKey(a), id: a.ID}
 	default: // longest idle: agents with no chat first, longest idle first; then fewest chats
 		if u == 0 {
 			return agentKey{k1: 0, k2: idleKey(a), id: a.ID}

@@ -143,6 +143,9 @@ func TestRerouteOnStateChange(t *testing.T) {
 	if _, ok := x.Chat("d"); ok {
 		t.Fatal("chat of removed service kept")
 	}
+	if len(x.heads) != 0 {
+		t.Fatal("class of removed service still listed for Next")
+	}
 }
 
 func TestTreap(t *testing.T) {
@@ -207,8 +210,8 @@ func TestChatSkillClassesGoAway(t *testing.T) {
 		t.Fatalf("waiting = %d", x.Waiting("s"))
 	}
 	x.RemoveChat("es")
-	if n := len(x.services["s"].classes); n != 1 || len(x.agents["b"].keys) != 1 {
-		t.Fatalf("after the last chat: %d classes, agent in %d sets; want 1 and 1", n, len(x.agents["b"].keys))
+	if n := len(x.services["s"].classes); n != 1 || len(x.agents["b"].seats) != 1 {
+		t.Fatalf("after the last chat: %d classes, agent seated in %d; want 1 and 1", n, len(x.agents["b"].seats))
 	}
 	// Replacing the service keeps a waiting chat's class.
 	x.SetChat(Chat{ID: "es", ServiceID: "s", QueuedAt: t0, Skills: map[string]int{"spanish": 0}})

@@ -70,44 +70,32 @@ func (w *world) syncAgent(a *Agent) {
 	w.x.SetAgent(cp)
 }
 
-// route runs the index and checks every decision against the model.
+// route decides as Route does, transfers first, then one Next at a time,
+// each checked against a brute-force scan of the index's classes
+// (reference_test.go); every decision is checked against the model.
 func (w *world) route(t *testing.T) {
-	for _, d := range w.x.Route(w.now, 0) {
-		c := w.chats[d.ChatID]
-		if c == nil || c.state != "waiting" {
-			t.Fatalf("decision for chat %s that is not waiting: %+v", d.ChatID, c)
+	for _, c := range w.x.directedInOrder() {
+		if d, ok := w.x.decideDirected(c, w.now); ok {
+			w.record(t, d)
 		}
-		a := w.agents[d.AgentID]
-		s := w.service(c.ServiceID)
-		if c.Target != "" {
-			if d.AgentID != c.Target {
-				t.Fatalf("transfer to %s went to %s", c.Target, d.AgentID)
-			}
-		} else {
-			if !w.eligibleFor(a, c) {
-				t.Fatalf("chat %s (requires %v) went to ineligible agent %+v (used %d)", c.ID, c.Skills, a, w.used(a.ID))
-			}
-			// Head of the line: no waiting chat that someone could take
-			// now goes before it, in any service; a chat nobody ready can
-			// serve (its required skills) does not hold it up.
-			for _, o := range w.chats {
-				if o.state != "waiting" || o.Target != "" || o == c || !lessChat(o.keyOf(), c.keyOf()) {
-					continue
-				}
-				for _, b := range w.agents {
-					if w.eligibleFor(b, o) {
-						t.Fatalf("chat %s served before %s, which is ahead in line and %s could take", c.ID, o.ID, b.ID)
-					}
-				}
-			}
+	}
+	for {
+		want, ok := referenceNext(t, w.x)
+		d, got := w.x.Next(w.now)
+		if got != ok {
+			t.Fatalf("Next decided %v, the scan of all classes %v (%+v)", got, ok, d)
 		}
-		if w.used(a.ID) >= Capacity(*a, s.MaxPerAgent) {
-			t.Fatalf("agent %s over capacity", a.ID)
+		if !ok {
+			break
 		}
-		c.agent, c.state, c.Target = d.AgentID, "offered", ""
-		if d.Auto {
-			c.state = "assigned"
+		if d.ChatID != want.ChatID || d.ServiceID != want.ServiceID || d.AgentID != want.AgentID || d.Eligible != want.Eligible {
+			t.Fatalf("Next gave %s>%s in %s (%d eligible); the scan of all classes %s>%s in %s (%d eligible)",
+				d.ChatID, d.AgentID, d.ServiceID, d.Eligible, want.ChatID, want.AgentID, want.ServiceID, want.Eligible)
 		}
+		w.record(t, d)
+	}
+	if ds := w.x.Route(w.now, 0); len(ds) != 0 {
+		t.Fatalf("Route decided %+v after Next had nothing left", ds)
 	}
 	// Exhaustive: no waiting chat has an eligible agent left.
 	for _, c := range w.chats {
@@ -119,6 +107,45 @@ func (w *world) route(t *testing.T) {
 				t.Fatalf("chat %s waits while %s could take it", c.ID, a.ID)
 			}
 		}
+	}
+}
+
+// record checks one decision against the model and applies it there.
+func (w *world) record(t *testing.T, d Decision) {
+	c := w.chats[d.ChatID]
+	if c == nil || c.state != "waiting" {
+		t.Fatalf("decision for chat %s that is not waiting: %+v", d.ChatID, c)
+	}
+	a := w.agents[d.AgentID]
+	s := w.service(c.ServiceID)
+	if c.Target != "" {
+		if d.AgentID != c.Target {
+			t.Fatalf("transfer to %s went to %s", c.Target, d.AgentID)
+		}
+	} else {
+		if !w.eligibleFor(a, c) {
+			t.Fatalf("chat %s (requires %v) went to ineligible agent %+v (used %d)", c.ID, c.Skills, a, w.used(a.ID))
+		}
+		// Head of the line: no waiting chat that someone could take
+		// now goes before it, in any service; a chat nobody ready can
+		// serve (its required skills) does not hold it up.
+		for _, o := range w.chats {
+			if o.state != "waiting" || o.Target != "" || o == c || !lessChat(o.keyOf(), c.keyOf()) {
+				continue
+			}
+			for _, b := range w.agents {
+				if w.eligibleFor(b, o) {
+					t.Fatalf("chat %s served before %s, which is ahead in line and %s could take", c.ID, o.ID, b.ID)
+				}
+			}
+		}
+	}
+	if w.used(a.ID) >= Capacity(*a, s.MaxPerAgent) {
+		t.Fatalf("agent %s over capacity", a.ID)
+	}
+	c.agent, c.state, c.Target = d.AgentID, "offered", ""
+	if d.Auto {
+		c.state = "assigned"
 	}
 }
 
@@ -171,11 +198,12 @@ func (w *world) pick(r *rand.Rand, state string) *wchat {
 }
 
 // TestRandomOperations runs thousands of random operations (agents log in
-// and out, change state and presence; chats arrive, are offered, rejected,
-// accepted, transferred, closed and abandoned) and checks the invariants
-// after every step: no chat offered twice, no agent over capacity, the
-// head of the line served first, nobody idle while a chat they could take
-// waits, and the index agreeing with the model.
+// and out, change state, presence and services; chats arrive, are offered,
+// rejected, accepted, transferred, closed and abandoned; services are
+// edited) and checks the invariants after every step: no chat offered
+// twice, no agent over capacity, the head of the line served first, nobody
+// idle while a chat they could take waits, the index agreeing with the
+// model, and every Next the decision a scan of all classes would make.
 func TestRandomOperations(t *testing.T) {
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -207,12 +235,16 @@ func TestRandomOperations(t *testing.T) {
 				w.agents[a.ID] = a
 				w.syncAgent(a)
 			}
-			for step := range 4000 {
+			for range 2000 {
 				w.now = w.now.Add(time.Duration(r.IntN(5000)) * time.Millisecond)
-				w.step(t, r)
+				// Up to three changes before routing, so that some land
+				// while classes are listed in the index's heads.
+				for range 1 + r.IntN(3) {
+					w.step(t, r)
+					referenceNext(t, w.x)
+				}
 				w.route(t)
 				w.check(t)
-				_ = step
 			}
 		})
 	}
@@ -225,7 +257,7 @@ func (w *world) step(t *testing.T, r *rand.Rand) {
 	}
 	slices.Sort(ids)
 	a := w.agents[ids[r.IntN(len(ids))]]
-	switch op := r.IntN(9); op {
+	switch op := r.IntN(11); op {
 	case 0: // state change
 		a.State = []string{parley.StateReady, parley.StateReady, parley.StateNotReady, parley.StateOffline, parley.StateACW}[r.IntN(5)]
 		w.syncAgent(a)
@@ -272,6 +304,21 @@ func (w *world) step(t *testing.T, r *rand.Rand) {
 			delete(w.chats, c.ID)
 			w.x.RemoveChat(c.ID)
 		}
+	case 9: // a supervisor edits a service: strategy, limit, required skill
+		i := r.IntN(len(w.services))
+		s := &w.services[i]
+		s.Strategy = []string{"", parley.StrategyLeastBusy, parley.StrategyMostSkilled}[r.IntN(3)]
+		s.MaxPerAgent = r.IntN(3)
+		s.Skills = []map[string]int{nil, {"billing": 20}, {"billing": 50}}[r.IntN(3)]
+		w.x.SetService(*s)
+	case 10: // the agent is moved to other services
+		a.Services = nil
+		for _, s := range w.services {
+			if r.IntN(2) == 0 {
+				a.Services = append(a.Services, s.ID)
+			}
+		}
+		w.syncAgent(a)
 	}
 }
 

@@ -3,12 +3,15 @@
 // tested and explained; package conversation keeps an Index in step with
 // the database and commits its decisions with conditional writes.
 //
-// The Index keeps, per service, an ordered set of waiting chats (highest
-// priority, then oldest place in line) and an ordered set of the agents
-// who could take one now, sorted by the service's strategy. A decision
-// takes the best head of queue among the services and the first agent of
-// that service's set: O(S + log W + k·log A) for S services, W waiting
-// chats, A agents and k services of the chosen agent.
+// The Index splits each service's line into classes by the skills its
+// chats require on top of the service's. A class keeps an ordered set of
+// its waiting chats (highest priority, then oldest place in line) and one
+// of the agents who could take one now, sorted by the service's strategy;
+// a heap holds the classes that have both, by their first chat. A decision
+// takes the top of the heap and the first agent of that class's set:
+// O(log W + k·c·(log A + log C)) for W waiting chats, A agents, C classes
+// and k services of the chosen agent with c classes each (c = 1 without
+// per-chat required skills), the last term being that agent's re-rank.
 package routing
 
 import (

@@ -29,20 +29,11 @@ func TestConferenceGuestIdleTime(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
-				svc := &parley.Service{TenantID: "t1", Name: "support"}
-				must(t, s.UpsertService(ctx, svc))
-				owner := readyAgent(t, s, "t1", "owner")
-				guest := readyAgent(t, s, "t1", "guest")
-				c := queuedChat(t, s, "t1", svc.ID, 0, at(1))
-				must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: owner.ID, OfferedAt: at(2)}, 3, true))
+				own := 0
 				if tc.ownsChat {
-					own := queuedChat(t, s, "t1", svc.ID, 0, at(1))
-					must(t, s.OfferChat(ctx, &parley.Offer{ChatID: own.ID, TenantID: "t1", AgentID: guest.ID, OfferedAt: at(2)}, 3, true))
+					own = 1
 				}
-				if tc.name == "chat transferred" {
-					// TransferChat needs a service to queue in.
-					tc.end = func(s *sqlstore.Store, c, _, _ string) error { return s.TransferChat(ctx, c, svc.ID, "", "", at(10)) }
-				}
+				svc, guest, c := conferenceSetup(t, s, own)
 
 				must(t, s.AddParticipant(ctx, c.ID, guest.ID, 3, at(3)))
 				if u, err := s.User(ctx, guest.ID); err != nil || !u.IdleSince.IsZero() {
@@ -83,19 +74,30 @@ func TestAddParticipantChecksGuest(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
-				svc := &parley.Service{TenantID: "t1", Name: "support"}
-				must(t, s.UpsertService(ctx, svc))
-				owner := readyAgent(t, s, "t1", "owner")
-				guest := readyAgent(t, s, "t1", "guest")
-				c := queuedChat(t, s, "t1", svc.ID, 0, at(1))
-				must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: owner.ID, OfferedAt: at(2)}, 3, true))
-				for range tc.ownChats {
-					own := queuedChat(t, s, "t1", svc.ID, 0, at(1))
-					must(t, s.OfferChat(ctx, &parley.Offer{ChatID: own.ID, TenantID: "t1", AgentID: guest.ID, OfferedAt: at(2)}, 3, true))
-				}
+				_, guest, c := conferenceSetup(t, s, tc.ownChats)
 				must(t, s.SetAgentStatus(ctx, guest.ID, tc.state, "", time.Time{}, at(3)))
 				wantCode(t, s.AddParticipant(ctx, c.ID, guest.ID, tc.capacity, at(4)), tc.want)
 			})
 		})
 	}
+}
+
+// conferenceSetup makes a service with a chat assigned to a Ready owner,
+// and a Ready guest who holds ownChats chats of her own.
+func conferenceSetup(t *testing.T, s *sqlstore.Store, ownChats int) (*parley.Service, *parley.User, *parley.Chat) {
+	t.Helper()
+	svc := &parley.Service{TenantID: "t1", Name: "support"}
+	must(t, s.UpsertService(ctx, svc))
+	assign := func(agent *parley.User) *parley.Chat {
+		c := queuedChat(t, s, "t1", svc.ID, 0, at(1))
+		must(t, s.OfferChat(ctx, &parley.Offer{ChatID: c.ID, TenantID: "t1", AgentID: agent.ID, OfferedAt: at(2)}, 3, true))
+		return c
+	}
+	owner := readyAgent(t, s, "t1", "owner")
+	guest := readyAgent(t, s, "t1", "guest")
+	c := assign(owner)
+	for range ownChats {
+		assign(guest)
+	}
+	return svc, guest, c
 }

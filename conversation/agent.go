@@ -58,22 +58,34 @@ func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string
 	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Text: text})
 }
 
+// lockConnectedChat takes the chat (lockChat) and loads it for u
+// (AgentChat), requiring it to be connected to an agent; ECONFLICT if not.
+// The caller releases it with unlock.
+func (s *Service) lockConnectedChat(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, func(), error) {
+	unlock, err := s.lockChat(ctx, chatID)
+	if err != nil {
+		return nil, nil, err
+	}
+	chat, err := s.AgentChat(ctx, u, chatID)
+	if err == nil && chat.State != parley.ChatAssigned {
+		err = parley.Errorf(parley.ECONFLICT, "the chat is not connected to an agent")
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return chat, unlock, nil
+}
+
 // CloseByAgent ends the agent's part of a chat; its scenario then goes on
 // (a goodbye, a survey) and ends it.
 func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID string) error {
 	s.init()
-	unlock, err := s.lockChat(ctx, chatID)
+	chat, unlock, err := s.lockConnectedChat(ctx, u, chatID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	chat, err := s.AgentChat(ctx, u, chatID)
-	if err != nil {
-		return err
-	}
-	if chat.State != parley.ChatAssigned {
-		return parley.Errorf(parley.ECONFLICT, "the chat is not connected to an agent")
-	}
 	if chat.AgentID != u.ID && s.participant(ctx, chat.ID, u.ID) {
 		return s.LeaveConference(ctx, u, chat)
 	}

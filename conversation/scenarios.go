@@ -57,6 +57,14 @@ func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal
 
 // continueScenario runs a chat whose scenario stopped between two steps.
 func (s *Service) continueScenario(ctx context.Context, chatID string) error {
+	return s.withScenario(ctx, chatID, func(ctx context.Context, chat *parley.Chat, sc *scenario.Scenario) error {
+		return s.engine.Continue(ctx, chat, sc)
+	})
+}
+
+// withScenario takes the chat (lockChat) and, if it runs a scenario, calls
+// fn with it as it is now, in a step context.
+func (s *Service) withScenario(ctx context.Context, chatID string, fn func(context.Context, *parley.Chat, *scenario.Scenario) error) error {
 	ctx = stepContext(ctx)
 	unlock, err := s.lockChat(ctx, chatID)
 	if err != nil {
@@ -67,7 +75,7 @@ func (s *Service) continueScenario(ctx context.Context, chatID string) error {
 	if err != nil || sc == nil {
 		return err
 	}
-	return s.engine.Continue(ctx, chat, sc)
+	return fn(ctx, chat, sc)
 }
 
 // stepContext keeps a shutdown from cutting a scenario step in half: the

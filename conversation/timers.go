@@ -2,9 +2,11 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
+	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/scenario"
 )
 
@@ -71,23 +73,15 @@ func (s *Service) resumeStalled(ctx context.Context) error {
 // fireTimer delivers a timer signal to one chat if its timer is still due
 // (another signal may have moved it on meanwhile).
 func (s *Service) fireTimer(ctx context.Context, chatID string) error {
-	ctx = stepContext(ctx)
-	unlock, err := s.lockChat(ctx, chatID)
-	if err != nil {
+	return s.withScenario(ctx, chatID, func(ctx context.Context, chat *parley.Chat, sc *scenario.Scenario) error {
+		p := chat.Scenario
+		if p.Waiting == "" || p.WakeAt.IsZero() || p.WakeAt.After(s.Clock.Now()) {
+			return nil
+		}
+		err := s.engine.Signal(ctx, chat, sc, scenario.Signal{Kind: scenario.SigTimer})
+		if errors.Is(err, scenario.ErrNotWaiting) {
+			return nil
+		}
 		return err
-	}
-	defer unlock()
-	chat, sc, err := s.chatScenario(ctx, chatID)
-	if err != nil || sc == nil {
-		return err
-	}
-	p := chat.Scenario
-	if p.Waiting == "" || p.WakeAt.IsZero() || p.WakeAt.After(s.Clock.Now()) {
-		return nil
-	}
-	err = s.engine.Signal(ctx, chat, sc, scenario.Signal{Kind: scenario.SigTimer})
-	if err == scenario.ErrNotWaiting {
-		return nil
-	}
-	return err
+	})
 }

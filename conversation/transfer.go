@@ -35,16 +35,14 @@ func (s *Service) Transfer(ctx context.Context, u *parley.User, chatID string, r
 	if (req.AgentID == "") == (req.ServiceID == "") {
 		return parley.Errorf(parley.EINVALID, "transfer to either an agent or a service")
 	}
-	unlock, err := s.lockChat(ctx, chatID)
-	if err != nil {
+	chat, unlock, err := s.lockConnectedChat(ctx, u, chatID)
+	if parley.ErrorCode(err) == parley.ECONFLICT {
+		return parley.Errorf(parley.ECONFLICT, "only the agent of a connected chat can transfer it")
+	} else if err != nil {
 		return err
 	}
 	defer unlock()
-	chat, err := s.AgentChat(ctx, u, chatID)
-	if err != nil {
-		return err
-	}
-	if chat.State != parley.ChatAssigned || (u.Role == parley.RoleAgent && chat.AgentID != u.ID) {
+	if u.Role == parley.RoleAgent && chat.AgentID != u.ID {
 		return parley.Errorf(parley.ECONFLICT, "only the agent of a connected chat can transfer it")
 	}
 	service := chat.ServiceID
@@ -116,18 +114,11 @@ func (s *Service) requeue(ctx context.Context, chat *parley.Chat, target, text s
 // write; the customer sees one conversation.
 func (s *Service) Invite(ctx context.Context, u *parley.User, chatID, agentID string) error {
 	s.init()
-	unlock, err := s.lockChat(ctx, chatID)
+	chat, unlock, err := s.lockConnectedChat(ctx, u, chatID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	chat, err := s.AgentChat(ctx, u, chatID)
-	if err != nil {
-		return err
-	}
-	if chat.State != parley.ChatAssigned {
-		return parley.Errorf(parley.ECONFLICT, "the chat is not connected to an agent")
-	}
 	guest, err := s.Store.User(ctx, agentID)
 	if err != nil || guest.TenantID != u.TenantID {
 		return parley.Errorf(parley.ENOTFOUND, "agent not found")

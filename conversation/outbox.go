@@ -128,9 +128,12 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	case sendErr == nil:
 		err = s.Store.MarkSent(ctx, m.ID, res.MessageID, now)
 	case ge != nil && ge.Class() == messenger.ClassToken:
-		// Kept, not failed: it goes out once the token is fixed.
-		s.markAccountInactive(ctx, acct, ge.Message)
+		// Kept, not failed: it goes out once the token is fixed. Held
+		// first, so whoever sees the account red sees the message held.
 		err = s.Store.MarkRetry(ctx, m.ID, now, "held: the page's access token is invalid ("+ge.Message+")")
+		if err == nil {
+			s.markAccountInactive(ctx, acct, ge.Message)
+		}
 	case messenger.Retryable(sendErr) && m.Attempts < maxAttempts:
 		d := backoff(m.Attempts, sendErr)
 		if ge != nil && ge.RetryAfter > 0 {

@@ -26,8 +26,14 @@ type Account struct {
 	// answer with the HUMAN_AGENT tag up to 7 days after the customer's
 	// last message (outside the 24-hour window).
 	HumanAgent bool
-	UpdatedAt  time.Time
+	// Settings are the channel's own properties (a Viber sender name, a
+	// Vonage application id, …), validated by the channel.
+	Settings  map[string]string
+	UpdatedAt time.Time
 }
+
+// Setting returns one of the account's channel settings ("" if unset).
+func (a *Account) Setting(key string) string { return a.Settings[key] }
 
 // Validate reports the first missing or invalid field.
 func (a *Account) Validate() error {

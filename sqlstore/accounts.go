@@ -3,23 +3,40 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 
 	"github.com/parleycc/parley"
 )
 
 const accountCols = `id, tenant_id, name, type, page_id, page_username, access_token,
-	app_secret, verify_token, api_base_url, active, status_reason, updated_at, human_agent`
+	app_secret, verify_token, api_base_url, active, status_reason, updated_at, human_agent, settings`
 
 func scanAccount(sc interface{ Scan(...any) error }) (*parley.Account, error) {
 	var a parley.Account
 	var active, human int
+	var settings string
 	err := sc.Scan(&a.ID, &a.TenantID, &a.Name, &a.Type, &a.PageID, &a.PageUsername, &a.AccessToken,
-		&a.AppSecret, &a.VerifyToken, &a.APIBaseURL, &active, &a.StatusReason, scanTime(&a.UpdatedAt), &human)
+		&a.AppSecret, &a.VerifyToken, &a.APIBaseURL, &active, &a.StatusReason, scanTime(&a.UpdatedAt), &human, &settings)
 	if err != nil {
 		return nil, err
 	}
 	a.Active, a.HumanAgent = active != 0, human != 0
+	if settings != "" {
+		if err := json.Unmarshal([]byte(settings), &a.Settings); err != nil {
+			return nil, fmt.Errorf("account %s settings: %w", a.ID, err)
+		}
+	}
 	return &a, nil
+}
+
+// settingsJSON stores an account's channel settings; none is "".
+func settingsJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return string(b)
 }
 
 func boolInt(b bool) int {
@@ -41,17 +58,17 @@ func (s *Store) UpsertAccount(ctx context.Context, a *parley.Account) error {
 	at := now()
 	err = s.inTx(ctx, func(r runner) error {
 		err := r.queryRow(ctx, `INSERT INTO accounts (`+accountCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, name) DO UPDATE SET
 				type = excluded.type, page_id = excluded.page_id,
 				page_username = excluded.page_username, access_token = excluded.access_token,
 				app_secret = excluded.app_secret, verify_token = excluded.verify_token,
 				api_base_url = excluded.api_base_url, active = excluded.active,
 				status_reason = excluded.status_reason, updated_at = excluded.updated_at,
-				human_agent = excluded.human_agent
+				human_agent = excluded.human_agent, settings = excluded.settings
 			RETURNING id`,
 			id, a.TenantID, a.Name, a.Type, a.PageID, a.PageUsername, a.AccessToken,
-			a.AppSecret, a.VerifyToken, a.APIBaseURL, boolInt(a.Active), a.StatusReason, dbTime(at), boolInt(a.HumanAgent),
+			a.AppSecret, a.VerifyToken, a.APIBaseURL, boolInt(a.Active), a.StatusReason, dbTime(at), boolInt(a.HumanAgent), settingsJSON(a.Settings),
 		).Scan(&a.ID)
 		if isUniqueViolation(err) {
 			return parley.Errorf(parley.ECONFLICT, "account %q: another %s account already has page id %s", a.Name, a.Type, a.PageID)

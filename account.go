@@ -35,21 +35,14 @@ type Account struct {
 // Setting returns one of the account's channel settings ("" if unset).
 func (a *Account) Setting(key string) string { return a.Settings[key] }
 
-// Validate reports the first missing or invalid field.
+// Validate reports a missing name or type; the account's channel checks
+// the rest (Channel.ValidateAccount).
 func (a *Account) Validate() error {
 	switch {
 	case a.Name == "":
 		return Errorf(EINVALID, "account name required")
-	case a.Type != ChannelFacebook:
-		return Errorf(EINVALID, "account %q: unsupported type %q", a.Name, a.Type)
-	case a.PageID == "":
-		return Errorf(EINVALID, "account %q: page_id required", a.Name)
-	case a.AccessToken == "":
-		return Errorf(EINVALID, "account %q: access_token required", a.Name)
-	case a.AppSecret == "":
-		return Errorf(EINVALID, "account %q: app_secret required", a.Name)
-	case a.VerifyToken == "":
-		return Errorf(EINVALID, "account %q: verify_token required", a.Name)
+	case a.Type == "":
+		return Errorf(EINVALID, "account %q: type required", a.Name)
 	}
 	return nil
 }

@@ -59,9 +59,17 @@ type Checker interface {
 	// TestConnection calls the platform's cheapest authenticated call.
 	// A network failure is an answer too (Valid false, Credentials false).
 	TestConnection(ctx context.Context, acct *Account) (ConnectionResult, error)
-	// CheckHealth checks the credentials and the webhook registration,
-	// repairing the registration where the platform allows it.
-	CheckHealth(ctx context.Context, acct *Account) (*AccountHealth, error)
+	// CheckWebhook checks that the platform still delivers to us,
+	// repairing the registration where the platform allows it (called
+	// only after TestConnection found the credentials valid).
+	CheckWebhook(ctx context.Context, acct *Account) (WebhookStatus, error)
+}
+
+// WebhookStatus is what CheckWebhook found.
+type WebhookStatus struct {
+	Registered bool   // the platform delivers our events
+	Repaired   bool   // it did not, and registering again worked
+	Reason     string // what is wrong, as the platform said it
 }
 
 // WebhookRequest is one webhook delivery as received.
@@ -82,6 +90,9 @@ type Received struct {
 	// Response is the body to answer with (nil: empty 200).
 	Response    []byte
 	ContentType string
+	// Unmatched are the platform ids of accounts the delivery named that
+	// no candidate has (an account added a moment ago: look again).
+	Unmatched []string
 }
 
 // Handshaker is a Receiver whose platform verifies the webhook URL with
@@ -222,6 +233,9 @@ type Outgoing struct {
 	Sender    string // SenderAgent, SenderBot, …
 	// Action, when set, is a sender action instead of a message.
 	Action string
+	// Reach is the customer's reach as the outbox saw it just before
+	// sending (the channel's own Reach, with the outbox's clock).
+	Reach Reach
 	Reply
 	// File is an attachment's content when it is stored by Parley
 	// (uploaded rather than linked).
@@ -302,7 +316,7 @@ type SendError struct {
 
 func (e *SendError) Error() string {
 	if e.Err != nil {
-		return e.Message + ": " + e.Err.Error()
+		return e.Err.Error()
 	}
 	return e.Message
 }

@@ -153,7 +153,6 @@ type RoutingStore interface {
 	Offers(ctx context.Context, tenantID string) ([]*Offer, error)
 	ChatRouting(ctx context.Context, chatID string) (*ChatRouting, error)
 	ChatRoutings(ctx context.Context, tenantID string) (map[string]*ChatRouting, error)
-	SetChatDecision(ctx context.Context, chatID, decision string) error
 	// TransferChat re-queues an assigned chat in serviceID with its place,
 	// aimed at targetAgent if set, with the note.
 	TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error

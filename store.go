@@ -81,8 +81,6 @@ type UserStore interface {
 	UserByUsername(ctx context.Context, tenantID, username string) (*User, error)
 	Users(ctx context.Context, tenantID string) ([]*User, error)
 	DeleteUser(ctx context.Context, id string) error
-	// SetUserState records a new agent state at time at.
-	SetUserState(ctx context.Context, id, state string, at time.Time) error
 	CreateSession(ctx context.Context, s *Session) error
 	// Session returns an unexpired session; ENOTFOUND otherwise.
 	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
@@ -111,10 +109,6 @@ type ChatStore interface {
 	// EnqueueChat puts a chat in serviceID's queue. A chat that was queued
 	// before keeps its QueuedAt (its place in line).
 	EnqueueChat(ctx context.Context, chatID, serviceID string, priority int, at time.Time) error
-	// AssignChat assigns a queued chat to an agent if, at commit, the chat is
-	// still queued and the agent is ready with fewer open chats than
-	// capacity. ECONFLICT otherwise. Sets the agent's IdleSince to zero.
-	AssignChat(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error
 	// ReleaseChat returns an assigned chat to the bot state (its agent part
 	// ended) and, if the agent has no chats left, sets their IdleSince.
 	ReleaseChat(ctx context.Context, chatID string, at time.Time) error
@@ -122,9 +116,6 @@ type ChatStore interface {
 	// Queue returns the queued chats of a tenant, highest priority first,
 	// then oldest QueuedAt first.
 	Queue(ctx context.Context, tenantID string) ([]*Chat, error)
-	// AgentLoads returns, for each agent of the tenant, the number of chats
-	// assigned to them.
-	AgentLoads(ctx context.Context, tenantID string) (map[string]int, error)
 }
 
 // MessageStore keeps transcripts and the outbox.

@@ -101,8 +101,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.closeBus = closeBus
+	platforms := &http.Client{Timeout: 20 * time.Second}
 	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
-		PresenceGrace: a.cfg.PresenceGrace}
+		PresenceGrace: a.cfg.PresenceGrace, Channels: Channels(platforms)}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
 	if a.Simulator != nil {

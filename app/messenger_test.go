@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/messenger/fakegraph"
 )
@@ -65,29 +63,9 @@ func connect(t *testing.T, w *world) (*agent, string) {
 				return true
 			}
 		}
-		assignQueued(t, w, me.ID)
 		return false
 	})
 	return alice, id
-}
-
-// assignQueued hands queued chats to the agent directly, so these tests of
-// the Messenger channel do not depend on the routing policy (which has its
-// own end-to-end tests); a chat the router assigned first is a conflict.
-// A chat still with the bot is queued first.
-func assignQueued(t *testing.T, w *world, agentID string) {
-	t.Helper()
-	ctx := context.Background()
-	waiting, err := w.app.Store.Chats(ctx, parley.ChatFilter{TenantID: parley.DefaultTenant, States: []string{parley.ChatBot, parley.ChatQueued}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range waiting {
-		if c.State == parley.ChatBot {
-			_ = w.app.Store.EnqueueChat(ctx, c.ID, c.ServiceID, 0, time.Now())
-		}
-		_ = w.app.Store.AssignChat(ctx, c.ID, agentID, 5, time.Now())
-	}
 }
 
 func findKind(ms []richMessage, kind string) *richMessage {
@@ -374,7 +352,6 @@ func TestMessengerTokenFlipAndWindow(t *testing.T) {
 			alice.do(http.MethodGet, "/api/me", nil, &me)
 			var chats []chatJSON
 			eventually(t, "the second chat to be routed", func() bool {
-				assignQueued(t, w, me.ID)
 				chats = alice.chats()
 				return len(chats) == 2 && slices.ContainsFunc(chats, func(c chatJSON) bool { return c.Customer.Name == "Old Timer" && c.State == "assigned" })
 			})
@@ -385,7 +362,6 @@ func TestMessengerTokenFlipAndWindow(t *testing.T) {
 			}
 			var info struct{ Reach struct{ State string } }
 			eventually(t, "the reach of a customer silent for 30 h", func() bool {
-				assignQueued(t, w, me.ID)
 				return alice.do(http.MethodGet, "/api/chats/"+chatID+"/channel", nil, &info) == http.StatusOK
 			})
 			if info.Reach.State != "closed" {
@@ -399,7 +375,6 @@ func TestMessengerTokenFlipAndWindow(t *testing.T) {
 				var code int
 				var msg string
 				eventually(t, "a reply the chat's agent may send", func() bool {
-					assignQueued(t, w, me.ID)
 					code, msg = alice.raw(http.MethodPost, "/api/chats/"+chatID+"/messages", map[string]string{"text": text})
 					return code != http.StatusForbidden
 				})

@@ -3,15 +3,12 @@ package conversation
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
 // DefaultHealthInterval is how often every page is checked.
@@ -20,69 +17,44 @@ const DefaultHealthInterval = 10 * time.Minute
 // firstHealthCheck is how long after start the first check runs.
 const firstHealthCheck = 20 * time.Second
 
-// WebhookFields are the page webhook fields Parley subscribes to.
-var WebhookFields = []string{"messages", "messaging_postbacks", "messaging_optins", "messaging_referrals",
-	"message_deliveries", "message_reads", "message_echoes", "message_reactions"}
-
 // GenerateVerifyToken returns a strong random webhook verify token.
 func GenerateVerifyToken() string { return "pv_" + rand.Text() + rand.Text() }
 
-// ConnectionResult is the answer of Test Connection.
-type ConnectionResult struct {
-	Valid    bool   `json:"valid"`
-	PageID   string `json:"page_id,omitempty"`
-	PageName string `json:"page_name,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-}
-
-// TestConnection calls the Graph API's cheapest authenticated call with
-// the token and checks it belongs to the page. For a stored account
-// (acct.ID set) the outcome also sets its token health.
-func (s *Service) TestConnection(ctx context.Context, acct *parley.Account) (ConnectionResult, error) {
+// TestConnection asks the account's channel to try its credentials. For a
+// stored account (acct.ID set) the outcome also sets its token health.
+func (s *Service) TestConnection(ctx context.Context, acct *parley.Account) (parley.ConnectionResult, error) {
 	s.init()
-	if acct.AccessToken == "" || acct.PageID == "" {
-		return ConnectionResult{Reason: "page id and page access token are required"}, nil
+	ch, err := s.channel(acct.Type)
+	if err != nil {
+		return parley.ConnectionResult{}, err
 	}
-	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	page, err := client.Me(cctx, acct.AccessToken)
-	res := ConnectionResult{PageID: page.ID, PageName: page.Name}
-	var ge *messenger.GraphError
-	switch {
-	case errors.As(err, &ge):
-		res.Reason = ge.Message
-	case err != nil:
-		res.Reason = "cannot reach the Graph API: " + err.Error()
-		return res, nil // says nothing about the token
-	case page.ID != acct.PageID:
-		res.Reason = fmt.Sprintf("the token belongs to page %s (%s), not to page %s", page.ID, page.Name, acct.PageID)
-	default:
-		res.Valid = true
+	res, err := ch.TestConnection(ctx, acct)
+	if err != nil {
+		return res, fmt.Errorf("test %s connection: %w", acct.Type, err)
 	}
 	if acct.ID != "" {
-		if err := s.setTokenHealth(ctx, acct, res.Valid, res.Reason, ge); err != nil {
+		if err := s.setTokenHealth(ctx, acct, res); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
 }
 
-// setTokenHealth flips a stored account after a token check. Only token
-// errors (and a token of the wrong page) make it inactive.
-func (s *Service) setTokenHealth(ctx context.Context, acct *parley.Account, valid bool, reason string, ge *messenger.GraphError) error {
-	if valid {
+// setTokenHealth flips a stored account after a credentials check. Only
+// credential failures make it inactive; an unreachable platform says
+// nothing about the token.
+func (s *Service) setTokenHealth(ctx context.Context, acct *parley.Account, res parley.ConnectionResult) error {
+	if res.Valid {
 		return s.markAccountActive(ctx, acct)
 	}
-	if ge == nil || ge.Class() == messenger.ClassToken {
-		s.markAccountInactive(ctx, acct, reason)
+	if res.Credentials {
+		s.markAccountInactive(ctx, acct, res.Reason)
 	}
 	return nil
 }
 
-// CheckHealth checks one page's token and webhook subscription,
-// re-subscribes the app when the platform dropped it, and records the
-// result.
+// CheckHealth checks one account's credentials and webhook registration,
+// lets the channel repair a dropped registration, and records the result.
 func (s *Service) CheckHealth(ctx context.Context, acct *parley.Account) (*parley.AccountHealth, error) {
 	s.init()
 	h := &parley.AccountHealth{AccountID: acct.ID, CheckedAt: s.Clock.Now()}
@@ -90,39 +62,24 @@ func (s *Service) CheckHealth(ctx context.Context, acct *parley.Account) (*parle
 	if err != nil {
 		return nil, err
 	}
-	h.TokenOK, h.PageName = conn.Valid, conn.PageName
+	h.TokenOK, h.PageName = conn.Valid, conn.Name
 	if !conn.Valid {
 		h.Error = conn.Reason
 		return h, s.Store.SetAccountHealth(ctx, h)
 	}
-	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	apps, err := client.SubscribedApps(cctx, acct.AccessToken, acct.PageID)
+	ch, err := s.channel(acct.Type)
 	if err != nil {
-		h.Error = "cannot read the webhook subscription: " + graphReason(err)
-		return h, s.Store.SetAccountHealth(ctx, h)
+		return nil, err
 	}
-	h.Subscribed = slices.ContainsFunc(apps, func(a messenger.SubscribedApp) bool {
-		return slices.Contains(a.SubscribedFields, "messages")
-	})
-	if !h.Subscribed {
-		if err := client.Subscribe(cctx, acct.AccessToken, acct.PageID, WebhookFields); err != nil {
-			h.Error = "the app is not subscribed to the page's webhook and subscribing failed: " + graphReason(err)
-		} else {
-			h.Subscribed, h.Resubscribed = true, true
-			s.Logger.Warn("webhook subscription was dropped; re-subscribed", slog.String("account", acct.Name))
-		}
+	w, err := ch.CheckWebhook(ctx, acct)
+	if err != nil {
+		return nil, fmt.Errorf("check %s webhook: %w", acct.Type, err)
+	}
+	h.Subscribed, h.Resubscribed, h.Error = w.Registered, w.Repaired, w.Reason
+	if w.Repaired {
+		s.Logger.Warn("webhook registration was dropped; registered again", slog.String("account", acct.Name))
 	}
 	return h, s.Store.SetAccountHealth(ctx, h)
-}
-
-func graphReason(err error) string {
-	var ge *messenger.GraphError
-	if errors.As(err, &ge) {
-		return ge.Message
-	}
-	return err.Error()
 }
 
 // healthLoop checks every Facebook page periodically.
@@ -145,9 +102,16 @@ func (s *Service) healthLoop(ctx context.Context) {
 		case <-t.C:
 			t.Reset(every)
 		}
-		accounts, err := s.Store.AccountsByType(ctx, parley.ChannelFacebook)
+		s.checkAll(ctx)
+	}
+}
+
+// checkAll checks every account of every registered channel.
+func (s *Service) checkAll(ctx context.Context) {
+	for _, typ := range s.Channels.Types() {
+		accounts, err := s.Store.AccountsByType(ctx, typ)
 		if err != nil {
-			s.Logger.Error("health check: list accounts", slog.Any("err", err))
+			s.Logger.Error("health check: list accounts", slog.String("channel", typ), slog.Any("err", err))
 			continue
 		}
 		for _, a := range accounts {
@@ -163,7 +127,13 @@ func (s *Service) healthLoop(ctx context.Context) {
 // per account across the installation (the shared webhook routes by page).
 func (s *Service) SaveAccount(ctx context.Context, a *parley.Account) error {
 	s.init()
-	a.Type = parley.ChannelFacebook
+	if a.Type == "" {
+		a.Type = parley.ChannelFacebook
+	}
+	ch, err := s.channel(a.Type)
+	if err != nil {
+		return err
+	}
 	a.Name, a.PageID, a.PageUsername = strings.TrimSpace(a.Name), strings.TrimSpace(a.PageID), strings.TrimSpace(a.PageUsername)
 	existing, err := s.Store.Accounts(ctx, a.TenantID)
 	if err != nil {
@@ -206,6 +176,9 @@ func (s *Service) SaveAccount(ctx context.Context, a *parley.Account) error {
 		a.Active = true
 	}
 	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := ch.ValidateAccount(a); err != nil {
 		return err
 	}
 	if err := s.Store.UpsertAccount(ctx, a); err != nil {

@@ -2,12 +2,10 @@ package conversation
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
 // SenderAction shows the customer what the agent does: typing_on and
@@ -17,7 +15,7 @@ import (
 func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, action string) error {
 	s.init()
 	switch action {
-	case messenger.ActionTypingOn, messenger.ActionTypingOff, messenger.ActionMarkSeen:
+	case parley.ActionTypingOn, parley.ActionTypingOff, parley.ActionMarkSeen:
 	default:
 		return parley.Errorf(parley.EINVALID, "action must be typing_on, typing_off or mark_seen")
 	}
@@ -29,7 +27,12 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 	if err != nil {
 		return err
 	}
-	if !acct.Active || reachOf(acct, cust, s.Clock.Now()).State != ReachOpen {
+	ch, err := s.channel(acct.Type)
+	if err != nil {
+		return err
+	}
+	reach := ch.Reach(acct, cust, s.Clock.Now())
+	if !acct.Active || reach.State != parley.ReachOpen {
 		return nil // nothing may be sent now; an indicator is not worth an error
 	}
 	go func() {
@@ -38,10 +41,9 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 		if err := s.limiter.wait(ctx, acct.ID); err != nil {
 			return
 		}
-		client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-		_, err := client.Send(ctx, acct.AccessToken, messenger.SendRequest{PSID: cust.ExternalID, SenderAction: action})
-		if ge := asGraphError(err); ge != nil && ge.Class() == messenger.ClassToken {
-			s.markAccountInactive(ctx, acct, ge.Message)
+		_, err := ch.Send(ctx, acct, cust, &parley.Outgoing{Sender: parley.SenderAgent, Action: action, Reach: reach})
+		if se := asSendError(err); se != nil && se.Class == parley.SendCredentials {
+			s.markAccountInactive(ctx, acct, se.Message)
 		}
 		if err != nil {
 			s.Logger.Warn("sender action", slog.String("action", action), slog.String("chat", chat.ID), slog.Any("err", err))
@@ -54,7 +56,7 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 // channel: whether the customer can be reached, who they are on the page,
 // and their earlier chats.
 type ChannelInfo struct {
-	Reach   Reach          `json:"reach"`
+	Reach   parley.Reach   `json:"reach"`
 	Page    string         `json:"page"`
 	PSID    string         `json:"psid"`
 	Since   time.Time      `json:"customer_since"`
@@ -89,7 +91,11 @@ func (s *Service) Channel(ctx context.Context, u *parley.User, chatID string) (*
 	if err != nil {
 		return nil, err
 	}
-	info := &ChannelInfo{Reach: reachOf(acct, cust, s.Clock.Now()), Page: acct.PageUsername, PSID: cust.ExternalID,
+	ch, err := s.channel(acct.Type)
+	if err != nil {
+		return nil, err
+	}
+	info := &ChannelInfo{Reach: ch.Reach(acct, cust, s.Clock.Now()), Page: acct.PageUsername, PSID: cust.ExternalID,
 		Since: cust.CreatedAt, Earlier: []EarlierChat{}, Account: AccountSummary{Name: acct.Name, Active: acct.Active, Reason: acct.StatusReason}}
 	if info.Page == "" {
 		info.Page = acct.Name
@@ -112,12 +118,4 @@ func (s *Service) Channel(ctx context.Context, u *parley.User, chatID string) (*
 		info.Earlier = append(info.Earlier, e)
 	}
 	return info, nil
-}
-
-func asGraphError(err error) *messenger.GraphError {
-	var ge *messenger.GraphError
-	if err != nil && errors.As(err, &ge) {
-		return ge
-	}
-	return nil
 }

@@ -2,37 +2,33 @@ package conversation
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
-// MaxFileBytes bounds attachments we copy and files agents upload; it is
-// the Send API's upload limit.
-const MaxFileBytes = messenger.MaxUploadBytes
+// MaxFileBytes bounds attachments we copy and files agents upload (the
+// largest upload Messenger's Send API takes).
+const MaxFileBytes = 25 << 20
 
 // copyAttachment copies an inbound attachment into the file store, so it
 // outlives the platform's expiring URL. A failed copy keeps the platform's
 // URL and says why; the message is never lost over it.
-func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, a messenger.Attachment) AttachmentJSON {
-	out := AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Title}
-	if a.URL == "" || !(strings.HasPrefix(a.URL, "https://") || strings.HasPrefix(a.URL, "http://")) {
-		return out
-	}
+func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, ch parley.Channel, a parley.InboundAttachment) AttachmentJSON {
+	out := AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Name}
+	fetchable := a.MediaID != "" || strings.HasPrefix(a.URL, "https://") || strings.HasPrefix(a.URL, "http://")
 	switch a.Type {
 	case "image", "video", "audio", "file":
 	default:
-		return out // fallback links and templates are links, not files
+		fetchable = false // fallback links and templates are links, not files
 	}
-	f, err := s.download(ctx, a.URL)
+	if !fetchable {
+		return out
+	}
+	f, err := ch.Download(ctx, acct, &a, MaxFileBytes)
 	if err != nil {
 		s.Logger.Warn("copy attachment", slog.String("account", acct.Name), slog.Any("err", err))
 		out.CopyError = err.Error()
@@ -53,44 +49,7 @@ func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, a me
 // FileURL is where the web server serves a stored file.
 func FileURL(id string) string { return "/files/" + id }
 
-// download fetches url with a bounded size and time.
-func (s *Service) download(ctx context.Context, url string) (*parley.File, error) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
-	}
-	resp, err := s.HTTPClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download attachment: HTTP %s", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("download attachment: %w", err)
-	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("download attachment: larger than %d bytes", MaxFileBytes)
-	}
-	ct := resp.Header.Get("Content-Type")
-	if ct == "" {
-		ct = http.DetectContentType(data)
-	}
-	name := path.Base(req.URL.Path)
-	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
-		name = params["filename"]
-	}
-	if name == "/" || name == "." {
-		name = ""
-	}
-	return &parley.File{Name: name, ContentType: ct, SourceURL: url, Data: data}, nil
-}
-
-// AttachmentType maps a content type to the Send API's attachment type.
+// AttachmentType maps a content type to an attachment's type.
 func AttachmentType(contentType string) string {
 	switch {
 	case strings.HasPrefix(contentType, "image/"):

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
 // Payload shapes of the Messenger message kinds (parley.Kind*), read by the
@@ -43,41 +42,39 @@ func MapURL(lat, long float64) string {
 
 // inboundMessage turns a customer's message or postback into a transcript
 // message, copying attachments into our file store.
-func (s *Service) inboundMessage(ctx context.Context, acct *parley.Account, ev messenger.Event) *parley.Message {
+func (s *Service) inboundMessage(ctx context.Context, acct *parley.Account, ch parley.Channel, in *parley.Incoming) *parley.Message {
 	m := &parley.Message{Direction: parley.Inbound, Sender: parley.SenderCustomer, Kind: parley.KindText,
-		Text: ev.Text, ExternalID: ev.MID, Status: parley.MsgReceived, PlatformTime: ev.Timestamp}
+		Text: in.Text, ExternalID: in.MessageID, Status: parley.MsgReceived, PlatformTime: in.At}
 	switch {
-	case ev.Kind == messenger.KindPostback && ev.Postback != nil:
-		m.Kind, m.Text, m.Payload = parley.KindPostback, ev.Postback.Title, ev.Postback.Payload
+	case in.Kind == parley.InPostback:
+		m.Kind, m.Payload = parley.KindPostback, in.Payload
 		if m.Text == "" {
-			m.Text = ev.Postback.Payload
+			m.Text = in.Payload
 		}
-	case ev.QuickReplyPayload != "":
-		m.Kind, m.Payload = parley.KindQuickReply, ev.QuickReplyPayload
-	case ev.StickerID != 0:
-		like := ev.StickerID == messenger.LikeStickerID
-		m.Kind, m.Payload = parley.KindSticker, string(mustJSON(map[string]any{"sticker_id": strconv.FormatInt(ev.StickerID, 10), "like": like}))
+	case in.QuickReply:
+		m.Kind, m.Payload = parley.KindQuickReply, in.Payload
+	case in.Sticker != nil:
+		m.Kind, m.Payload = parley.KindSticker, string(mustJSON(map[string]any{"sticker_id": in.Sticker.ID, "like": in.Sticker.Like}))
 		if m.Text == "" {
 			m.Text = "[sticker]"
-			if like {
+			if in.Sticker.Like {
 				m.Text = "👍"
 			}
 		}
-	case len(ev.Attachments) > 0 && ev.Attachments[0].Type == "location":
-		a := ev.Attachments[0]
-		loc := LocationJSON{Lat: a.Lat, Long: a.Long, Title: a.Title, URL: MapURL(a.Lat, a.Long)}
-		m.Kind, m.Payload = parley.KindLocation, string(mustJSON(loc))
+	case in.Location != nil:
+		l := in.Location
+		m.Kind, m.Payload = parley.KindLocation, string(mustJSON(LocationJSON{Lat: l.Lat, Long: l.Long, Title: l.Title, URL: MapURL(l.Lat, l.Long)}))
 		if m.Text == "" {
-			m.Text = fmt.Sprintf("Location %.5f, %.5f", a.Lat, a.Long)
-			if a.Title != "" {
-				m.Text = a.Title
+			m.Text = fmt.Sprintf("Location %.5f, %.5f", l.Lat, l.Long)
+			if l.Title != "" {
+				m.Text = l.Title
 			}
 		}
-	case len(ev.Attachments) > 0:
-		atts := make([]AttachmentJSON, 0, len(ev.Attachments))
+	case len(in.Attachments) > 0:
+		atts := make([]AttachmentJSON, 0, len(in.Attachments))
 		var names []string
-		for _, a := range ev.Attachments {
-			aj := s.copyAttachment(ctx, acct, a)
+		for _, a := range in.Attachments {
+			aj := s.copyAttachment(ctx, acct, ch, a)
 			atts = append(atts, aj)
 			names = append(names, aj.Type)
 		}

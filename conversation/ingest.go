@@ -2,112 +2,92 @@ package conversation
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"log/slog"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
-// VerifyFacebookSubscription answers Facebook's webhook handshake: it
-// returns the challenge when token is the verify token of any Facebook
-// account, and EFORBIDDEN otherwise.
-func (s *Service) VerifyFacebookSubscription(ctx context.Context, mode, token, challenge string) (string, error) {
-	if mode != "subscribe" || token == "" {
-		return "", parley.Errorf(parley.EFORBIDDEN, "not a subscription request")
-	}
-	accounts, err := s.Store.AccountsByType(ctx, parley.ChannelFacebook)
+// Handshake answers a platform's webhook verification request (a GET with
+// a challenge) for the channel type's shared URL; EFORBIDDEN when it does
+// not match any account.
+func (s *Service) Handshake(ctx context.Context, typ string, req *parley.WebhookRequest) (string, error) {
+	s.init()
+	ch, err := s.channel(typ)
 	if err != nil {
 		return "", err
 	}
-	for _, a := range accounts {
-		if subtle.ConstantTimeCompare([]byte(a.VerifyToken), []byte(token)) == 1 {
-			return challenge, nil
-		}
+	hs, ok := ch.(parley.Handshaker)
+	if !ok {
+		return "", parley.Errorf(parley.ENOTFOUND, "%s webhooks have no verification request", typ)
 	}
-	return "", parley.Errorf(parley.EFORBIDDEN, "verify token does not match any Facebook account")
+	accounts, err := s.accounts.get(ctx, s.Store, typ, true)
+	if err != nil {
+		return "", err
+	}
+	return hs.Handshake(ctx, req.Query, accounts)
 }
 
-// IngestFacebook checks a webhook delivery's signature, stores each of its
-// events durably and returns how many were new. Only then may the caller
-// acknowledge the delivery; processing happens afterwards. Returns
-// EFORBIDDEN for a bad signature and EINVALID for a malformed body.
-func (s *Service) IngestFacebook(ctx context.Context, body []byte, signature string) (int, error) {
+// Ingest verifies a delivery to the channel type's shared webhook URL,
+// stores each of its events durably and returns what to answer. Only
+// then may the caller acknowledge the delivery; processing happens
+// afterwards. EFORBIDDEN for a bad signature, EINVALID for a malformed
+// body.
+func (s *Service) Ingest(ctx context.Context, typ string, req *parley.WebhookRequest) (*parley.Received, error) {
 	s.init()
-	byPage, err := s.signedPages(ctx, body, signature, false)
+	ch, err := s.channel(typ)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	batch, err := messenger.ParseWebhook(body)
+	got, err := s.receive(ctx, ch, req, false)
 	if err != nil {
-		return 0, parley.Errorf(parley.EINVALID, "%v", err)
+		return nil, err
 	}
-	for _, entry := range batch.Entries {
-		if byPage[entry.PageID] == nil {
-			// Maybe an account added a moment ago: look again before
-			// dropping anything.
-			if byPage, err = s.signedPages(ctx, body, signature, true); err != nil {
-				return 0, err
-			}
-			break
+	if len(got.Unmatched) > 0 {
+		// Maybe an account added a moment ago: look again before
+		// dropping anything.
+		if got, err = s.receive(ctx, ch, req, true); err != nil {
+			return nil, err
+		}
+		for _, id := range got.Unmatched {
+			s.Logger.Warn("webhook for an account Parley does not have", slog.String("channel", typ), slog.String("id", id))
 		}
 	}
 	now := s.Clock.Now()
-	var events []*parley.InboundEvent
-	for _, entry := range batch.Entries {
-		acct := byPage[entry.PageID]
-		if acct == nil {
-			s.Logger.Warn("webhook for a page with no account", slog.String("page_id", entry.PageID), slog.Int("events", len(entry.Events)))
-			continue
-		}
-		for _, ev := range entry.Events {
-			events = append(events, &parley.InboundEvent{
-				TenantID: acct.TenantID, AccountID: acct.ID, Channel: parley.ChannelFacebook,
-				DedupKey: ev.DedupKey(), Kind: string(ev.Kind), Payload: ev.Raw, ReceivedAt: now,
-			})
-		}
+	for _, ev := range got.Events {
+		ev.ReceivedAt = now
 	}
 	// Concurrent deliveries share one transaction (group commit); this
 	// returns once ours is committed.
-	n, err := s.commits.add(ctx, s.Store, events)
+	n, err := s.commits.add(ctx, s.Store, got.Events)
 	if err != nil {
-		return 0, fmt.Errorf("ingest facebook: %w", err)
+		return nil, fmt.Errorf("ingest %s: %w", typ, err)
 	}
 	if n > 0 {
 		poke(s.inboundWake)
 	}
-	return n, nil
+	return got, nil
 }
 
-// signedPages finds the app secret that signed body and returns that app's
-// accounts by page id. EFORBIDDEN when no secret matches (after a fresh
-// read of the accounts, so a just-added account is found).
-func (s *Service) signedPages(ctx context.Context, body []byte, signature string, fresh bool) (map[string]*parley.Account, error) {
-	accounts, err := s.accounts.get(ctx, s.Store, fresh)
+// receive asks the channel to verify and split a delivery against the
+// cached accounts, and against freshly read ones when the cached view
+// does not know its signature.
+func (s *Service) receive(ctx context.Context, ch parley.Channel, req *parley.WebhookRequest, fresh bool) (*parley.Received, error) {
+	accounts, err := s.accounts.get(ctx, s.Store, ch.Type(), fresh)
 	if err != nil {
 		return nil, err
 	}
-	// Pages of several apps may share the URL: the delivery is genuine if
-	// one app's secret signed it, and then only that app's pages count.
-	var secret string
-	for _, a := range accounts {
-		if a.AppSecret != secret && messenger.VerifySignature(body, signature, a.AppSecret) {
-			secret = a.AppSecret
-			break
-		}
+	got, err := ch.Receive(ctx, req, accounts)
+	if parley.ErrorCode(err) == parley.EFORBIDDEN && !fresh {
+		return s.receive(ctx, ch, req, true)
 	}
-	if secret == "" {
-		if !fresh {
-			return s.signedPages(ctx, body, signature, true)
-		}
-		return nil, parley.Errorf(parley.EFORBIDDEN, "X-Hub-Signature-256 is missing or does not match")
+	return got, err
+}
+
+// channel returns the channel serving an account type.
+func (s *Service) channel(typ string) (parley.Channel, error) {
+	if s.Channels == nil {
+		return nil, parley.Errorf(parley.EINTERNAL, "no channels registered")
 	}
-	byPage := map[string]*parley.Account{}
-	for _, a := range accounts {
-		if a.AppSecret == secret {
-			byPage[a.PageID] = a
-		}
-	}
-	return byPage, nil
+	return s.Channels.Get(typ)
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
 // maxAttempts bounds retries of a retryable failure before it is final.
@@ -19,9 +18,6 @@ const maxAttempts = 8
 // (they may have gone out, so they are never resent). It is far longer than
 // one Send API call may take.
 const ClaimLease = 2 * time.Minute
-
-// metadataPrefix marks our own sends; their echoes are recognised by it.
-const metadataPrefix = "parley:"
 
 // queueOutbound stores a message for delivery to the chat's customer and
 // wakes the sender. The stored message is the outbox entry. An agent's
@@ -79,7 +75,7 @@ func (s *Service) deliverDue(ctx context.Context) error {
 }
 
 // deliver makes one attempt at sending a claimed message and records the
-// outcome: sent, retry later, held (token error), or failed for good.
+// outcome: sent, retry later, held (credential error), or failed for good.
 func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	chat, err := s.Store.Chat(ctx, m.ChatID)
 	if err != nil {
@@ -89,19 +85,17 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	if err != nil {
 		return err
 	}
-	mtype, tag, refusal := messagingFor(reachOf(acct, cust, s.Clock.Now()), m.Sender)
-	if refusal != "" {
-		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, refusal))
+	ch, err := s.channel(acct.Type)
+	if err != nil {
+		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, err.Error()))
 	}
-	req := messenger.SendRequest{PSID: cust.ExternalID, MessagingType: mtype, Tag: tag}
-	if m.Kind == parley.KindAction {
-		req = messenger.SendRequest{PSID: cust.ExternalID, SenderAction: m.Text}
-	} else {
-		out, err := s.renderOutbound(ctx, m)
-		if err != nil {
-			return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, err.Error()))
-		}
-		req.Message = out
+	out, err := s.outgoing(ctx, m)
+	if err != nil {
+		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, err.Error()))
+	}
+	out.Reach = ch.Reach(acct, cust, s.Clock.Now())
+	if !out.Reach.Allows(m.Sender) {
+		return s.finish(ctx, chat, m, s.Store.MarkFailed(ctx, m.ID, refusal(out.Reach, m.Sender)))
 	}
 	if err := s.limiter.wait(ctx, acct.ID); err != nil {
 		return err // shutting down before sending: the claim lease expires and it is failed
@@ -112,38 +106,51 @@ func (s *Service) deliver(ctx context.Context, m *parley.Message) error {
 	// chat's later messages until the lease expires, and then failed
 	// although the customer may well have received it.
 	ctx = context.WithoutCancel(ctx)
-	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-	res, sendErr := client.Send(ctx, acct.AccessToken, req)
+	res, sendErr := ch.Send(ctx, acct, cust, out)
 	now := s.Clock.Now()
-	attempt := &parley.OutboundAttempt{MessageID: m.ID, Attempt: m.Attempts, At: now, ExternalID: res.MessageID}
+	attempt := &parley.OutboundAttempt{MessageID: m.ID, Attempt: m.Attempts, At: now, ExternalID: res.ExternalID}
 	if sendErr != nil {
 		attempt.Error = sendErr.Error()
 	}
 	if err := s.Store.AddAttempt(ctx, attempt); err != nil {
 		return err
 	}
-	var ge *messenger.GraphError
-	errors.As(sendErr, &ge)
+	return s.finish(ctx, chat, m, s.record(ctx, acct, m, res, sendErr, now))
+}
+
+// record stores the outcome of a send.
+func (s *Service) record(ctx context.Context, acct *parley.Account, m *parley.Message, res parley.SendResult, sendErr error, now time.Time) error {
+	se := asSendError(sendErr)
 	switch {
 	case sendErr == nil:
-		err = s.Store.MarkSent(ctx, m.ID, res.MessageID, now)
-	case ge != nil && ge.Class() == messenger.ClassToken:
+		return s.Store.MarkSent(ctx, m.ID, res.ExternalID, now)
+	case se.Class == parley.SendCredentials:
 		// Kept, not failed: it goes out once the token is fixed. Held
 		// first, so whoever sees the account red sees the message held.
-		err = s.Store.MarkRetry(ctx, m.ID, now, "held: the page's access token is invalid ("+ge.Message+")")
+		err := s.Store.MarkRetry(ctx, m.ID, now, "held: the page's access token is invalid ("+se.Message+")")
 		if err == nil {
-			s.markAccountInactive(ctx, acct, ge.Message)
+			s.markAccountInactive(ctx, acct, se.Message)
 		}
-	case messenger.Retryable(sendErr) && m.Attempts < maxAttempts:
-		d := backoff(m.Attempts, sendErr)
-		if ge != nil && ge.RetryAfter > 0 {
-			s.limiter.pause(acct.ID, ge.RetryAfter)
+		return err
+	case se.Class == parley.SendRetry && m.Attempts < maxAttempts:
+		if se.RetryAfter > 0 {
+			s.limiter.pause(acct.ID, se.RetryAfter)
 		}
-		err = s.Store.MarkRetry(ctx, m.ID, now.Add(d), sendErr.Error())
-	default:
-		err = s.Store.MarkFailed(ctx, m.ID, failureText(sendErr))
+		return s.Store.MarkRetry(ctx, m.ID, now.Add(backoff(m.Attempts, se.RetryAfter)), sendErr.Error())
 	}
-	return s.finish(ctx, chat, m, err)
+	return s.Store.MarkFailed(ctx, m.ID, se.Message)
+}
+
+// asSendError reads a channel's failure; anything else is permanent.
+func asSendError(err error) *parley.SendError {
+	var se *parley.SendError
+	if errors.As(err, &se) {
+		return se
+	}
+	if err == nil {
+		return nil
+	}
+	return &parley.SendError{Class: parley.SendPermanent, Message: err.Error(), Err: err}
 }
 
 // finish shows the message's new state in the desktop.
@@ -158,31 +165,11 @@ func (s *Service) finish(ctx context.Context, chat *parley.Chat, m *parley.Messa
 	return s.emitMessage(ctx, chat, updated)
 }
 
-// failureText explains a permanent send failure to the agent.
-func failureText(err error) string {
-	var ge *messenger.GraphError
-	if !errors.As(err, &ge) {
-		return err.Error()
-	}
-	switch ge.Class() {
-	case messenger.ClassUnreachable:
-		return "The customer can't receive messages from the page (they may have blocked it or deleted their account): " + ge.Message
-	case messenger.ClassOutsideWindow:
-		return "Outside Messenger's messaging window: " + ge.Message
-	}
-	return ge.Message
-}
-
 // backoff grows exponentially from one second, capped at five minutes, and
 // waits at least as long as the platform asked.
-func backoff(attempt int, err error) time.Duration {
+func backoff(attempt int, asked time.Duration) time.Duration {
 	d := time.Second << min(attempt, 9)
-	d = min(d, 5*time.Minute)
-	var ge *messenger.GraphError
-	if errors.As(err, &ge) && ge.RetryAfter > d {
-		d = ge.RetryAfter
-	}
-	return d
+	return max(min(d, 5*time.Minute), asked)
 }
 
 // markAccountInactive flips the account red after a token error; its

@@ -2,15 +2,12 @@ package conversation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/scenario"
 )
 
@@ -60,63 +57,43 @@ func (s *Service) processPending(ctx context.Context) error {
 	}
 }
 
-func (s *Service) processEvent(ctx context.Context, in *parley.InboundEvent) error {
-	acct, err := s.Store.Account(ctx, in.AccountID)
+func (s *Service) processEvent(ctx context.Context, ev *parley.InboundEvent) error {
+	acct, err := s.Store.Account(ctx, ev.AccountID)
+	if err != nil {
+		return fmt.Errorf("account of inbound event: %w", err)
+	}
+	ch, err := s.channel(acct.Type)
 	if err != nil {
 		return err
 	}
-	ev, err := parseStoredFacebookEvent(acct.PageID, in.Payload)
+	in, err := ch.Decode(acct, ev)
 	if err != nil {
-		return err
+		return fmt.Errorf("decode %s event: %w", acct.Type, err)
 	}
-	if ev.IsStandby {
-		return nil // another app owns the thread; kept in the inbound log
-	}
-	switch ev.Kind {
-	case messenger.KindMessage, messenger.KindPostback:
-		return s.customerMessage(ctx, acct, ev, s.inboundMessage(ctx, acct, ev))
-	case messenger.KindOptin, messenger.KindReferral:
-		return s.entryEvent(ctx, acct, ev)
-	case messenger.KindDelivery:
-		return s.receipt(ctx, acct, ev, parley.MsgDelivered, ev.Delivery)
-	case messenger.KindRead:
-		return s.receipt(ctx, acct, ev, parley.MsgRead, ev.Read)
-	case messenger.KindEcho:
-		return s.echo(ctx, acct, ev)
+	switch in.Kind {
+	case parley.InMessage, parley.InPostback:
+		return s.customerMessage(ctx, acct, in, s.inboundMessage(ctx, acct, ch, in))
+	case parley.InEntry:
+		return s.entryEvent(ctx, acct, in)
+	case parley.InDelivered:
+		return s.receipt(ctx, acct, in, parley.MsgDelivered)
+	case parley.InRead:
+		return s.receipt(ctx, acct, in, parley.MsgRead)
+	case parley.InEcho:
+		return s.echo(ctx, acct, ch, in)
 	default:
 		return nil // reactions and unknown kinds: kept in the inbound log, ignored
 	}
 }
 
-// parseStoredFacebookEvent re-reads one stored messaging item with the same
-// parser the webhook used.
-func parseStoredFacebookEvent(pageID string, raw []byte) (messenger.Event, error) {
-	body, err := json.Marshal(map[string]any{
-		"object": "page",
-		"entry":  []any{map[string]any{"id": pageID, "time": 0, "messaging": []json.RawMessage{raw}}},
-	})
-	if err != nil {
-		return messenger.Event{}, fmt.Errorf("rewrap stored event: %w", err)
-	}
-	b, err := messenger.ParseWebhook(body)
-	if err != nil {
-		return messenger.Event{}, err
-	}
-	evs := b.Events()
-	if len(evs) != 1 {
-		return messenger.Event{}, fmt.Errorf("stored event parsed into %d events", len(evs))
-	}
-	return evs[0], nil
-}
-
 // customerMessage adds a customer's message to their open chat, starting a
 // new chat (and its scenario) when they have none.
-func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev messenger.Event, msg *parley.Message) error {
-	cust, err := s.customer(ctx, acct, ev.PSID)
+func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in *parley.Incoming, msg *parley.Message) error {
+	cust, err := s.customer(ctx, acct, in)
 	if err != nil {
 		return err
 	}
-	if err := s.Store.TouchCustomer(ctx, cust.ID, ev.Timestamp); err != nil {
+	if err := s.Store.TouchCustomer(ctx, cust.ID, in.At); err != nil {
 		return err
 	}
 	chat, created, err := s.openChat(ctx, acct, cust)
@@ -147,7 +124,11 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev 
 		return err
 	}
 	if created || unstarted {
-		return s.startScenario(ctx, chat, acct, cust, ev)
+		ref := ""
+		if in.Entry != nil {
+			ref = in.Entry.Ref
+		}
+		return s.startScenario(ctx, chat, acct, cust, ref)
 	}
 	sig := scenario.Signal{Kind: scenario.SigInput, Text: msg.Text}
 	if msg.Kind == parley.KindQuickReply || msg.Kind == parley.KindPostback {
@@ -156,61 +137,41 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, ev 
 	return s.signal(ctx, chat.ID, sig)
 }
 
-// entryEvent handles an opt-in (Send to Messenger) or a referral (m.me
-// link, ad): it is recorded in the customer's chat, starting one if needed,
-// and its ref is the scenario's $(ref).
-func (s *Service) entryEvent(ctx context.Context, acct *parley.Account, ev messenger.Event) error {
-	if ev.PSID == "" {
-		return nil // a checkbox opt-in (user_ref only): nobody to chat with yet
+// entryEvent handles how a customer arrived (an opt-in, a referral link
+// or ad, a follow): it is recorded in the customer's chat, starting one if
+// needed, and its ref is the scenario's $(ref).
+func (s *Service) entryEvent(ctx context.Context, acct *parley.Account, in *parley.Incoming) error {
+	e := in.Entry
+	if in.CustomerID == "" || e == nil {
+		return nil // nobody to chat with yet
 	}
-	msg := &parley.Message{Direction: parley.Inbound, Sender: parley.SenderCustomer, Status: parley.MsgReceived, PlatformTime: ev.Timestamp}
-	switch {
-	case ev.Optin != nil:
-		ev.Referral = &messenger.Referral{Ref: ev.Optin.Ref, Source: "OPTIN"}
-		msg.Kind, msg.Text = parley.KindOptin, "Opted in via Send to Messenger"
-		msg.Payload = string(mustJSON(map[string]string{"ref": ev.Optin.Ref, "type": ev.Optin.Type}))
-	case ev.Referral != nil:
-		r := ev.Referral
-		msg.Kind, msg.Text = parley.KindReferral, "Arrived via "+referralSource(r.Source)
-		msg.Payload = string(mustJSON(map[string]string{"ref": r.Ref, "source": r.Source, "type": r.Type, "ad_id": r.AdID}))
+	msg := &parley.Message{Direction: parley.Inbound, Sender: parley.SenderCustomer, Status: parley.MsgReceived, PlatformTime: in.At,
+		Kind: parley.KindReferral, Text: e.Text}
+	switch e.Kind {
+	case "optin":
+		msg.Kind, msg.Payload = parley.KindOptin, string(mustJSON(map[string]string{"ref": e.Ref, "type": e.Type}))
 	default:
-		return nil
+		msg.Payload = string(mustJSON(map[string]string{"ref": e.Ref, "source": e.Source, "type": e.Type, "ad_id": e.AdID}))
 	}
-	if ref := ev.Referral.Ref; ref != "" {
-		msg.Text += " (ref " + ref + ")"
+	if msg.Text == "" {
+		msg.Text = "Started the conversation"
 	}
 	// Redeliveries are caught by the inbound log's dedup key; the message
 	// itself has no platform id.
-	return s.customerMessage(ctx, acct, ev, msg)
-}
-
-func referralSource(src string) string {
-	switch src {
-	case "SHORTLINK":
-		return "an m.me link"
-	case "ADS":
-		return "an ad"
-	case "MESSENGER_CODE", "QR_CODE":
-		return "a Messenger code"
-	case "OPTIN":
-		return "an opt-in"
-	}
-	if src == "" {
-		return "a referral"
-	}
-	return strings.ToLower(src)
+	return s.customerMessage(ctx, acct, in, msg)
 }
 
 // receipt applies a delivery or read receipt to our outbound messages.
-func (s *Service) receipt(ctx context.Context, acct *parley.Account, ev messenger.Event, status string, w *messenger.Watermark) error {
-	if ev.PSID == "" || w == nil {
+func (s *Service) receipt(ctx context.Context, acct *parley.Account, in *parley.Incoming, status string) error {
+	r := in.Receipt
+	if in.CustomerID == "" || r == nil {
 		return nil
 	}
-	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: ev.PSID})
+	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: in.CustomerID})
 	if err != nil {
 		return err
 	}
-	changed, err := s.Store.MarkReceipt(ctx, cust.ID, status, w.MIDs, w.Watermark)
+	changed, err := s.Store.MarkReceipt(ctx, cust.ID, status, r.MessageIDs, r.Watermark)
 	if err != nil {
 		return err
 	}
@@ -226,14 +187,14 @@ func (s *Service) receipt(ctx context.Context, acct *parley.Account, ev messenge
 	return nil
 }
 
-// echo records a message someone else sent as the page (Page Inbox,
-// another app) in the customer's open chat. Echoes of our own sends carry
-// our metadata and are already in the transcript.
-func (s *Service) echo(ctx context.Context, acct *parley.Account, ev messenger.Event) error {
-	if strings.HasPrefix(ev.Metadata, metadataPrefix) || ev.PSID == "" {
+// echo records a message someone else sent as the business (Page Inbox,
+// another app) in the customer's open chat. The channel already left out
+// echoes of our own sends.
+func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Channel, in *parley.Incoming) error {
+	if in.CustomerID == "" {
 		return nil
 	}
-	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: ev.PSID})
+	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: in.CustomerID})
 	if err != nil {
 		return err
 	}
@@ -243,10 +204,10 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ev messenger.E
 	} else if err != nil {
 		return err
 	}
-	in := s.inboundMessage(ctx, acct, ev)
+	content := s.inboundMessage(ctx, acct, ch, in)
 	msg := &parley.Message{TenantID: chat.TenantID, ChatID: chat.ID, Direction: parley.Outbound, Sender: parley.SenderPage,
-		Kind: parley.KindEcho, Text: in.Text, Payload: in.Payload, ExternalID: ev.MID, Status: parley.MsgSent,
-		SentAt: ev.Timestamp, PlatformTime: ev.Timestamp}
+		Kind: parley.KindEcho, Text: content.Text, Payload: content.Payload, ExternalID: in.MessageID, Status: parley.MsgSent,
+		SentAt: in.At, PlatformTime: in.At}
 	if msg.Text == "" {
 		msg.Text = "[sent from the page]"
 	}
@@ -279,34 +240,46 @@ func (s *Service) openChat(ctx context.Context, acct *parley.Account, cust *parl
 	return chat, true, nil
 }
 
-// customer finds or creates the customer, fetching their profile from the
-// platform when it is new or stale. A failed fetch is not fatal: the chat
-// goes on with a generic name and the fetch is retried next time.
-func (s *Service) customer(ctx context.Context, acct *parley.Account, psid string) (*parley.Customer, error) {
-	if psid == "" {
+// customer finds or creates the customer, taking their profile from the
+// event when it carries one, else fetching it from the platform when it is
+// new or stale. A failed fetch is not fatal: the chat goes on with a
+// generic name and the fetch is retried next time.
+func (s *Service) customer(ctx context.Context, acct *parley.Account, in *parley.Incoming) (*parley.Customer, error) {
+	if in.CustomerID == "" {
 		return nil, errors.New("event has no customer id")
 	}
-	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: psid})
+	cust, _, err := s.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: acct.TenantID, AccountID: acct.ID, ExternalID: in.CustomerID})
 	if err != nil {
 		return nil, err
 	}
 	if s.Clock.Now().Sub(cust.ProfileFetchedAt) < profileMaxAge {
 		return cust, nil
 	}
-	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	client := messenger.Client{BaseURL: acct.APIBaseURL, HTTPClient: s.HTTPClient}
-	p, err := client.Profile(pctx, acct.AccessToken, psid)
-	if err != nil {
-		s.Logger.Warn("fetch customer profile", slog.String("account", acct.Name), slog.Any("err", err))
-		return cust, nil
+	p := in.Profile
+	if p == nil {
+		if p, err = s.fetchProfile(ctx, acct, in.CustomerID); err != nil {
+			s.Logger.Warn("fetch customer profile", slog.String("account", acct.Name), slog.Any("err", err))
+			return cust, nil
+		}
 	}
 	now := s.Clock.Now()
-	if err := s.Store.UpdateCustomerProfile(ctx, cust.ID, p.FirstName, p.LastName, p.ProfilePic, now); err != nil {
+	if err := s.Store.UpdateCustomerProfile(ctx, cust.ID, p.FirstName, p.LastName, p.PictureURL, now); err != nil {
 		return nil, err
 	}
-	cust.FirstName, cust.LastName, cust.ProfilePic, cust.ProfileFetchedAt = p.FirstName, p.LastName, p.ProfilePic, now
+	cust.FirstName, cust.LastName, cust.ProfilePic, cust.ProfileFetchedAt = p.FirstName, p.LastName, p.PictureURL, now
 	return cust, nil
+}
+
+// fetchProfile asks the account's platform for a customer's profile, with
+// a short timeout: a new customer's first message waits for it.
+func (s *Service) fetchProfile(ctx context.Context, acct *parley.Account, externalID string) (*parley.Profile, error) {
+	ch, err := s.channel(acct.Type)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return ch.Profile(ctx, acct, externalID)
 }
 
 // profileMaxAge is how long a fetched profile is trusted.

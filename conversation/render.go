@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 )
 
 // OutboundPayload is the JSON an outbound message's Payload may hold: the
@@ -47,9 +46,14 @@ type ListJSON struct {
 	Buttons  []ButtonJSON  `json:"buttons,omitempty"`
 }
 
-// renderOutbound builds the Send API message for a stored outbound message.
-func (s *Service) renderOutbound(ctx context.Context, m *parley.Message) (*messenger.OutMessage, error) {
-	out := &messenger.OutMessage{Text: m.Text, Metadata: metadataPrefix + m.ID}
+// outgoing turns a stored outbound message into the reply model a channel
+// renders, with the content of a file Parley stores.
+func (s *Service) outgoing(ctx context.Context, m *parley.Message) (*parley.Outgoing, error) {
+	out := &parley.Outgoing{MessageID: m.ID, Sender: m.Sender, Reply: parley.Reply{Text: m.Text}}
+	if m.Kind == parley.KindAction {
+		out.Action, out.Text = m.Text, ""
+		return out, nil
+	}
 	if m.Payload == "" {
 		return out, nil
 	}
@@ -58,28 +62,20 @@ func (s *Service) renderOutbound(ctx context.Context, m *parley.Message) (*messe
 		return out, nil // free-form detail, not a rendering request
 	}
 	for _, q := range p.QuickReplies {
-		payload := q.Payload
-		if payload == "" {
-			payload = q.Title
-		}
-		out.QuickReplies = append(out.QuickReplies, messenger.QuickReply{Title: q.Title, Payload: payload})
+		out.QuickReplies = append(out.QuickReplies, parley.QuickReply{Title: q.Title, Payload: q.Payload})
 	}
 	switch {
 	case len(p.Attachments) > 0:
 		a := p.Attachments[0]
 		out.Text = ""
-		att := &messenger.OutAttachment{Type: a.Type, URL: a.URL}
+		out.Attachments = []parley.ReplyAttachment{{Type: a.Type, URL: a.URL, FileID: a.FileID, Name: a.Name, ContentType: a.ContentType}}
 		if a.FileID != "" {
 			f, err := s.Store.File(ctx, a.FileID)
 			if err != nil {
 				return nil, fmt.Errorf("render attachment: %w", err)
 			}
-			att.Data, att.FileName, att.ContentType = f.Data, f.Name, f.ContentType
+			out.File = f
 		}
-		if att.Type == "" {
-			att.Type = AttachmentType(a.ContentType)
-		}
-		out.Attachment = att
 	case p.List != nil || len(p.Elements) > 0:
 		els := p.Elements
 		if p.List != nil {
@@ -90,29 +86,18 @@ func (s *Service) renderOutbound(ctx context.Context, m *parley.Message) (*messe
 		}
 		out.Text = ""
 		for _, e := range els {
-			out.Elements = append(out.Elements, messenger.Element{Title: e.Title, Subtitle: e.Subtitle, ImageURL: e.ImageURL, Buttons: buttons(e.Buttons)})
+			out.Cards = append(out.Cards, parley.Card{Title: e.Title, Subtitle: e.Subtitle, ImageURL: e.ImageURL, Buttons: replyButtons(e.Buttons)})
 		}
 	case len(p.Buttons) > 0:
-		out.Buttons = buttons(p.Buttons)
+		out.Buttons = replyButtons(p.Buttons)
 	}
 	return out, nil
 }
 
-func buttons(in []ButtonJSON) []messenger.Button {
-	var out []messenger.Button
+func replyButtons(in []ButtonJSON) []parley.Button {
+	var out []parley.Button
 	for _, b := range in {
-		typ := b.Type
-		if typ == "" {
-			typ = "postback"
-			if b.URL != "" {
-				typ = "web_url"
-			}
-		}
-		payload := b.Payload
-		if typ == "postback" && payload == "" {
-			payload = b.Title
-		}
-		out = append(out, messenger.Button{Type: typ, Title: b.Title, Payload: payload, URL: b.URL})
+		out = append(out, parley.Button{Type: b.Type, Title: b.Title, Payload: b.Payload, URL: b.URL})
 	}
 	return out
 }

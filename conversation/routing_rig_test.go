@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/bus/inmem"
+	"github.com/parleycc/parley/channel/channeltest"
 	"github.com/parleycc/parley/sqlstore"
 )
 
@@ -46,6 +47,7 @@ type rig struct {
 	done    []chan struct{}
 	service *parley.Service
 	account string
+	channel *channeltest.Channel
 	agents  map[string]*parley.User
 	mu      sync.Mutex
 	n       int
@@ -55,9 +57,9 @@ type rig struct {
 func newRig(t testing.TB, st *sqlstore.Store, rs parley.ServiceRouting, agents map[string]int) *rig {
 	t.Helper()
 	ctx := context.Background()
-	r := &rig{t: t, ctx: ctx, st: st, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, bus: inmem.New(), agents: map[string]*parley.User{}, grace: time.Hour}
+	r := &rig{t: t, ctx: ctx, channel: channeltest.New(), st: st, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, bus: inmem.New(), agents: map[string]*parley.User{}, grace: time.Hour}
 	must(t, st.EnsureTenant(ctx, &parley.Tenant{ID: parley.DefaultTenant}))
-	acct := &parley.Account{TenantID: parley.DefaultTenant, Name: "page", Type: parley.ChannelFacebook, PageID: "p1",
+	acct := &parley.Account{TenantID: parley.DefaultTenant, Name: "page", Type: channeltest.Type, PageID: "p1",
 		AccessToken: "t", AppSecret: "s", VerifyToken: "v", APIBaseURL: "http://127.0.0.1:1", Active: true}
 	must(t, st.UpsertAccount(ctx, acct))
 	r.account = acct.ID
@@ -87,7 +89,8 @@ func (r *rig) start() *Service {
 	if os.Getenv("PARLEY_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s := &Service{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace}
+	s := &Service{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace,
+		Channels: parley.NewChannels(r.channel)}
 	ctx, cancel := context.WithCancel(r.ctx)
 	done := make(chan struct{})
 	go func() {

@@ -256,11 +256,11 @@ func TestTwoNodes(t *testing.T) {
 		if n := r.assigned(); n != 8 {
 			t.Fatalf("%d assigned, want 8 (capacity 3+3+2)", n)
 		}
-		loads, err := st.AgentLoads(r.ctx, parley.DefaultTenant)
+		loads, err := st.AgentRoutings(r.ctx, parley.DefaultTenant)
 		must(t, err)
 		for n, u := range r.agents {
-			if loads[u.ID] > u.Capacity {
-				t.Fatalf("%s holds %d chats, capacity %d", n, loads[u.ID], u.Capacity)
+			if l := loads[u.ID].Load; l > u.Capacity {
+				t.Fatalf("%s holds %d chats, capacity %d", n, l, u.Capacity)
 			}
 		}
 		leaders := 0

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/scenario"
 )
 
@@ -30,7 +29,7 @@ func (r runtime) SendMessage(ctx context.Context, chat *parley.Chat, m scenario.
 		// The customer sees the page typing while the delay runs: a
 		// typing_on goes out first, through the outbox (so in order with
 		// the chat's other messages), and the text once the delay is over.
-		typing := &parley.Message{Sender: parley.SenderBot, Kind: parley.KindAction, Text: messenger.ActionTypingOn}
+		typing := &parley.Message{Sender: parley.SenderBot, Kind: parley.KindAction, Text: parley.ActionTypingOn}
 		if _, err := r.s.queueOutbound(ctx, chat, typing); err != nil {
 			return err
 		}

@@ -8,12 +8,11 @@ import (
 	"sync"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/scenario"
 )
 
 // startScenario runs the scenario of the chat's entry from its first block.
-func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, ev messenger.Event) error {
+func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, ref string) error {
 	ctx = stepContext(ctx)
 	entry, err := s.Store.EntryByAccount(ctx, acct.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -34,8 +33,8 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 	if err != nil {
 		return err
 	}
-	if ev.Referral != nil {
-		vars["ref"] = ev.Referral.Ref
+	if ref != "" {
+		vars["ref"] = ref
 	}
 	return s.engine.Start(ctx, chat, sc, vars)
 }

@@ -23,7 +23,9 @@ type Service struct {
 	Bus    parley.Bus
 	Clock  parley.Clock
 	Logger *slog.Logger
-	// HTTPClient calls the platforms' APIs.
+	// Channels are the messaging platforms by account type.
+	Channels *parley.Channels
+	// HTTPClient is the client of the scenarios' HTTP Request blocks.
 	HTTPClient *http.Client
 	// Tenants lists the tenants whose queues this node routes.
 	Tenants []string
@@ -68,6 +70,9 @@ func (s *Service) init() {
 		}
 		if s.PollInterval == 0 {
 			s.PollInterval = time.Second
+		}
+		if s.Channels == nil {
+			s.Channels = parley.NewChannels()
 		}
 		if len(s.Tenants) == 0 {
 			s.Tenants = []string{parley.DefaultTenant}

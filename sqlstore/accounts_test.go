@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -17,13 +18,14 @@ func TestAccounts(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
 		a := fbAccount("t1", "main", "p1")
 		a.PageUsername, a.APIBaseURL = "acme", "http://fake"
+		a.Settings = map[string]string{"sender_name": "Acme"}
 		must(t, s.UpsertAccount(ctx, a))
 		if a.ID == "" || a.UpdatedAt.IsZero() {
 			t.Fatalf("upsert did not set ID/UpdatedAt: %+v", a)
 		}
 		got, err := s.Account(ctx, a.ID)
 		must(t, err)
-		if *got != *a {
+		if !reflect.DeepEqual(got, a) {
 			t.Fatalf("Account = %+v, want %+v", got, a)
 		}
 

@@ -245,52 +245,6 @@ func (s *Store) EnqueueChat(ctx context.Context, chatID, serviceID string, prior
 	return wrap("enqueue chat", err)
 }
 
-// AssignChat assigns the queued chat to the agent if, at commit, the chat
-// is still queued and the agent is ready with fewer assigned chats than
-// capacity; ECONFLICT otherwise, ENOTFOUND if either does not exist. The
-// agent's IdleSince becomes zero.
-//
-// On PostgreSQL the chat row and then the agent row are locked, so
-// concurrent assignments to one agent count each other's chats and a chat
-// is assigned once; on SQLite the IMMEDIATE transaction serializes them.
-func (s *Store) AssignChat(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error {
-	at = normTime(at)
-	err := s.inTx(ctx, func(r runner) error {
-		_, err := s.lockChatIn(ctx, r, chatID, parley.ChatQueued)
-		if err != nil {
-			return err
-		}
-		var agentState string
-		err = r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), agentID).Scan(&agentState)
-		if err != nil {
-			return notFound(err, "user", agentID)
-		}
-		if agentState != parley.StateReady {
-			return parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", agentID, agentState)
-		}
-		var load int
-		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM chats WHERE agent_id = ? AND state = ?",
-			agentID, parley.ChatAssigned).Scan(&load); err != nil {
-			return err
-		}
-		if load >= capacity {
-			return parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", agentID, load, capacity)
-		}
-		ok, err := r.execOne(ctx, `UPDATE chats SET state = ?, agent_id = ?, assigned_at = ?, updated_at = ?
-			WHERE id = ? AND state = ?`,
-			parley.ChatAssigned, agentID, dbTime(at), dbTime(at), chatID, parley.ChatQueued)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is no longer queued", chatID)
-		}
-		_, err = r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
-		return err
-	})
-	return wrap("assign chat", err)
-}
-
 // ReleaseChat returns the chat to the bot state, clearing its agent; if
 // that agent has no assigned chat left their IdleSince starts at at.
 // ECONFLICT if the chat is closed.
@@ -348,28 +302,4 @@ func (s *Store) Queue(ctx context.Context, tenantID string) ([]*parley.Chat, err
 	}
 	cs, err := collect(rows, scanChat)
 	return cs, wrap("queue", err)
-}
-
-// AgentLoads returns the number of assigned chats of every user of the
-// tenant (zero included), and of any other agent id that tenant's assigned
-// chats name.
-func (s *Store) AgentLoads(ctx context.Context, tenantID string) (map[string]int, error) {
-	loads := map[string]int{}
-	rows, err := s.r().query(ctx, `SELECT id, 0 FROM users WHERE tenant_id = ?
-		UNION ALL
-		SELECT agent_id, COUNT(*) FROM chats WHERE tenant_id = ? AND state = ? AND agent_id <> '' GROUP BY agent_id`,
-		tenantID, tenantID, parley.ChatAssigned)
-	if err != nil {
-		return nil, wrap("agent loads", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, wrap("agent loads", err)
-		}
-		loads[id] += n
-	}
-	return loads, wrap("agent loads", rows.Err())
 }

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"fmt"
 	"reflect"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -34,8 +33,19 @@ func queuedChat(t *testing.T, s *sqlstore.Store, tenant, svc string, prio int, w
 func readyAgent(t *testing.T, s *sqlstore.Store, tenant, name string) *parley.User {
 	t.Helper()
 	u := newAgent(t, s, tenant, name)
-	must(t, s.SetUserState(ctx, u.ID, parley.StateReady, at(0)))
+	must(t, setState(s, u.ID, parley.StateReady, at(0)))
 	return u
+}
+
+// setState sets an agent's state without a reason or wrap-up.
+func setState(s *sqlstore.Store, id, state string, when time.Time) error {
+	return s.SetAgentStatus(ctx, id, state, "", time.Time{}, when)
+}
+
+// assign offers a queued chat to the agent with immediate accept: the
+// production path, with its capacity rule.
+func assign(s *sqlstore.Store, chatID, agentID string, capacity int, when time.Time) error {
+	return s.OfferChat(ctx, &parley.Offer{ChatID: chatID, AgentID: agentID, OfferedAt: when}, capacity, true)
 }
 
 func chatState(t *testing.T, s *sqlstore.Store, id string) *parley.Chat {
@@ -98,7 +108,6 @@ func TestChatCRUD(t *testing.T) {
 		for _, op := range []func() error{
 			func() error { _, err := s.Chat(ctx, "nope"); return err },
 			func() error { return s.EnqueueChat(ctx, "nope", "svc", 0, at(1)) },
-			func() error { return s.AssignChat(ctx, "nope", "agent", 1, at(1)) },
 			func() error { return s.ReleaseChat(ctx, "nope", at(1)) },
 			func() error { return s.CloseChat(ctx, "nope", at(1)) },
 		} {
@@ -172,141 +181,5 @@ func TestQueue(t *testing.T) {
 		if got, want := order(), []string{b.ID, hi.ID, c.ID, a.ID}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("queue after priority change = %v, want %v", got, want)
 		}
-	})
-}
-
-func TestAssignChat(t *testing.T) {
-	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
-		ann := readyAgent(t, s, "t1", "ann")
-		c1 := queuedChat(t, s, "t1", "svc", 0, at(1))
-		c2 := queuedChat(t, s, "t1", "svc", 0, at(2))
-
-		must(t, s.AssignChat(ctx, c1.ID, ann.ID, 1, at(10)))
-		got := chatState(t, s, c1.ID)
-		if got.State != parley.ChatAssigned || got.AgentID != ann.ID || !got.AssignedAt.Equal(at(10)) {
-			t.Fatalf("assigned chat: %+v", got)
-		}
-		u, _ := s.User(ctx, ann.ID)
-		if !u.IdleSince.IsZero() {
-			t.Fatalf("IdleSince = %v after assign", u.IdleSince)
-		}
-
-		wantCode(t, s.AssignChat(ctx, c2.ID, ann.ID, 1, at(11)), parley.ECONFLICT) // full
-		wantCode(t, s.AssignChat(ctx, c1.ID, ann.ID, 5, at(11)), parley.ECONFLICT) // not queued
-		bob := newAgent(t, s, "t1", "bob")                                         // offline
-		wantCode(t, s.AssignChat(ctx, c2.ID, bob.ID, 5, at(11)), parley.ECONFLICT)
-		wantCode(t, s.AssignChat(ctx, c2.ID, "ghost", 5, at(11)), parley.ENOTFOUND)
-		must(t, s.AssignChat(ctx, c2.ID, ann.ID, 2, at(12)))
-
-		loads, err := s.AgentLoads(ctx, "t1")
-		must(t, err)
-		if !reflect.DeepEqual(loads, map[string]int{ann.ID: 2, bob.ID: 0}) {
-			t.Fatalf("AgentLoads = %v", loads)
-		}
-
-		// Release one: still busy, so IdleSince stays zero.
-		must(t, s.ReleaseChat(ctx, c1.ID, at(20)))
-		got = chatState(t, s, c1.ID)
-		if got.State != parley.ChatBot || got.AgentID != "" {
-			t.Fatalf("released chat: %+v", got)
-		}
-		if u, _ := s.User(ctx, ann.ID); !u.IdleSince.IsZero() {
-			t.Fatalf("IdleSince = %v with a chat left", u.IdleSince)
-		}
-		// Release the last: idle from then.
-		must(t, s.ReleaseChat(ctx, c2.ID, at(30)))
-		if u, _ := s.User(ctx, ann.ID); !u.IdleSince.Equal(at(30)) {
-			t.Fatalf("IdleSince = %v, want %v", u.IdleSince, at(30))
-		}
-
-		// Close of an assigned chat frees the agent; the chat keeps its agent.
-		must(t, s.EnqueueChat(ctx, c1.ID, "svc", 0, at(40)))
-		must(t, s.AssignChat(ctx, c1.ID, ann.ID, 1, at(41)))
-		must(t, s.CloseChat(ctx, c1.ID, at(50)))
-		got = chatState(t, s, c1.ID)
-		if got.State != parley.ChatClosed || got.AgentID != ann.ID || !got.ClosedAt.Equal(at(50)) {
-			t.Fatalf("closed chat: %+v", got)
-		}
-		if u, _ := s.User(ctx, ann.ID); !u.IdleSince.Equal(at(50)) {
-			t.Fatalf("IdleSince = %v, want %v", u.IdleSince, at(50))
-		}
-
-		// Re-queueing an assigned chat (transfer) frees the agent.
-		must(t, s.EnqueueChat(ctx, c2.ID, "svc", 0, at(60)))
-		must(t, s.AssignChat(ctx, c2.ID, ann.ID, 1, at(61)))
-		must(t, s.EnqueueChat(ctx, c2.ID, "other", 0, at(70)))
-		got = chatState(t, s, c2.ID)
-		if got.State != parley.ChatQueued || got.AgentID != "" {
-			t.Fatalf("transferred chat: %+v", got)
-		}
-		if u, _ := s.User(ctx, ann.ID); !u.IdleSince.Equal(at(70)) {
-			t.Fatalf("IdleSince = %v, want %v", u.IdleSince, at(70))
-		}
-	})
-}
-
-func TestAssignChatConcurrent(t *testing.T) {
-	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
-		t.Run("capacity", func(t *testing.T) {
-			ann := readyAgent(t, s, "t1", "cap")
-			var chats []*parley.Chat
-			for i := range 20 {
-				chats = append(chats, queuedChat(t, s, "t1", "svc", 0, at(i)))
-			}
-			var ok, conflict atomic.Int32
-			var wg sync.WaitGroup
-			for _, c := range chats {
-				wg.Go(func() {
-					err := s.AssignChat(ctx, c.ID, ann.ID, 3, at(100))
-					switch parley.ErrorCode(err) {
-					case "":
-						ok.Add(1)
-					case parley.ECONFLICT:
-						conflict.Add(1)
-					default:
-						t.Errorf("AssignChat: %v", err)
-					}
-				})
-			}
-			wg.Wait()
-			if ok.Load() != 3 || conflict.Load() != 17 {
-				t.Fatalf("%d assigned, %d conflicts; want 3 and 17", ok.Load(), conflict.Load())
-			}
-			loads, err := s.AgentLoads(ctx, "t1")
-			must(t, err)
-			if loads[ann.ID] != 3 {
-				t.Fatalf("load = %d", loads[ann.ID])
-			}
-		})
-		t.Run("one chat", func(t *testing.T) {
-			c := queuedChat(t, s, "t2", "svc", 0, at(1))
-			var agents []*parley.User
-			for i := range 10 {
-				agents = append(agents, readyAgent(t, s, "t2", fmt.Sprintf("agent%d", i)))
-			}
-			var ok atomic.Int32
-			var winner atomic.Value
-			var wg sync.WaitGroup
-			for _, a := range agents {
-				wg.Go(func() {
-					err := s.AssignChat(ctx, c.ID, a.ID, 2, at(5))
-					switch parley.ErrorCode(err) {
-					case "":
-						ok.Add(1)
-						winner.Store(a.ID)
-					case parley.ECONFLICT:
-					default:
-						t.Errorf("AssignChat: %v", err)
-					}
-				})
-			}
-			wg.Wait()
-			if ok.Load() != 1 {
-				t.Fatalf("%d agents got the chat", ok.Load())
-			}
-			if got := chatState(t, s, c.ID); got.AgentID != winner.Load().(string) {
-				t.Fatalf("chat agent %s, winner %v", got.AgentID, winner.Load())
-			}
-		})
 	})
 }

@@ -225,18 +225,6 @@ func (s *Store) ChatRoutings(ctx context.Context, tenantID string) (map[string]*
 	return out, nil
 }
 
-// SetChatDecision records the chat's last routing decision.
-func (s *Store) SetChatDecision(ctx context.Context, chatID, decision string) error {
-	err := s.inTx(ctx, func(r runner) error {
-		if err := upsertChatRouting(ctx, r, chatID); err != nil {
-			return err
-		}
-		_, err := r.exec(ctx, "UPDATE chat_routing SET decision = ? WHERE chat_id = ?", decision, chatID)
-		return err
-	})
-	return wrap("set chat decision", err)
-}
-
 // TransferChat re-queues an assigned chat in serviceID, keeping its
 // QueuedAt, aimed at targetAgent if set, with the note. The conference ends.
 func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error {

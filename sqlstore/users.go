@@ -140,37 +140,6 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	return wrap("delete user", s.deleteByID(ctx, "users", "user", id))
 }
 
-// SetUserState records the agent state (offline, ready or not_ready) at
-// time at. StateSince changes only when the state does. Becoming ready with
-// no assigned chat starts IdleSince if it is not running; leaving ready
-// keeps it.
-func (s *Store) SetUserState(ctx context.Context, id, state string, at time.Time) error {
-	switch state {
-	case parley.StateOffline, parley.StateReady, parley.StateNotReady:
-	default:
-		return parley.Errorf(parley.EINVALID, "unknown agent state %q", state)
-	}
-	at = normTime(at)
-	err := s.inTx(ctx, func(r runner) error {
-		var cur string
-		err := r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), id).Scan(&cur)
-		if err != nil {
-			return notFound(err, "user", id)
-		}
-		if cur != state {
-			if _, err := r.exec(ctx, "UPDATE users SET state = ?, state_since = ? WHERE id = ?", state, dbTime(at), id); err != nil {
-				return err
-			}
-		}
-		if state != parley.StateReady {
-			return nil
-		}
-		_, err = r.exec(ctx, "UPDATE users SET idle_since = ? WHERE id = ? AND idle_since IS NULL AND "+holdsNoChat, dbTime(at), id)
-		return err
-	})
-	return wrap("set user state", err)
-}
-
 const sessionCols = "token_hash, user_id, tenant_id, created_at, expires_at"
 
 // CreateSession stores the session (CreatedAt defaults to now) and drops

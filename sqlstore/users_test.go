@@ -39,7 +39,7 @@ func TestUsers(t *testing.T) {
 		}
 
 		// Empty password hash keeps the stored one; state is untouched.
-		must(t, s.SetUserState(ctx, u.ID, parley.StateReady, at(1)))
+		must(t, setState(s, u.ID, parley.StateReady, at(1)))
 		upd := &parley.User{TenantID: "t1", Username: "ann", DisplayName: "Ann B", Role: parley.RoleSupervisor,
 			Capacity: 5, ServiceIDs: []string{s2.ID}}
 		must(t, s.UpsertUser(ctx, upd))
@@ -83,8 +83,8 @@ func TestUsers(t *testing.T) {
 		_, err = s.UserByUsername(ctx, "t1", "ann")
 		wantCode(t, err, parley.ENOTFOUND)
 		wantCode(t, s.DeleteUser(ctx, u.ID), parley.ENOTFOUND)
-		wantCode(t, s.SetUserState(ctx, u.ID, parley.StateReady, at(2)), parley.ENOTFOUND)
-		wantCode(t, s.SetUserState(ctx, "x", "dancing", at(2)), parley.EINVALID)
+		wantCode(t, setState(s, u.ID, parley.StateReady, at(2)), parley.ENOTFOUND)
+		wantCode(t, setState(s, "x", "dancing", at(2)), parley.EINVALID)
 	})
 }
 
@@ -110,7 +110,7 @@ func TestUserStateIdle(t *testing.T) {
 			{parley.StateReady, 40, 40, 10}, // idle already running
 		}
 		for i, st := range steps {
-			must(t, s.SetUserState(ctx, u.ID, st.state, at(st.at)))
+			must(t, setState(s, u.ID, st.state, at(st.at)))
 			got := get()
 			if got.State != st.state || !got.StateSince.Equal(at(st.wantSince)) || !got.IdleSince.Equal(at(st.wantIdle)) {
 				t.Fatalf("step %d: state %s since %v idle %v", i, got.State, got.StateSince, got.IdleSince)
@@ -119,12 +119,12 @@ func TestUserStateIdle(t *testing.T) {
 
 		// Assigned: idle stops, and becoming ready again does not start it.
 		c := queuedChat(t, s, "t1", "svc", 0, at(50))
-		must(t, s.AssignChat(ctx, c.ID, u.ID, 3, at(60)))
+		must(t, assign(s, c.ID, u.ID, 3, at(60)))
 		if !get().IdleSince.IsZero() {
 			t.Fatal("assign did not clear IdleSince")
 		}
-		must(t, s.SetUserState(ctx, u.ID, parley.StateNotReady, at(70)))
-		must(t, s.SetUserState(ctx, u.ID, parley.StateReady, at(80)))
+		must(t, setState(s, u.ID, parley.StateNotReady, at(70)))
+		must(t, setState(s, u.ID, parley.StateReady, at(80)))
 		if !get().IdleSince.IsZero() {
 			t.Fatal("ready with an assigned chat started IdleSince")
 		}

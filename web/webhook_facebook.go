@@ -5,13 +5,12 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/parleycc/parley/channel/messenger"
+	"github.com/parleycc/parley"
 )
 
 // facebookVerify answers the subscription handshake.
 func (s *Server) facebookVerify(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	challenge, err := s.Conversations.VerifyFacebookSubscription(r.Context(), q.Get("hub.mode"), q.Get("hub.verify_token"), q.Get("hub.challenge"))
+	challenge, err := s.Conversations.Handshake(r.Context(), parley.ChannelFacebook, &parley.WebhookRequest{Method: r.Method, Header: r.Header, Query: r.URL.Query()})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -23,18 +22,22 @@ func (s *Server) facebookVerify(w http.ResponseWriter, r *http.Request) {
 // facebookWebhook stores a signed delivery and acknowledges it. 200 means
 // every event in it is durable; any error makes Facebook deliver it again.
 func (s *Server) facebookWebhook(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, messenger.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := s.Conversations.IngestFacebook(r.Context(), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
+	req := &parley.WebhookRequest{Method: r.Method, Header: r.Header, Query: r.URL.Query(), Body: body}
+	if _, err := s.Conversations.Ingest(r.Context(), parley.ChannelFacebook, req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "EVENT_RECEIVED")
 }
+
+// maxWebhookBytes bounds a webhook delivery's body (413 beyond).
+const maxWebhookBytes = 1 << 20
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -97,13 +97,13 @@ func TestScenarioReplay(t *testing.T) {
 			if err := st.UpsertUser(ctx, u); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.SetUserState(ctx, u.ID, parley.StateReady, time.Now()); err != nil {
+			if err := st.SetAgentStatus(ctx, u.ID, parley.StateReady, "", time.Time{}, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			if err := st.EnqueueChat(ctx, chat.ID, "svc", 0, time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.AssignChat(ctx, chat.ID, u.ID, 3, time.Now()); err != nil {
+			if err := st.OfferChat(ctx, &parley.Offer{ChatID: chat.ID, AgentID: u.ID, OfferedAt: time.Now()}, 3, true); err != nil {
 				t.Fatal(err)
 			}
 		}

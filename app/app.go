@@ -44,12 +44,16 @@ type Config struct {
 	// Store, when set, is used instead of opening Database; the App does
 	// not close it (tests share one store across restarts).
 	Store *sqlstore.Store
+	// Channels are more messaging channels to register beside the
+	// built-in ones (tests).
+	Channels []parley.Channel
 }
 
 // App is a running server.
 type App struct {
 	cfg       Config
 	Store     *sqlstore.Store
+	channels  *parley.Channels
 	Service   *conversation.Service
 	Simulator *simulator.Simulator
 
@@ -89,6 +93,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	a.channels = Channels(&http.Client{Timeout: 20 * time.Second}, a.cfg.Channels...)
 	if a.listener, err = net.Listen("tcp", a.cfg.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
@@ -101,9 +106,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.closeBus = closeBus
-	platforms := &http.Client{Timeout: 20 * time.Second}
 	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
-		PresenceGrace: a.cfg.PresenceGrace, Channels: Channels(platforms)}
+		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
 	if a.Simulator != nil {

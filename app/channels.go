@@ -8,9 +8,10 @@ import (
 )
 
 // Channels registers every messaging platform Parley speaks, by account
-// type. Adding a channel is one line here and its package under channel/.
-func Channels(hc *http.Client) *parley.Channels {
-	return parley.NewChannels(
+// type, plus any extra ones. Adding a channel is one line here and its
+// package under channel/.
+func Channels(hc *http.Client, extra ...parley.Channel) *parley.Channels {
+	return parley.NewChannels(append([]parley.Channel{
 		messenger.New(hc),
-	)
+	}, extra...)...)
 }

@@ -23,6 +23,9 @@ func (a *App) applyFile(ctx context.Context) (*config.File, error) {
 	if a.cfg.Demo {
 		pointDemoPage(f, a.URL())
 	}
+	if err := f.CheckChannels(a.channels); err != nil {
+		return nil, err
+	}
 	release, err := a.configTurn(ctx)
 	if err != nil {
 		return nil, err

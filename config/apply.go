@@ -27,17 +27,9 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 			return fmt.Errorf("config: apply not_ready_reasons: %w", err)
 		}
 	}
-	accountIDs := map[string]string{}
-	for _, a := range f.Accounts {
-		acct := &parley.Account{
-			TenantID: tenant, Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
-			AccessToken: a.AccessToken, AppSecret: a.AppSecret, VerifyToken: a.VerifyToken, APIBaseURL: a.APIBaseURL, Active: true,
-			HumanAgent: a.HumanAgent,
-		}
-		if err := st.UpsertAccount(ctx, acct); err != nil {
-			return fmt.Errorf("config: apply account %q: %w", a.Name, err)
-		}
-		accountIDs[a.Name] = acct.ID
+	accountIDs, err := f.applyAccounts(ctx, st)
+	if err != nil {
+		return err
 	}
 	serviceIDs := map[string]string{}
 	for _, s := range f.Services {
@@ -77,6 +69,33 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 		}
 	}
 	return nil
+}
+
+// applyAccounts upserts the declared accounts. An account whose token is
+// unchanged keeps the state a token check gave it: re-applying the file
+// must not turn a red account green.
+func (f *File) applyAccounts(ctx context.Context, st parley.Store) (map[string]string, error) {
+	stored, err := st.Accounts(ctx, f.TenantID())
+	if err != nil {
+		return nil, fmt.Errorf("config: read accounts: %w", err)
+	}
+	byName := map[string]*parley.Account{}
+	for _, a := range stored {
+		byName[a.Name] = a
+	}
+	ids := map[string]string{}
+	for _, a := range f.Accounts {
+		acct := f.account(a)
+		acct.Active = true
+		if old := byName[a.Name]; old != nil && old.AccessToken == acct.AccessToken {
+			acct.Active, acct.StatusReason = old.Active, old.StatusReason
+		}
+		if err := st.UpsertAccount(ctx, acct); err != nil {
+			return nil, fmt.Errorf("config: apply account %q: %w", a.Name, err)
+		}
+		ids[a.Name] = acct.ID
+	}
+	return ids, nil
 }
 
 // TenantID is the tenant the file declares, or the default one.

@@ -42,6 +42,9 @@ type Account struct {
 	VerifyToken  string `yaml:"verify_token"`
 	APIBaseURL   string `yaml:"api_base_url"`
 	HumanAgent   bool   `yaml:"human_agent"` // the page has the human agent permission (messenger.go)
+	// Settings are the channel's own properties (a Viber sender name, a
+	// Vonage application id, …); values may be ${ENV} references.
+	Settings map[string]string `yaml:"settings"`
 }
 
 // Service declares a service (queue).
@@ -148,6 +151,12 @@ func (f *File) expandSecrets() error {
 			if err := f.expand(v, field, "accounts", i); err != nil {
 				return err
 			}
+		}
+		for k, v := range a.Settings {
+			if err := f.expand(&v, "settings", "accounts", i); err != nil {
+				return err
+			}
+			a.Settings[k] = v
 		}
 	}
 	for i := range f.Users {

@@ -10,9 +10,23 @@ import (
 	"testing"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/config"
 	"github.com/parleycc/parley/scenario"
 )
+
+// loadChecked loads a file and checks its accounts against the built-in
+// channels, as the server does before applying it.
+func loadChecked(path string) (*config.File, error) {
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.CheckChannels(parley.NewChannels(messenger.New(nil))); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
 
 func TestLoadValid(t *testing.T) {
 	f, err := config.Load("testdata/valid.yaml")
@@ -153,7 +167,7 @@ func TestLoadInvalid(t *testing.T) {
 		covered[tt.file] = true
 		t.Run(tt.file, func(t *testing.T) {
 			path := "testdata/invalid/" + tt.file + ".yaml"
-			f, err := config.Load(path)
+			f, err := loadChecked(path)
 			if err == nil {
 				t.Fatalf("Load(%s) succeeded, want error", path)
 			}
@@ -229,7 +243,7 @@ func TestEnvExpansionEmptySecret(t *testing.T) {
 	t.Setenv("PARLEY_TEST_APP_SECRET", "x")
 	t.Setenv("PARLEY_TEST_VERIFY", "")
 	t.Setenv("PARLEY_TEST_ALICE_PASSWORD", "pw")
-	_, err := config.Load("testdata/env.yaml")
+	_, err := loadChecked("testdata/env.yaml")
 	want := "testdata/env.yaml:2: accounts[0] (page): access_token: required"
 	if err == nil || err.Error() != want {
 		t.Fatalf("Load = %v, want %s", err, want)

@@ -100,24 +100,22 @@ func (f *File) validate() error {
 	return errors.Join(errs...)
 }
 
+// validateAccounts checks what every account needs; what each type
+// needs is its channel's to say (CheckChannels).
 func (f *File) validateAccounts() error {
-	pageIDs := map[string]int{}
+	pageIDs := map[[2]string]int{}
 	for i, a := range f.Accounts {
-		for _, req := range []struct{ field, v string }{
-			{"type", a.Type}, {"page_id", a.PageID}, {"access_token", a.AccessToken},
-			{"app_secret", a.AppSecret}, {"verify_token", a.VerifyToken},
-		} {
-			if req.v == "" {
-				return f.errorf(f.line("accounts", i, ""), "accounts[%d] (%s): %s: required", i, a.Name, req.field)
-			}
+		if a.Type == "" {
+			return f.errorf(f.line("accounts", i, ""), "accounts[%d] (%s): type: required", i, a.Name)
 		}
-		if a.Type != parley.ChannelFacebook {
-			return f.errorf(f.line("accounts", i, "type"), "accounts[%d].type: unsupported type %q (supported: facebook)", i, a.Type)
+		if a.PageID == "" {
+			continue
 		}
-		if j, dup := pageIDs[a.PageID]; dup {
+		key := [2]string{a.Type, a.PageID}
+		if j, dup := pageIDs[key]; dup {
 			return f.errorf(f.line("accounts", i, "page_id"), "accounts[%d].page_id: page %s is already used by account %q", i, a.PageID, f.Accounts[j].Name)
 		}
-		pageIDs[a.PageID] = i
+		pageIDs[key] = i
 	}
 	return nil
 }

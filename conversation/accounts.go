@@ -179,7 +179,7 @@ func (s *Service) SaveAccount(ctx context.Context, a *parley.Account) error {
 		return err
 	}
 	if err := ch.ValidateAccount(a); err != nil {
-		return err
+		return parley.Errorf(parley.EINVALID, "account %q: %s", a.Name, parley.ErrorMessage(err))
 	}
 	if err := s.Store.UpsertAccount(ctx, a); err != nil {
 		return err

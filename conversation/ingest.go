@@ -53,20 +53,7 @@ func (s *Service) Ingest(ctx context.Context, typ string, req *parley.WebhookReq
 			s.Logger.Warn("webhook for an account Parley does not have", slog.String("channel", typ), slog.String("id", id))
 		}
 	}
-	now := s.Clock.Now()
-	for _, ev := range got.Events {
-		ev.ReceivedAt = now
-	}
-	// Concurrent deliveries share one transaction (group commit); this
-	// returns once ours is committed.
-	n, err := s.commits.add(ctx, s.Store, got.Events)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", typ, err)
-	}
-	if n > 0 {
-		poke(s.inboundWake)
-	}
-	return got, nil
+	return got, s.store(ctx, typ, got.Events)
 }
 
 // receive asks the channel to verify and split a delivery against the
@@ -90,4 +77,67 @@ func (s *Service) channel(typ string) (parley.Channel, error) {
 		return nil, parley.Errorf(parley.EINTERNAL, "no channels registered")
 	}
 	return s.Channels.Get(typ)
+}
+
+// IngestAccount is Ingest for a channel whose webhook URL names its
+// account (/webhooks/{type}/{account}). ENOTFOUND when no account of that
+// type has the id.
+func (s *Service) IngestAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (*parley.Received, error) {
+	s.init()
+	ch, acct, err := s.webhookAccount(ctx, typ, accountID)
+	if err != nil {
+		return nil, err
+	}
+	got, err := ch.Receive(ctx, req, []*parley.Account{acct})
+	if err != nil {
+		return nil, err
+	}
+	return got, s.store(ctx, typ, got.Events)
+}
+
+// HandshakeAccount is Handshake for a per-account webhook URL.
+func (s *Service) HandshakeAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (string, error) {
+	ch, acct, err := s.webhookAccount(ctx, typ, accountID)
+	if err != nil {
+		return "", err
+	}
+	hs, ok := ch.(parley.Handshaker)
+	if !ok {
+		return "", parley.Errorf(parley.ENOTFOUND, "%s webhooks have no verification request", typ)
+	}
+	return hs.Handshake(ctx, req.Query, []*parley.Account{acct})
+}
+
+// webhookAccount finds the account a per-account webhook URL names.
+func (s *Service) webhookAccount(ctx context.Context, typ, accountID string) (parley.Channel, *parley.Account, error) {
+	ch, err := s.channel(typ)
+	if err != nil {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s webhook here", typ)
+	}
+	acct, err := s.Store.Account(ctx, accountID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || (err == nil && acct.Type != typ) {
+		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s account %s", typ, accountID)
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("webhook account: %w", err)
+	}
+	return ch, acct, nil
+}
+
+// store keeps received events durably (group commit) and wakes the
+// inbound worker.
+func (s *Service) store(ctx context.Context, typ string, events []*parley.InboundEvent) error {
+	now := s.Clock.Now()
+	for _, ev := range events {
+		ev.ReceivedAt = now
+	}
+	// Concurrent deliveries share one transaction (group commit); this
+	// returns once ours is committed.
+	n, err := s.commits.add(ctx, s.Store, events)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", typ, err)
+	}
+	if n > 0 {
+		poke(s.inboundWake)
+	}
+	return nil
 }

@@ -59,6 +59,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /webhooks/facebook", s.facebookVerify)
 	mux.HandleFunc("POST /webhooks/facebook", s.facebookWebhook)
+	mux.HandleFunc("GET /webhooks/{type}/{account}", s.accountHandshake)
+	mux.HandleFunc("POST /webhooks/{type}/{account}", s.accountWebhook)
 
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/desktop", http.StatusFound) })

@@ -38,15 +38,12 @@ func (c *Channel) client(acct *parley.Account) *Client {
 
 // ValidateAccount reports the first missing field of a page account.
 func (c *Channel) ValidateAccount(a *parley.Account) error {
-	switch {
-	case a.PageID == "":
-		return parley.Errorf(parley.EINVALID, "account %q: page_id required", a.Name)
-	case a.AccessToken == "":
-		return parley.Errorf(parley.EINVALID, "account %q: access_token required", a.Name)
-	case a.AppSecret == "":
-		return parley.Errorf(parley.EINVALID, "account %q: app_secret required", a.Name)
-	case a.VerifyToken == "":
-		return parley.Errorf(parley.EINVALID, "account %q: verify_token required", a.Name)
+	for _, f := range []struct{ name, v string }{
+		{"page_id", a.PageID}, {"access_token", a.AccessToken}, {"app_secret", a.AppSecret}, {"verify_token", a.VerifyToken},
+	} {
+		if f.v == "" {
+			return parley.Errorf(parley.EINVALID, "%s: required", f.name)
+		}
 	}
 	return nil
 }

@@ -73,7 +73,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprint(stderr, "Usage: parley config validate FILE\n")
 			return usageError{errors.New("bad usage")}
 		}
-		if _, err := config.Load(args[2]); err != nil {
+		f, err := config.Load(args[2])
+		if err != nil {
+			return err
+		}
+		if err := f.CheckChannels(app.Channels(nil)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: OK\n", args[2])

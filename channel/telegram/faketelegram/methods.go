@@ -8,7 +8,6 @@ import (
 	"unicode/utf16"
 )
 
-
 // dispatch answers one Bot API method.
 func (s *Server) dispatch(w http.ResponseWriter, token string, bot Bot, method string, p map[string]string) {
 	switch strings.ToLower(method) {

@@ -141,7 +141,7 @@ func TestSendNumberedFallback(t *testing.T) {
 	}
 	got := calls(t, s)
 	want := []call{{"/bot" + botToken + "/sendMessage", map[string]any{"chat_id": 111222333.0,
-		"text": "Pick one\n\n1. Standard delivery\n2. Track: https://t.example.com/1",
+		"text":         "Pick one\n\n1. Standard delivery\n2. Track: https://t.example.com/1",
 		"reply_markup": j(t, `{"keyboard":[[{"text":"Billing"}]],"one_time_keyboard":true,"resize_keyboard":true}`)}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)

@@ -36,7 +36,11 @@ func VerifySignature(body []byte, header, channelSecret string) bool {
 
 // Receive verifies x-line-signature against each candidate's channel
 // secret, then splits the batch into one event per LINE event, keyed by
-// webhookEventId. A verification request ("events": []) yields no events.
+// webhookEventId. Each Payload is the event object exactly as received;
+// the batch's destination is not kept since it is the account's PageID
+// (among several verifying candidates, the one whose PageID is the
+// destination is picked). A verification request ("events": []) yields
+// no events.
 func (c *Channel) Receive(ctx context.Context, req *parley.WebhookRequest, candidates []*parley.Account) (*parley.Received, error) {
 	if req == nil {
 		return nil, parley.Errorf(parley.EINVALID, "line: empty webhook request")

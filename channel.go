@@ -103,6 +103,14 @@ type Handshaker interface {
 	Handshake(ctx context.Context, query url.Values, candidates []*Account) (string, error)
 }
 
+// Acknowledger is a Receiver whose platform wants to hear that an event
+// was handled (Telegram's callback queries stop spinning once answered).
+type Acknowledger interface {
+	// Acknowledge is called once the event is handled; a failure is
+	// logged, never retried.
+	Acknowledge(ctx context.Context, acct *Account, in *Incoming) error
+}
+
 // Inbound kinds: what a stored platform event means for a chat.
 const (
 	InMessage   = "message"   // a customer's message: text, media, location, sticker, quick reply

@@ -25,5 +25,5 @@ func (c *Customer) DisplayName() string {
 	case c.FirstName != "":
 		return c.FirstName
 	}
-	return "Facebook user"
+	return "Customer"
 }

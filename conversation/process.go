@@ -70,6 +70,19 @@ func (s *Service) processEvent(ctx context.Context, ev *parley.InboundEvent) err
 	if err != nil {
 		return fmt.Errorf("decode %s event: %w", acct.Type, err)
 	}
+	if err := s.handle(ctx, acct, ch, in); err != nil {
+		return err
+	}
+	if ack, ok := ch.(parley.Acknowledger); ok {
+		if err := ack.Acknowledge(ctx, acct, in); err != nil {
+			s.Logger.Warn("acknowledge event", slog.String("account", acct.Name), slog.Any("err", err))
+		}
+	}
+	return nil
+}
+
+// handle does what an incoming event means for its chat.
+func (s *Service) handle(ctx context.Context, acct *parley.Account, ch parley.Channel, in *parley.Incoming) error {
 	switch in.Kind {
 	case parley.InMessage, parley.InPostback:
 		return s.customerMessage(ctx, acct, in, s.inboundMessage(ctx, acct, ch, in))

@@ -103,3 +103,13 @@ func (c *Channel) SetWebhook(ctx context.Context, acct *parley.Account, url stri
 		body: map[string]string{"endpoint": url}}
 	return c.do(ctx, acct, r, nil)
 }
+
+// CheckWebhook is the seam's webhook check: CheckHealth's registration
+// part, repaired when the webhook_url setting says where it belongs.
+func (c *Channel) CheckWebhook(ctx context.Context, acct *parley.Account) (parley.WebhookStatus, error) {
+	h, err := c.CheckHealth(ctx, acct)
+	if err != nil {
+		return parley.WebhookStatus{}, err
+	}
+	return parley.WebhookStatus{Registered: h.Subscribed, Repaired: h.Resubscribed, Reason: h.Error}, nil
+}

@@ -91,3 +91,12 @@ func (c *Channel) AnswerCallback(ctx context.Context, acct *parley.Account, call
 	}
 	return nil
 }
+
+// Acknowledge answers the callback query of a button tap, so the
+// customer's button stops showing a spinner.
+func (c *Channel) Acknowledge(ctx context.Context, acct *parley.Account, in *parley.Incoming) error {
+	if in.Kind != parley.InPostback || in.MessageID == "" {
+		return nil
+	}
+	return c.AnswerCallback(ctx, acct, in.MessageID)
+}

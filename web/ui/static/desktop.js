@@ -163,7 +163,7 @@ function fillAvatar(node, name, pic) {
 }
 
 function customerName(chat) {
-  return (chat && chat.customer && chat.customer.name) || "Facebook user";
+  return (chat && chat.customer && chat.customer.name) || "Customer";
 }
 
 // Plain text with http(s) links made clickable; never HTML.

@@ -37,7 +37,7 @@ export function routingUI(app) {
     tray.replaceChildren(
       ...[...offers.values()].map((o) => {
         const chat = o.chat || {};
-        const name = (chat.customer && chat.customer.name) || "Facebook user";
+        const name = (chat.customer && chat.customer.name) || "Customer";
         const left = secondsLeft(o);
         const last = chat.last_message ? chat.last_message.text : "";
         const accept = h("button", { type: "button", class: "btn btn-primary offer-accept", "data-chat-id": chat.id, text: "Accept" });

@@ -217,22 +217,34 @@ func cardButtons(c parley.Card) []button {
 }
 
 // splitText cuts s into parts of at most limit characters, preferring to
-// cut after a newline or a space; "" gives no parts.
+// cut after a newline or a space; "" gives no parts. Invalid UTF-8 bytes
+// count as one character each and are kept as they are.
 func splitText(s string, limit int) []string {
 	var parts []string
 	for s != "" {
-		r := []rune(s)
-		if len(r) <= limit {
+		cut := prefixLen(s, limit)
+		if cut == len(s) {
 			return append(parts, s)
 		}
-		cut := string(r[:limit])
-		if i := strings.LastIndexAny(cut, "\n "); i > len(cut)/2 {
-			cut = cut[:i+1]
+		if i := strings.LastIndexAny(s[:cut], "\n "); i > cut/2 {
+			cut = i + 1
 		}
-		parts = append(parts, cut)
-		s = s[len(cut):]
+		parts = append(parts, s[:cut])
+		s = s[cut:]
 	}
 	return parts
+}
+
+// prefixLen is the byte length of the first n characters of s.
+func prefixLen(s string, n int) int {
+	i := 0
+	for j := range s {
+		if i == n {
+			return j
+		}
+		i++
+	}
+	return len(s)
 }
 
 // isPictureURL reports whether the URL path ends in an extension Viber

@@ -37,7 +37,7 @@ type HTTPError struct {
 }
 
 // Error implements error.
-func (e *HTTPError) Error() string { return fmt.Sprintf("viber: HTTP %d", e.StatusCode) }
+func (e *HTTPError) Error() string { return fmt.Sprintf("HTTP %d", e.StatusCode) }
 
 // call POSTs body as JSON to /pa/<method> with the account's token and
 // decodes a status-0 answer into out.

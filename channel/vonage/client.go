@@ -42,7 +42,7 @@ type APIError struct {
 
 // Error implements error.
 func (e *APIError) Error() string {
-	return fmt.Sprintf("vonage: HTTP %d: %s", e.StatusCode, e.Problem.reason())
+	return fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Problem.reason())
 }
 
 // reason is the problem as one line, safe to show.

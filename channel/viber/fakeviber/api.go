@@ -11,7 +11,7 @@ import (
 	"github.com/parleycc/parley/channel/viber"
 )
 
-// statusNames are the status_message values of the statuses the fake uses.
+// statusName is the status_message Viber answers with a status.
 func statusName(status int) string {
 	switch status {
 	case 0:

@@ -7,6 +7,8 @@ import (
 	"github.com/parleycc/parley/channel/line"
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/telegram"
+	"github.com/parleycc/parley/channel/viber"
+	"github.com/parleycc/parley/channel/vonage"
 )
 
 // Channels registers every messaging platform Parley speaks, by account
@@ -17,5 +19,7 @@ func Channels(hc *http.Client, extra ...parley.Channel) *parley.Channels {
 		messenger.New(hc),
 		telegram.New(hc),
 		line.New(hc),
+		viber.New(hc),
+		vonage.New(hc),
 	}, extra...)...)
 }

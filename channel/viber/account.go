@@ -103,3 +103,13 @@ func (c *Channel) CheckHealth(ctx context.Context, acct *parley.Account) (*parle
 	h.Subscribed, h.Resubscribed = true, true
 	return h, nil
 }
+
+// CheckWebhook is the seam's webhook check: CheckHealth's registration
+// part.
+func (c *Channel) CheckWebhook(ctx context.Context, acct *parley.Account) (parley.WebhookStatus, error) {
+	h, err := c.CheckHealth(ctx, acct)
+	if err != nil {
+		return parley.WebhookStatus{}, err
+	}
+	return parley.WebhookStatus{Registered: h.Subscribed, Repaired: h.Resubscribed, Reason: h.Error}, nil
+}

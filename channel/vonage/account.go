@@ -55,3 +55,13 @@ func (c *Channel) CheckHealth(ctx context.Context, acct *parley.Account) (*parle
 	return &parley.AccountHealth{AccountID: acct.ID, CheckedAt: c.now(), TokenOK: r.Valid,
 		Subscribed: true, PageName: r.Name, Error: r.Reason}, nil
 }
+
+// CheckWebhook is the seam's webhook check: CheckHealth's registration
+// part.
+func (c *Channel) CheckWebhook(ctx context.Context, acct *parley.Account) (parley.WebhookStatus, error) {
+	h, err := c.CheckHealth(ctx, acct)
+	if err != nil {
+		return parley.WebhookStatus{}, err
+	}
+	return parley.WebhookStatus{Registered: h.Subscribed, Repaired: h.Resubscribed, Reason: h.Error}, nil
+}

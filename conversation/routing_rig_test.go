@@ -58,6 +58,7 @@ func newRig(t testing.TB, st *sqlstore.Store, rs parley.ServiceRouting, agents m
 	t.Helper()
 	ctx := context.Background()
 	r := &rig{t: t, ctx: ctx, channel: channeltest.New(), st: st, clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, bus: inmem.New(), agents: map[string]*parley.User{}, grace: time.Hour}
+	st.SetClock(r.clock) // rows stamped in the rig's time
 	must(t, st.EnsureTenant(ctx, &parley.Tenant{ID: parley.DefaultTenant}))
 	acct := &parley.Account{TenantID: parley.DefaultTenant, Name: "page", Type: channeltest.Type, PageID: "p1",
 		AccessToken: "t", AppSecret: "s", VerifyToken: "v", APIBaseURL: "http://127.0.0.1:1", Active: true}

@@ -55,7 +55,7 @@ func (s *Store) UpsertAccount(ctx context.Context, a *parley.Account) error {
 	if err != nil {
 		return wrap("upsert account", err)
 	}
-	at := now()
+	at := s.now()
 	err = s.inTx(ctx, func(r runner) error {
 		err := r.queryRow(ctx, `INSERT INTO accounts (`+accountCols+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -115,7 +115,7 @@ func (s *Store) accounts(ctx context.Context, query string, args ...any) ([]*par
 // the platform gave.
 func (s *Store) SetAccountStatus(ctx context.Context, id string, active bool, reason string) error {
 	ok, err := s.r().execOne(ctx, "UPDATE accounts SET active = ?, status_reason = ?, updated_at = ? WHERE id = ?",
-		boolInt(active), reason, dbTime(now()), id)
+		boolInt(active), reason, dbTime(s.now()), id)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "account %s not found", id)
 	}

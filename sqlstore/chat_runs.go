@@ -15,7 +15,7 @@ func (s *Store) ClaimChatRun(ctx context.Context, chatID, owner string, lease ti
 	if !s.d.pg() {
 		return true, nil
 	}
-	at := now()
+	at := s.now()
 	var got string
 	err := s.r().queryRow(ctx, `INSERT INTO chat_runs (chat_id, owner, until) VALUES (?, ?, ?)
 		ON CONFLICT (chat_id) DO UPDATE SET owner = excluded.owner, until = excluded.until

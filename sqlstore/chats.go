@@ -64,7 +64,7 @@ func (s *Store) CreateChat(ctx context.Context, c *parley.Chat) error {
 	}
 	created := normTime(c.CreatedAt)
 	if created.IsZero() {
-		created = now()
+		created = s.now()
 	}
 	p := c.Scenario
 	_, err = s.r().exec(ctx, `INSERT INTO chats (`+chatCols+`)
@@ -148,7 +148,7 @@ func (s *Store) SaveScenario(ctx context.Context, chatID string, p parley.Scenar
 	}
 	ok, err := s.p().execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
 		scenario_waiting = ?, scenario_wake_at = ?, scenario_vars = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars, dbTime(now()), chatID)
+		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars, dbTime(s.now()), chatID)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "chat %s not found", chatID)
 	}

@@ -35,7 +35,7 @@ func (s *Store) EnsureCustomer(ctx context.Context, c *parley.Customer) (*parley
 	}
 	created := normTime(c.CreatedAt)
 	if created.IsZero() {
-		created = now()
+		created = s.now()
 	}
 	var cust *parley.Customer
 	var isNew bool

@@ -15,7 +15,7 @@ import (
 func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 	created := normTime(e.CreatedAt)
 	if created.IsZero() {
-		created = now()
+		created = s.now()
 	}
 	var id int64
 	err := s.inTx(ctx, func(r runner) error {

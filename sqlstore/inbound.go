@@ -25,7 +25,7 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 	if len(events) == 0 {
 		return 0, nil
 	}
-	at := now()
+	at := s.now()
 	ids := make([]int64, len(events))
 	var err error
 	if s.d.pg() {
@@ -264,7 +264,7 @@ func (s *Store) PendingInbound(ctx context.Context, limit int) ([]*parley.Inboun
 // with errText if handling failed.
 func (s *Store) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error {
 	if at.IsZero() {
-		at = now()
+		at = s.now()
 	}
 	ok, err := s.r().execOne(ctx, "UPDATE inbound_events SET processed_at = ?, error = ? WHERE id = ?",
 		dbTime(at), errText, id)

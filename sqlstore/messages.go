@@ -43,7 +43,7 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 	}
 	created := normTime(m.CreatedAt)
 	if created.IsZero() {
-		created = now()
+		created = s.now()
 	}
 	var tenantID string
 	var seq int64
@@ -228,7 +228,7 @@ func (s *Store) FailInterrupted(ctx context.Context, claimedBefore time.Time) (i
 func (s *Store) AddAttempt(ctx context.Context, a *parley.OutboundAttempt) error {
 	a.At = normTime(a.At)
 	if a.At.IsZero() {
-		a.At = now()
+		a.At = s.now()
 	}
 	_, err := s.r().exec(ctx, `INSERT INTO outbound_attempts (message_id, attempt, attempted_at, error, external_id)
 		VALUES (?, ?, ?, ?, ?)`, a.MessageID, a.Attempt, dbTime(a.At), a.Error, a.ExternalID)

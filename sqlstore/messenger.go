@@ -14,7 +14,7 @@ func (s *Store) PutFile(ctx context.Context, f *parley.File) error {
 	if err != nil {
 		return wrap("put file", err)
 	}
-	at := now()
+	at := s.now()
 	data := f.Data
 	if data == nil {
 		data = []byte{}
@@ -130,7 +130,7 @@ func prefixed(p, cols string) string {
 func (s *Store) SetAccountHealth(ctx context.Context, h *parley.AccountHealth) error {
 	h.CheckedAt = normTime(h.CheckedAt)
 	if h.CheckedAt.IsZero() {
-		h.CheckedAt = now()
+		h.CheckedAt = s.now()
 	}
 	_, err := s.r().exec(ctx, `INSERT INTO account_health
 		(account_id, checked_at, token_ok, subscribed, resubscribed, page_name, error) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -119,7 +119,7 @@ func (s *Store) applyMigration(ctx context.Context, conn *sql.Conn, m migration)
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
 	}
-	if _, err := r.exec(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version, dbTime(now())); err != nil {
+	if _, err := r.exec(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version, dbTime(s.now())); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -375,7 +375,7 @@ func (s *Store) AbandonChat(ctx context.Context, chatID string, at time.Time) er
 // SetChatPriority changes a chat's priority (a supervisor's override).
 func (s *Store) SetChatPriority(ctx context.Context, chatID string, priority int) error {
 	ok, err := s.r().execOne(ctx, "UPDATE chats SET priority = ?, updated_at = ? WHERE id = ? AND state <> ?",
-		priority, dbTime(now()), chatID, parley.ChatClosed)
+		priority, dbTime(s.now()), chatID, parley.ChatClosed)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "open chat %s not found", chatID)
 	}

@@ -18,7 +18,7 @@ func (s *Store) PublishScenario(ctx context.Context, v *parley.ScenarioVersion) 
 	}
 	at := normTime(v.CreatedAt)
 	if at.IsZero() {
-		at = now()
+		at = s.now()
 	}
 	err := s.inTx(ctx, func(r runner) error {
 		// Serialize publishers of one scenario so versions never collide.

@@ -31,6 +31,8 @@ type Store struct {
 	stmtsOnce sync.Once
 
 	ckpt *checkpointer // SQLite only; see checkpoint.go
+
+	clock parley.Clock
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -51,7 +53,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d}
+	s := &Store{db: db, d: d, clock: parley.SystemClock{}}
 	if !d.pg() {
 		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 		s.ckpt = startCheckpointer(db, path)
@@ -216,4 +218,10 @@ func newID() (string, error) {
 }
 
 // now is the store's own clock for timestamps the caller does not give.
-func now() time.Time { return normTime(time.Now()) }
+// now is the store's clock, at the precision the database keeps.
+func (s *Store) now() time.Time { return normTime(s.clock.Now()) }
+
+// SetClock makes the store stamp rows (created_at, updated_at, …) with
+// c instead of the wall clock, so a test's fake time is the time the
+// rows say. Call it before the store is used.
+func (s *Store) SetClock(c parley.Clock) { s.clock = c }

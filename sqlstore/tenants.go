@@ -14,7 +14,7 @@ func (s *Store) EnsureTenant(ctx context.Context, t *parley.Tenant) error {
 	}
 	created := normTime(t.CreatedAt)
 	if created.IsZero() {
-		created = now()
+		created = s.now()
 	}
 	err := s.inTx(ctx, func(r runner) error {
 		if _, err := r.exec(ctx, `INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)

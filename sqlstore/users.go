@@ -150,7 +150,7 @@ func (s *Store) CreateSession(ctx context.Context, ss *parley.Session) error {
 	}
 	ss.CreatedAt = normTime(ss.CreatedAt)
 	if ss.CreatedAt.IsZero() {
-		ss.CreatedAt = now()
+		ss.CreatedAt = s.now()
 	}
 	ss.ExpiresAt = normTime(ss.ExpiresAt)
 	if ss.ExpiresAt.IsZero() {

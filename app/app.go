@@ -106,8 +106,8 @@ func (a *App) Start(ctx context.Context) (err error) {
 		return err
 	}
 	a.closeBus = closeBus
-	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
-		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels}
+	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
+		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels})
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
 	if a.Simulator != nil {

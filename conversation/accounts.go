@@ -17,14 +17,38 @@ const DefaultHealthInterval = 10 * time.Minute
 // firstHealthCheck is how long after start the first check runs.
 const firstHealthCheck = 20 * time.Second
 
+// Accounts manages integration accounts: saving them with their
+// channel's validation, Test Connection, and the periodic health check of
+// every account's credentials and webhook registration.
+type Accounts struct {
+	store    accountsStore
+	channels *parley.Channels
+	clock    parley.Clock
+	logger   *slog.Logger
+	cache    *accountCache
+	status   *accountStatus
+	every    time.Duration // health check interval; negative: never
+}
+
+// accountsStore is what Accounts reads and writes.
+type accountsStore interface {
+	accountLister
+	statusStore
+	Account(ctx context.Context, id string) (*parley.Account, error)
+	Accounts(ctx context.Context, tenantID string) ([]*parley.Account, error)
+	UpsertAccount(ctx context.Context, a *parley.Account) error
+	DeleteAccount(ctx context.Context, id string) error
+	EntryByAccount(ctx context.Context, accountID string) (*parley.ScenarioEntry, error)
+	SetAccountHealth(ctx context.Context, h *parley.AccountHealth) error
+}
+
 // GenerateVerifyToken returns a strong random webhook verify token.
 func GenerateVerifyToken() string { return "pv_" + rand.Text() + rand.Text() }
 
 // TestConnection asks the account's channel to try its credentials. For a
 // stored account (acct.ID set) the outcome also sets its token health.
-func (s *Service) TestConnection(ctx context.Context, acct *parley.Account) (parley.ConnectionResult, error) {
-	s.init()
-	ch, err := s.channel(acct.Type)
+func (s *Accounts) TestConnection(ctx context.Context, acct *parley.Account) (parley.ConnectionResult, error) {
+	ch, err := s.channels.Get(acct.Type)
 	if err != nil {
 		return parley.ConnectionResult{}, err
 	}
@@ -43,21 +67,20 @@ func (s *Service) TestConnection(ctx context.Context, acct *parley.Account) (par
 // setTokenHealth flips a stored account after a credentials check. Only
 // credential failures make it inactive; an unreachable platform says
 // nothing about the token.
-func (s *Service) setTokenHealth(ctx context.Context, acct *parley.Account, res parley.ConnectionResult) error {
+func (s *Accounts) setTokenHealth(ctx context.Context, acct *parley.Account, res parley.ConnectionResult) error {
 	if res.Valid {
-		return s.markAccountActive(ctx, acct)
+		return s.status.green(ctx, acct)
 	}
 	if res.Credentials {
-		s.markAccountInactive(ctx, acct, res.Reason)
+		s.status.red(ctx, acct, res.Reason)
 	}
 	return nil
 }
 
 // CheckHealth checks one account's credentials and webhook registration,
 // lets the channel repair a dropped registration, and records the result.
-func (s *Service) CheckHealth(ctx context.Context, acct *parley.Account) (*parley.AccountHealth, error) {
-	s.init()
-	h := &parley.AccountHealth{AccountID: acct.ID, CheckedAt: s.Clock.Now()}
+func (s *Accounts) CheckHealth(ctx context.Context, acct *parley.Account) (*parley.AccountHealth, error) {
+	h := &parley.AccountHealth{AccountID: acct.ID, CheckedAt: s.clock.Now()}
 	conn, err := s.TestConnection(ctx, acct)
 	if err != nil {
 		return nil, err
@@ -65,9 +88,9 @@ func (s *Service) CheckHealth(ctx context.Context, acct *parley.Account) (*parle
 	h.TokenOK, h.PageName = conn.Valid, conn.Name
 	if !conn.Valid {
 		h.Error = conn.Reason
-		return h, s.Store.SetAccountHealth(ctx, h)
+		return h, s.store.SetAccountHealth(ctx, h)
 	}
-	ch, err := s.channel(acct.Type)
+	ch, err := s.channels.Get(acct.Type)
 	if err != nil {
 		return nil, err
 	}
@@ -77,17 +100,17 @@ func (s *Service) CheckHealth(ctx context.Context, acct *parley.Account) (*parle
 	}
 	h.Subscribed, h.Resubscribed, h.Error = w.Registered, w.Repaired, w.Reason
 	if w.Repaired {
-		s.Logger.Warn("webhook registration was dropped; registered again", slog.String("account", acct.Name))
+		s.logger.Warn("webhook registration was dropped; registered again", slog.String("account", acct.Name))
 	}
-	return h, s.Store.SetAccountHealth(ctx, h)
+	return h, s.store.SetAccountHealth(ctx, h)
 }
 
 // healthLoop checks every Facebook page periodically.
-func (s *Service) healthLoop(ctx context.Context) {
-	if s.HealthInterval < 0 {
+func (s *Accounts) healthLoop(ctx context.Context) {
+	if s.every < 0 {
 		return
 	}
-	every := s.HealthInterval
+	every := s.every
 	if every == 0 {
 		every = DefaultHealthInterval
 	}
@@ -107,16 +130,16 @@ func (s *Service) healthLoop(ctx context.Context) {
 }
 
 // checkAll checks every account of every registered channel.
-func (s *Service) checkAll(ctx context.Context) {
-	for _, typ := range s.Channels.Types() {
-		accounts, err := s.Store.AccountsByType(ctx, typ)
+func (s *Accounts) checkAll(ctx context.Context) {
+	for _, typ := range s.channels.Types() {
+		accounts, err := s.store.AccountsByType(ctx, typ)
 		if err != nil {
-			s.Logger.Error("health check: list accounts", slog.String("channel", typ), slog.Any("err", err))
+			s.logger.Error("health check: list accounts", slog.String("channel", typ), slog.Any("err", err))
 			continue
 		}
 		for _, a := range accounts {
 			if _, err := s.CheckHealth(ctx, a); err != nil && ctx.Err() == nil {
-				s.Logger.Error("health check", slog.String("account", a.Name), slog.Any("err", err))
+				s.logger.Error("health check", slog.String("account", a.Name), slog.Any("err", err))
 			}
 		}
 	}
@@ -125,17 +148,16 @@ func (s *Service) checkAll(ctx context.Context) {
 // SaveAccount creates (a.ID empty) or updates an account from the Admin
 // API. Empty secrets on update keep the stored ones. It enforces one page
 // per account across the installation (the shared webhook routes by page).
-func (s *Service) SaveAccount(ctx context.Context, a *parley.Account) error {
-	s.init()
+func (s *Accounts) SaveAccount(ctx context.Context, a *parley.Account) error {
 	if a.Type == "" {
 		a.Type = parley.ChannelFacebook
 	}
-	ch, err := s.channel(a.Type)
+	ch, err := s.channels.Get(a.Type)
 	if err != nil {
 		return err
 	}
 	a.Name, a.PageID, a.PageUsername = strings.TrimSpace(a.Name), strings.TrimSpace(a.PageID), strings.TrimSpace(a.PageUsername)
-	existing, err := s.Store.Accounts(ctx, a.TenantID)
+	existing, err := s.store.Accounts(ctx, a.TenantID)
 	if err != nil {
 		return err
 	}
@@ -181,27 +203,67 @@ func (s *Service) SaveAccount(ctx context.Context, a *parley.Account) error {
 	if err := ch.ValidateAccount(a); err != nil {
 		return parley.Errorf(parley.EINVALID, "account %q: %s", a.Name, parley.ErrorMessage(err))
 	}
-	if err := s.Store.UpsertAccount(ctx, a); err != nil {
+	if err := s.store.UpsertAccount(ctx, a); err != nil {
 		return err
 	}
-	s.accounts.invalidate()
+	s.cache.invalidate()
 	if a.Active {
-		poke(s.outboxWake) // a fixed token releases the held messages
+		s.status.released() // a fixed token releases the held messages
 	}
 	return nil
 }
 
 // DeleteAccount deletes an account that no scenario entry uses.
-func (s *Service) DeleteAccount(ctx context.Context, tenantID, id string) error {
-	a, err := s.Store.Account(ctx, id)
+func (s *Accounts) DeleteAccount(ctx context.Context, tenantID, id string) error {
+	a, err := s.store.Account(ctx, id)
 	if err != nil || a.TenantID != tenantID {
 		return parley.Errorf(parley.ENOTFOUND, "account not found")
 	}
-	if e, err := s.Store.EntryByAccount(ctx, id); err == nil {
+	if e, err := s.store.EntryByAccount(ctx, id); err == nil {
 		return parley.Errorf(parley.ECONFLICT, "account %q is the page of scenario entry %q; detach it first", a.Name, e.Name)
 	} else if parley.ErrorCode(err) != parley.ENOTFOUND {
 		return err
 	}
-	defer s.accounts.invalidate()
-	return s.Store.DeleteAccount(ctx, id)
+	defer s.cache.invalidate()
+	return s.store.DeleteAccount(ctx, id)
+}
+
+// accountStatus turns accounts red after a credentials failure and green
+// again after their credentials worked, releasing the messages held for
+// them.
+type accountStatus struct {
+	store    statusStore
+	logger   *slog.Logger
+	released func()
+}
+
+// statusStore records an account's state.
+type statusStore interface {
+	SetAccountStatus(ctx context.Context, id string, active bool, reason string) error
+}
+
+// red flips the account inactive; its outbound messages wait until its
+// credentials work again.
+func (a *accountStatus) red(ctx context.Context, acct *parley.Account, reason string) {
+	if !acct.Active && acct.StatusReason == reason {
+		return
+	}
+	if err := a.store.SetAccountStatus(ctx, acct.ID, false, reason); err != nil {
+		a.logger.Error("mark account inactive", slog.String("account", acct.Name), slog.Any("err", err))
+		return
+	}
+	a.logger.Warn("account marked inactive: credentials error", slog.String("account", acct.Name), slog.String("reason", reason))
+}
+
+// green flips the account back and wakes the outbox for what it held.
+func (a *accountStatus) green(ctx context.Context, acct *parley.Account) error {
+	if acct.Active {
+		return nil
+	}
+	if err := a.store.SetAccountStatus(ctx, acct.ID, true, ""); err != nil {
+		return fmt.Errorf("mark account active: %w", err)
+	}
+	a.logger.Info("account active again", slog.String("account", acct.Name))
+	a.released()
+	return nil
 }

@@ -13,7 +13,6 @@ import (
 // in the background (a lost indicator is harmless) and only while the
 // customer can be messaged.
 func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, action string) error {
-	s.init()
 	switch action {
 	case parley.ActionTypingOn, parley.ActionTypingOff, parley.ActionMarkSeen:
 	default:
@@ -38,12 +37,12 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		defer cancel()
-		if err := s.limiter.wait(ctx, acct.ID); err != nil {
+		if err := s.outbox.limiter.wait(ctx, acct.ID); err != nil {
 			return
 		}
 		_, err := ch.Send(ctx, acct, cust, &parley.Outgoing{Sender: parley.SenderAgent, Action: action, Reach: reach})
 		if se := asSendError(err); se != nil && se.Class == parley.SendCredentials {
-			s.markAccountInactive(ctx, acct, se.Message)
+			s.status.red(ctx, acct, se.Message)
 		}
 		if err != nil {
 			s.Logger.Warn("sender action", slog.String("action", action), slog.String("chat", chat.ID), slog.Any("err", err))
@@ -82,7 +81,6 @@ type AccountSummary struct {
 
 // Channel returns the channel information of a chat the user may see.
 func (s *Service) Channel(ctx context.Context, u *parley.User, chatID string) (*ChannelInfo, error) {
-	s.init()
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {
 		return nil, err

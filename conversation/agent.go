@@ -35,7 +35,6 @@ func (s *Service) AgentChat(ctx context.Context, u *parley.User, chatID string) 
 // Reply queues an agent's text message to the customer of a chat assigned
 // to them.
 func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string) (*parley.Message, error) {
-	s.init()
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
@@ -80,7 +79,6 @@ func (s *Service) lockConnectedChat(ctx context.Context, u *parley.User, chatID 
 // CloseByAgent ends the agent's part of a chat; its scenario then goes on
 // (a goodbye, a survey) and ends it.
 func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID string) error {
-	s.init()
 	chat, unlock, err := s.lockConnectedChat(ctx, u, chatID)
 	if err != nil {
 		return err

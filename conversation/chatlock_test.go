@@ -17,8 +17,7 @@ func TestLockChatAcrossNodes(t *testing.T) {
 	st := sqltest.OpenPostgres(t)
 	r := newRig(t, st, parley.ServiceRouting{}, map[string]int{"alice": 1})
 	node := func() *Service {
-		s := &Service{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		s.init()
+		s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		return s
 	}
 	a, b := node(), node()

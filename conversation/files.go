@@ -65,7 +65,6 @@ func AttachmentType(contentType string) string {
 // SendFile stores a file an agent uploaded and queues it to the customer
 // of the agent's chat; the outbox uploads it with the Send API.
 func (s *Service) SendFile(ctx context.Context, u *parley.User, chatID, name, contentType string, data []byte) (*parley.Message, error) {
-	s.init()
 	switch {
 	case len(data) == 0:
 		return nil, parley.Errorf(parley.EINVALID, "the file is empty")

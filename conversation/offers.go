@@ -14,7 +14,6 @@ func scenarioAgentFound() scenario.Signal { return scenario.Signal{Kind: scenari
 
 // AcceptOffer connects the agent with a chat offered to them.
 func (s *Service) AcceptOffer(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
-	s.init()
 	unlock, err := s.lockChat(ctx, chatID)
 	if err != nil {
 		return nil, err
@@ -40,7 +39,6 @@ func (s *Service) AcceptOffer(ctx context.Context, u *parley.User, chatID string
 // RejectOffer gives a chat offered to the agent back to the queue, with
 // its place; it goes to the next agent.
 func (s *Service) RejectOffer(ctx context.Context, u *parley.User, chatID string) error {
-	s.init()
 	if err := s.Store.EndOffer(ctx, chatID, u.ID, true); err != nil {
 		return err
 	}
@@ -79,7 +77,6 @@ func (s *Service) MyOffers(ctx context.Context, u *parley.User) ([]OfferView, er
 // SetAgentStatus changes an agent's own state and Not Ready reason. Ready
 // counts as a sign of life of their desktop.
 func (s *Service) SetAgentStatus(ctx context.Context, u *parley.User, state, reason string) (*parley.User, error) {
-	s.init()
 	switch state {
 	case parley.StateReady, parley.StateOffline:
 		reason = ""
@@ -155,7 +152,6 @@ func (s *Service) setStatus(ctx context.Context, agentID, state, reason string, 
 // Seen records that the agent's desktop is connected (the live event
 // stream, on any node).
 func (s *Service) Seen(ctx context.Context, u *parley.User) error {
-	s.init()
 	return s.Store.TouchPresence(ctx, u.ID, s.Clock.Now())
 }
 

@@ -42,14 +42,24 @@ func refusal(r parley.Reach, sender string) string {
 	return "not sent: " + r.Reason
 }
 
+// partiesStore reads who sends and who receives.
+type partiesStore interface {
+	Account(ctx context.Context, id string) (*parley.Account, error)
+	Customer(ctx context.Context, id string) (*parley.Customer, error)
+}
+
 // chatParties loads the account and the customer of a chat: who sends
 // and who receives.
 func (s *Service) chatParties(ctx context.Context, chat *parley.Chat) (*parley.Account, *parley.Customer, error) {
-	acct, err := s.Store.Account(ctx, chat.AccountID)
+	return chatParties(ctx, s.Store, chat)
+}
+
+func chatParties(ctx context.Context, st partiesStore, chat *parley.Chat) (*parley.Account, *parley.Customer, error) {
+	acct, err := st.Account(ctx, chat.AccountID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("account of chat %s: %w", chat.ID, err)
 	}
-	cust, err := s.Store.Customer(ctx, chat.CustomerID)
+	cust, err := st.Customer(ctx, chat.CustomerID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("customer of chat %s: %w", chat.ID, err)
 	}

@@ -48,7 +48,7 @@ type ListJSON struct {
 
 // outgoing turns a stored outbound message into the reply model a channel
 // renders, with the content of a file Parley stores.
-func (s *Service) outgoing(ctx context.Context, m *parley.Message) (*parley.Outgoing, error) {
+func (s *Outbox) outgoing(ctx context.Context, m *parley.Message) (*parley.Outgoing, error) {
 	out := &parley.Outgoing{MessageID: m.ID, Sender: m.Sender, Reply: parley.Reply{Text: m.Text}}
 	if m.Kind == parley.KindAction {
 		out.Action, out.Text = m.Text, ""
@@ -70,7 +70,7 @@ func (s *Service) outgoing(ctx context.Context, m *parley.Message) (*parley.Outg
 		out.Text = ""
 		out.Attachments = []parley.ReplyAttachment{{Type: a.Type, URL: a.URL, FileID: a.FileID, Name: a.Name, ContentType: a.ContentType}}
 		if a.FileID != "" {
-			f, err := s.Store.File(ctx, a.FileID)
+			f, err := s.store.File(ctx, a.FileID)
 			if err != nil {
 				return nil, fmt.Errorf("render attachment: %w", err)
 			}

@@ -12,7 +12,6 @@ import (
 // text) or buttons (a button template). Its payload has the same shape as a
 // scenario's Send Message block, so both render alike.
 func (s *Service) ReplyRich(ctx context.Context, u *parley.User, chatID, text string, quick, buttons []ButtonJSON) (*parley.Message, error) {
-	s.init()
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":

@@ -35,9 +35,8 @@ func TestIndexFollowsAgentRowBackToEarlierValue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
 				r := newRig(t, st, tc.routing, map[string]int{"alice": 1})
-				s := &Service{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-					PresenceGrace: time.Hour}
-				s.init()
+				s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+					PresenceGrace: time.Hour})
 				if _, err := s.SetAgentStatus(r.ctx, r.agents["alice"], parley.StateReady, ""); err != nil {
 					t.Fatal(err)
 				}

@@ -38,8 +38,7 @@ func BenchmarkLeaderCommit(b *testing.B) {
 						caps[fmt.Sprintf("agent%03d", i)] = capacity
 					}
 					r := newRig(b, st, parley.ServiceRouting{AutoAccept: auto}, caps)
-					s := &Service{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour}
-					s.init()
+					s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour})
 					for _, u := range r.agents {
 						_, err := s.SetAgentStatus(r.ctx, u, parley.StateReady, "")
 						must(b, err)

@@ -67,8 +67,7 @@ type propertyRun struct {
 func newPropertyRun(t *testing.T, st *sqlstore.Store, rs parley.ServiceRouting, seed uint64) *propertyRun {
 	caps := map[string]int{"ana": 1, "ben": 2, "cai": 3, "dee": 1}
 	r := newRig(t, st, rs, caps)
-	s := &Service{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour}
-	s.init()
+	s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour})
 	tr, err := s.rebuild(r.ctx, parley.DefaultTenant)
 	must(t, err)
 	names := slices.Sorted(func(yield func(string) bool) {

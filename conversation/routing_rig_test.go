@@ -90,8 +90,8 @@ func (r *rig) start() *Service {
 	if os.Getenv("PARLEY_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s := &Service{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace,
-		Channels: parley.NewChannels(r.channel)}
+	s := New(Config{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace,
+		Channels: parley.NewChannels(r.channel)})
 	ctx, cancel := context.WithCancel(r.ctx)
 	done := make(chan struct{})
 	go func() {
@@ -119,12 +119,38 @@ func (r *rig) stopAll() {
 
 func (r *rig) node() *Service { return r.nodes[len(r.nodes)-1] }
 
-// ready sets the agent Ready (which also counts as their desktop's sign of life).
+// ready sets the agent Ready (which also counts as their desktop's sign
+// of life) and, when a node leads routing, waits until its index sees it:
+// a chat that arrives next is then routed knowing she is there. (The
+// leader reads agents before the event log, so without the wait a pass
+// already under way could route that chat before seeing her.)
 func (r *rig) ready(name string) {
 	r.t.Helper()
 	if _, err := r.node().SetAgentStatus(r.ctx, r.agents[name], parley.StateReady, ""); err != nil {
 		r.t.Fatal(err)
 	}
+	id := r.agents[name].ID
+	r.eventually(name+" ready in the routing index", func() bool {
+		leading := false
+		for _, s := range r.nodes {
+			s.routing.mu.Lock()
+			tr := s.routing.tenants[parley.DefaultTenant]
+			s.routing.mu.Unlock()
+			if tr == nil {
+				continue
+			}
+			leading = true
+			seen := false
+			tr.lock(func() {
+				a, ok := tr.x.Agent(id)
+				seen = ok && a.State == parley.StateReady && a.Present
+			})
+			if seen {
+				return true
+			}
+		}
+		return !leading
+	})
 }
 
 // arrive queues a new chat with the priority, as a scenario's Find Agent does.
@@ -148,7 +174,6 @@ func (r *rig) arriveOn(s *Service, priority int) *parley.Chat {
 	must(r.t, r.st.CreateChat(r.ctx, c))
 	must(r.t, r.st.EnqueueChat(r.ctx, c.ID, r.service.ID, priority, r.clock.Now()))
 	c.State, c.ServiceID, c.Priority = parley.ChatQueued, r.service.ID, priority
-	s.init()
 	must(r.t, s.emitChat(r.ctx, parley.EventChatUpdated, c))
 	return c
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/parleycc/parley/scenario"
 )
 
-// Service runs conversations for one or more tenants.
-type Service struct {
+// Config is what a Service is built from.
+type Config struct {
 	Store  parley.Store
 	Bus    parley.Bus
 	Clock  parley.Clock
@@ -35,67 +35,94 @@ type Service struct {
 	// PresenceGrace is how long an agent's desktop may be gone before they
 	// get no new chats (DefaultPresenceGrace).
 	PresenceGrace time.Duration
-	// SendRate caps Send API calls per second per page (DefaultSendRate).
+	// SendRate caps sends per second per account (DefaultSendRate).
 	SendRate int
-	// HealthInterval is how often every page's token and webhook
-	// subscription are checked (DefaultHealthInterval; negative: never).
+	// HealthInterval is how often every account's credentials and webhook
+	// are checked (DefaultHealthInterval; negative: never).
 	HealthInterval time.Duration
+}
 
+// withDefaults fills the zero fields.
+func (c Config) withDefaults() Config {
+	if c.Clock == nil {
+		c.Clock = parley.SystemClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Channels == nil {
+		c.Channels = parley.NewChannels()
+	}
+	if len(c.Tenants) == 0 {
+		c.Tenants = []string{parley.DefaultTenant}
+	}
+	return c
+}
+
+// Service runs conversations for one or more tenants. It is made of
+// units with their own narrow dependencies: Webhooks (deliveries into the
+// inbound log), Outbox (delivery), Accounts (integration accounts and
+// their health), and the chat's life itself (inbound processing,
+// scenarios, routing, agent actions, views) in Service's own methods.
+type Service struct {
+	Config
+	*Webhooks
+	*Outbox
+	*Accounts
+
+	webhooks  *Webhooks
+	outbox    *Outbox
+	accounts  *Accounts
+	status    *accountStatus
 	engine    *scenario.Engine
 	scenarios scenarioCache
 	chatLocks keyedMutex
 	nodeID    string    // this process, as the owner of chat run leases
 	stalledAt time.Time // last look for stalled scenarios (timer loop only)
 	routing   routerState
-	limiter   *rateLimiter
-	commits   groupCommit
-	accounts  accountCache
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}
-	outboxWake  chan struct{}
-	initOnce    sync.Once
 }
 
-func (s *Service) init() {
-	s.initOnce.Do(func() {
-		if s.Clock == nil {
-			s.Clock = parley.SystemClock{}
-		}
-		if s.Logger == nil {
-			s.Logger = slog.Default()
-		}
-		if s.HTTPClient == nil {
-			s.HTTPClient = &http.Client{Timeout: 20 * time.Second}
-		}
-		if s.PollInterval == 0 {
-			s.PollInterval = time.Second
-		}
-		if s.Channels == nil {
-			s.Channels = parley.NewChannels()
-		}
-		if len(s.Tenants) == 0 {
-			s.Tenants = []string{parley.DefaultTenant}
-		}
-		s.limiter = newRateLimiter(s.SendRate, DefaultSendBurst)
-		s.nodeID = uuid.NewString()
-		s.inboundWake = make(chan struct{}, 1)
-		s.routeWake = make(chan struct{}, 1)
-		s.outboxWake = make(chan struct{}, 1)
-		s.engine = &scenario.Engine{Runtime: runtime{s}, Save: s.saveScenario, Now: s.Clock.Now}
-		s.scenarios.load = s.loadScenario
-	})
+// New builds a Service and its units from cfg.
+func New(cfg Config) *Service {
+	cfg = cfg.withDefaults()
+	s := &Service{Config: cfg, nodeID: uuid.NewString(),
+		inboundWake: make(chan struct{}, 1), routeWake: make(chan struct{}, 1)}
+	cache := &accountCache{}
+	s.outbox = &Outbox{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
+		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), emit: s.emitMessage,
+		wake: make(chan struct{}, 1), every: cfg.PollInterval}
+	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake}
+	s.outbox.status = s.status
+	s.webhooks = &Webhooks{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
+		cache: cache, wake: func() { poke(s.inboundWake) }}
+	s.accounts = &Accounts{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
+		cache: cache, status: s.status, every: cfg.HealthInterval}
+	s.Webhooks, s.Outbox, s.Accounts = s.webhooks, s.outbox, s.accounts
+	s.engine = &scenario.Engine{Runtime: runtime{s}, Save: s.saveScenario, Now: cfg.Clock.Now}
+	s.scenarios.load = s.loadScenario
+	return s
 }
+
+// channel returns the channel serving an account type.
+func (s *Service) channel(typ string) (parley.Channel, error) { return s.Channels.Get(typ) }
 
 // Run starts the workers and blocks until ctx ends. Work left unfinished by
 // a previous process is resumed first.
 func (s *Service) Run(ctx context.Context) error {
-	s.init()
 	if err := s.recover(ctx); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){s.processLoop, s.routeLoop, s.outboxLoop, s.healthLoop, s.timerLoop} {
+	for _, loop := range []func(context.Context){s.processLoop, s.routeLoop, s.outbox.run, s.accounts.healthLoop, s.timerLoop} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -108,11 +135,16 @@ func (s *Service) Run(ctx context.Context) error {
 
 // worker runs fn whenever wake fires or the poll interval passes.
 func (s *Service) worker(ctx context.Context, wake <-chan struct{}, fn func(context.Context) error, name string) {
-	t := time.NewTicker(s.PollInterval)
+	runWorker(ctx, s.Logger, s.PollInterval, wake, fn, name)
+}
+
+// runWorker runs fn whenever wake fires or every passes.
+func runWorker(ctx context.Context, logger *slog.Logger, every time.Duration, wake <-chan struct{}, fn func(context.Context) error, name string) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		if err := fn(ctx); err != nil && ctx.Err() == nil {
-			s.Logger.Error("worker failed", slog.String("worker", name), slog.Any("err", err))
+			logger.Error("worker failed", slog.String("worker", name), slog.Any("err", err))
 		}
 		select {
 		case <-ctx.Done():

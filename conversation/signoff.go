@@ -15,7 +15,6 @@ import (
 // with their place and priority kept, and their part in conferences ends.
 // Nothing is left with someone who is not there.
 func (s *Service) SignOff(ctx context.Context, u *parley.User) error {
-	s.init()
 	if err := s.setStatus(ctx, u.ID, parley.StateOffline, "", time.Time{}); err != nil {
 		return err
 	}

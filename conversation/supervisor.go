@@ -49,7 +49,6 @@ type SupervisorChat struct {
 
 // Supervisor builds the supervisor's view of the tenant.
 func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorView, error) {
-	s.init()
 	t := u.TenantID
 	reasons, err := s.NotReadyReasons(ctx, t)
 	if err != nil {

@@ -27,7 +27,6 @@ type TransferRequest struct {
 // goes into the transcript, so it travels with the chat, as do its
 // variables and history.
 func (s *Service) Transfer(ctx context.Context, u *parley.User, chatID string, req TransferRequest) error {
-	s.init()
 	req.Note = strings.TrimSpace(req.Note)
 	if len([]rune(req.Note)) > maxNoteRunes {
 		return parley.Errorf(parley.EINVALID, "the note is too long (at most %d characters)", maxNoteRunes)
@@ -113,7 +112,6 @@ func (s *Service) requeue(ctx context.Context, chat *parley.Chat, target, text s
 // Invite brings another agent into the chat: a conference. Both see and
 // write; the customer sees one conversation.
 func (s *Service) Invite(ctx context.Context, u *parley.User, chatID, agentID string) error {
-	s.init()
 	chat, unlock, err := s.lockConnectedChat(ctx, u, chatID)
 	if err != nil {
 		return err
@@ -254,7 +252,6 @@ func (s *Service) startWrapUp(ctx context.Context, chat *parley.Chat) error {
 // SetPriority overrides the priority of an open chat (supervisors); a
 // queued chat moves in line at once.
 func (s *Service) SetPriority(ctx context.Context, u *parley.User, chatID string, priority int) error {
-	s.init()
 	if u.Role != parley.RoleSupervisor && u.Role != parley.RoleAdmin {
 		return parley.Errorf(parley.EFORBIDDEN, "only supervisors can change priorities")
 	}

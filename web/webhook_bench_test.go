@@ -102,7 +102,7 @@ func parleyHandler(b testing.TB, st *sqlstore.Store) http.Handler {
 	}
 	bus := inmem.New()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := &conversation.Service{Store: st, Bus: bus, Logger: log, Channels: parley.NewChannels(messenger.New(nil))}
+	svc := conversation.New(conversation.Config{Store: st, Bus: bus, Logger: log, Channels: parley.NewChannels(messenger.New(nil))})
 	srv := &web.Server{Store: st, Bus: bus, Conversations: svc, Logger: log}
 	h, err := srv.Handler()
 	if err != nil {

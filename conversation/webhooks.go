@@ -8,11 +8,31 @@ import (
 	"github.com/parleycc/parley"
 )
 
+// Webhooks takes webhook deliveries: each channel verifies and splits a
+// delivery, and every event is stored durably (group-committed with
+// concurrent deliveries) before the caller may acknowledge it. It never
+// calls a platform and never processes an event; the inbound worker does.
+type Webhooks struct {
+	store    ingestStore
+	channels *parley.Channels
+	clock    parley.Clock
+	logger   *slog.Logger
+	cache    *accountCache
+	commits  groupCommit
+	wake     func() // tells the inbound worker there is work
+}
+
+// ingestStore is what Webhooks reads and writes.
+type ingestStore interface {
+	accountLister
+	Account(ctx context.Context, id string) (*parley.Account, error)
+	parley.InboundStore
+}
+
 // Handshake answers a platform's webhook verification request (a GET with
 // a challenge) for the channel type's shared URL; EFORBIDDEN when it does
 // not match any account.
-func (s *Service) Handshake(ctx context.Context, typ string, req *parley.WebhookRequest) (string, error) {
-	s.init()
+func (s *Webhooks) Handshake(ctx context.Context, typ string, req *parley.WebhookRequest) (string, error) {
 	ch, err := s.channel(typ)
 	if err != nil {
 		return "", err
@@ -21,7 +41,7 @@ func (s *Service) Handshake(ctx context.Context, typ string, req *parley.Webhook
 	if !ok {
 		return "", parley.Errorf(parley.ENOTFOUND, "%s webhooks have no verification request", typ)
 	}
-	accounts, err := s.accounts.get(ctx, s.Store, typ, true)
+	accounts, err := s.cache.get(ctx, s.store, typ, true)
 	if err != nil {
 		return "", err
 	}
@@ -33,8 +53,7 @@ func (s *Service) Handshake(ctx context.Context, typ string, req *parley.Webhook
 // then may the caller acknowledge the delivery; processing happens
 // afterwards. EFORBIDDEN for a bad signature, EINVALID for a malformed
 // body.
-func (s *Service) Ingest(ctx context.Context, typ string, req *parley.WebhookRequest) (*parley.Received, error) {
-	s.init()
+func (s *Webhooks) Ingest(ctx context.Context, typ string, req *parley.WebhookRequest) (*parley.Received, error) {
 	ch, err := s.channel(typ)
 	if err != nil {
 		return nil, err
@@ -50,17 +69,17 @@ func (s *Service) Ingest(ctx context.Context, typ string, req *parley.WebhookReq
 			return nil, err
 		}
 		for _, id := range got.Unmatched {
-			s.Logger.Warn("webhook for an account Parley does not have", slog.String("channel", typ), slog.String("id", id))
+			s.logger.Warn("webhook for an account Parley does not have", slog.String("channel", typ), slog.String("id", id))
 		}
 	}
-	return got, s.store(ctx, typ, got.Events)
+	return got, s.keep(ctx, typ, got.Events)
 }
 
 // receive asks the channel to verify and split a delivery against the
 // cached accounts, and against freshly read ones when the cached view
 // does not know its signature.
-func (s *Service) receive(ctx context.Context, ch parley.Channel, req *parley.WebhookRequest, fresh bool) (*parley.Received, error) {
-	accounts, err := s.accounts.get(ctx, s.Store, ch.Type(), fresh)
+func (s *Webhooks) receive(ctx context.Context, ch parley.Channel, req *parley.WebhookRequest, fresh bool) (*parley.Received, error) {
+	accounts, err := s.cache.get(ctx, s.store, ch.Type(), fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -72,18 +91,12 @@ func (s *Service) receive(ctx context.Context, ch parley.Channel, req *parley.We
 }
 
 // channel returns the channel serving an account type.
-func (s *Service) channel(typ string) (parley.Channel, error) {
-	if s.Channels == nil {
-		return nil, parley.Errorf(parley.EINTERNAL, "no channels registered")
-	}
-	return s.Channels.Get(typ)
-}
+func (s *Webhooks) channel(typ string) (parley.Channel, error) { return s.channels.Get(typ) }
 
 // IngestAccount is Ingest for a channel whose webhook URL names its
 // account (/webhooks/{type}/{account}). ENOTFOUND when no account of that
 // type has the id.
-func (s *Service) IngestAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (*parley.Received, error) {
-	s.init()
+func (s *Webhooks) IngestAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (*parley.Received, error) {
 	ch, acct, err := s.webhookAccount(ctx, typ, accountID)
 	if err != nil {
 		return nil, err
@@ -92,11 +105,11 @@ func (s *Service) IngestAccount(ctx context.Context, typ, accountID string, req 
 	if err != nil {
 		return nil, err
 	}
-	return got, s.store(ctx, typ, got.Events)
+	return got, s.keep(ctx, typ, got.Events)
 }
 
 // HandshakeAccount is Handshake for a per-account webhook URL.
-func (s *Service) HandshakeAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (string, error) {
+func (s *Webhooks) HandshakeAccount(ctx context.Context, typ, accountID string, req *parley.WebhookRequest) (string, error) {
 	ch, acct, err := s.webhookAccount(ctx, typ, accountID)
 	if err != nil {
 		return "", err
@@ -109,12 +122,12 @@ func (s *Service) HandshakeAccount(ctx context.Context, typ, accountID string, r
 }
 
 // webhookAccount finds the account a per-account webhook URL names.
-func (s *Service) webhookAccount(ctx context.Context, typ, accountID string) (parley.Channel, *parley.Account, error) {
+func (s *Webhooks) webhookAccount(ctx context.Context, typ, accountID string) (parley.Channel, *parley.Account, error) {
 	ch, err := s.channel(typ)
 	if err != nil {
 		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s webhook here", typ)
 	}
-	acct, err := s.Store.Account(ctx, accountID)
+	acct, err := s.store.Account(ctx, accountID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND || (err == nil && acct.Type != typ) {
 		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s account %s", typ, accountID)
 	} else if err != nil {
@@ -123,21 +136,21 @@ func (s *Service) webhookAccount(ctx context.Context, typ, accountID string) (pa
 	return ch, acct, nil
 }
 
-// store keeps received events durably (group commit) and wakes the
+// keep stores received events durably (group commit) and wakes the
 // inbound worker.
-func (s *Service) store(ctx context.Context, typ string, events []*parley.InboundEvent) error {
-	now := s.Clock.Now()
+func (s *Webhooks) keep(ctx context.Context, typ string, events []*parley.InboundEvent) error {
+	now := s.clock.Now()
 	for _, ev := range events {
 		ev.ReceivedAt = now
 	}
 	// Concurrent deliveries share one transaction (group commit); this
 	// returns once ours is committed.
-	n, err := s.commits.add(ctx, s.Store, events)
+	n, err := s.commits.add(ctx, s.store, events)
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", typ, err)
 	}
 	if n > 0 {
-		poke(s.inboundWake)
+		s.wake()
 	}
 	return nil
 }

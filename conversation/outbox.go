@@ -181,4 +181,3 @@ func backoff(attempt int, asked time.Duration) time.Duration {
 	d := time.Second << min(attempt, 9)
 	return max(min(d, 5*time.Minute), asked)
 }
-

@@ -1,0 +1,224 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"text/template"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/app"
+	"github.com/parleycc/parley/channel/line/fakeline"
+	"github.com/parleycc/parley/channel/telegram/faketelegram"
+	"github.com/parleycc/parley/channel/viber/fakeviber"
+	"github.com/parleycc/parley/channel/vonage/fakevonage"
+)
+
+// platform is one messaging platform's fake, as the end-to-end test
+// drives it: the account to configure, a customer's signed message, and
+// the texts the platform was asked to show the customer.
+type platform struct {
+	typ     string
+	account string // YAML of the account's fields, indented
+	server  http.Handler
+	// customerSays builds a signed delivery of the customer's text n.
+	customerSays func(n int, text string) (body []byte, header http.Header)
+	sent         func() []string
+	name         string // the customer's first name the bot greets
+}
+
+func platforms(t *testing.T) []platform {
+	tg := faketelegram.New()
+	tg.AddBot("555:acme-token", faketelegram.Bot{ID: 555, Username: "acme_bot", FirstName: "Acme"})
+	ln := fakeline.New()
+	ln.AddBot(fakeline.Bot{Token: "line-token", Secret: "line-secret", UserID: "U0000000000000000000000000000bot1", DisplayName: "Acme"})
+	ln.SetProfile("U11111111111111111111111111111111", fakeline.Profile{DisplayName: "Lin"})
+	vb := fakeviber.New()
+	vb.AddBot("viber-token", "pa:acme", "Acme")
+	vn := fakevonage.New()
+	vn.AddAccount("vonage-key", "vonage-secret")
+	return []platform{
+		{typ: "telegram", server: tg, name: "Tina",
+			account: "    type: telegram\n    access_token: \"555:acme-token\"\n    verify_token: tg-secret\n",
+			customerSays: func(n int, text string) ([]byte, http.Header) {
+				body := faketelegram.TextUpdate(int64(1000+n), int64(n), faketelegram.From{ID: 4242, FirstName: "Tina"}, text, time.Now())
+				return body, http.Header{"X-Telegram-Bot-Api-Secret-Token": {"tg-secret"}}
+			},
+			sent: func() (out []string) {
+				for _, r := range tg.Calls("sendMessage") {
+					out = append(out, r.Params["text"])
+				}
+				return out
+			}},
+		{typ: "line", server: ln, name: "Lin",
+			account: "    type: line\n    page_id: U0000000000000000000000000000bot1\n    access_token: line-token\n    app_secret: line-secret\n",
+			customerSays: func(n int, text string) ([]byte, http.Header) {
+				body := fakeline.Envelope("U0000000000000000000000000000bot1", ln.TextEvent("U11111111111111111111111111111111", text, time.Now()))
+				return body, http.Header{"X-Line-Signature": {fakeline.Sign(body, "line-secret")}}
+			},
+			sent: func() (out []string) {
+				for _, r := range ln.Requests() {
+					var b struct{ Messages []struct{ Text string } }
+					if json.Unmarshal(r.Body, &b) == nil {
+						for _, m := range b.Messages {
+							out = append(out, m.Text)
+						}
+					}
+				}
+				return out
+			}},
+		{typ: "viber", server: vb, name: "Vera",
+			account: "    type: viber\n    access_token: viber-token\n    settings:\n      sender_name: Acme\n",
+			customerSays: func(n int, text string) ([]byte, http.Header) {
+				body := fakeviber.Text(int64(5000000000000000000+n), time.Now(), fakeviber.User{ID: "vera==", Name: "Vera"}, text)
+				return body, fakeviber.SignedHeader(body, "viber-token")
+			},
+			sent: func() (out []string) {
+				for _, m := range vb.Sent() {
+					if s, ok := m["text"].(string); ok {
+						out = append(out, s)
+					}
+				}
+				return out
+			}},
+		{typ: "vonage", server: vn, name: "",
+			account: "    type: vonage\n    page_id: \"447700900000\"\n    app_secret: vonage-secret\n    verify_token: vonage-signature\n" +
+				"    settings:\n      api_key: vonage-key\n      route: sms\n      from: \"447700900000\"\n",
+			customerSays: func(n int, text string) ([]byte, http.Header) {
+				body := fakevonage.Text("sms", "447700900001", "447700900000", text, time.Now())
+				h, err := fakevonage.SignedHeader(body, "vonage-signature", "vonage-key", time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return body, h
+			},
+			sent: func() (out []string) {
+				for _, m := range vn.Sent() {
+					if s, ok := m["text"].(string); ok {
+						out = append(out, s)
+					}
+				}
+				return out
+			}},
+	}
+}
+
+// TestChannelsEndToEnd runs one conversation through every messaging
+// platform's real webhook and send paths (against its fake): a signed
+// customer message, the bot's greeting, routing to an agent, the agent's
+// reply, each exactly once, on both databases; a redelivered webhook adds
+// nothing.
+func TestChannelsEndToEnd(t *testing.T) {
+	for i, p := range platforms(t) {
+		for name, dsn := range databases(t) {
+			t.Run(p.typ+"/"+name, func(t *testing.T) {
+				p := platforms(t)[i] // a fresh fake for each run
+				fake := httptest.NewServer(p.server)
+				t.Cleanup(fake.Close)
+				a := startWith(t, dsn(t), "testdata/channels.yaml", map[string]string{"Account": p.account, "URL": fake.URL})
+				accts, err := a.Store.Accounts(context.Background(), parley.DefaultTenant)
+				if err != nil || len(accts) != 1 {
+					t.Fatalf("accounts = %v, %v", accts, err)
+				}
+				url := a.URL() + "/webhooks/" + p.typ + "/" + accts[0].ID
+
+				body, header := p.customerSays(1, "Hello from "+p.typ)
+				for i := range 2 { // the second is a redelivery
+					if code, msg := post(t, url, body, header); code != http.StatusOK {
+						t.Fatalf("delivery %d: HTTP %d %s", i, code, msg)
+					}
+				}
+				if code, _ := post(t, url, body, nil); code != http.StatusForbidden {
+					t.Fatalf("unsigned delivery: HTTP %d, want 403", code)
+				}
+
+				w := &world{t: t, app: a}
+				alice := w.login("alice", "alice-pass")
+				if code := alice.do(http.MethodPut, "/api/me/state", map[string]string{"state": "ready"}, nil); code != http.StatusOK {
+					t.Fatalf("ready: HTTP %d", code)
+				}
+				var chatID string
+				eventually(t, "the chat assigned to alice", func() bool {
+					for _, c := range alice.chats() {
+						if c.State == parley.ChatAssigned {
+							chatID = c.ID
+						}
+					}
+					return chatID != ""
+				})
+				if code := alice.do(http.MethodPost, "/api/chats/"+chatID+"/messages", map[string]string{"text": "How can I help?"}, nil); code != http.StatusCreated {
+					t.Fatalf("reply: HTTP %d", code)
+				}
+				greeting := "Hi " + p.name + "!"
+				eventually(t, "the greeting and the reply sent once each", func() bool {
+					return slices.Equal(p.sent(), []string{greeting, "How can I help?"})
+				})
+				var fromCustomer []string
+				for _, m := range alice.messages(chatID) {
+					if m.Sender == parley.SenderCustomer {
+						fromCustomer = append(fromCustomer, m.Text)
+					}
+				}
+				if !slices.Equal(fromCustomer, []string{"Hello from " + p.typ}) {
+					t.Fatalf("the customer's messages in the transcript = %q, want the one message once", fromCustomer)
+				}
+				eventually(t, "both sends recorded as sent", func() bool {
+					n := 0
+					for _, m := range alice.messages(chatID) {
+						if m.Direction == parley.Outbound && m.Status == parley.MsgSent {
+							n++
+						}
+					}
+					return n == 2
+				})
+			})
+		}
+	}
+}
+
+// startWith starts Parley with a configuration file rendered from a
+// template.
+func startWith(t *testing.T, dsn, tmplPath string, data any) *app.App {
+	t.Helper()
+	tmpl := template.Must(template.ParseFiles(tmplPath))
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "parley.yaml")
+	if err := os.WriteFile(cfg, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: dsn, ConfigFile: cfg,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	return a
+}
+
+// post sends a webhook body with headers and returns the status and body.
+func post(t *testing.T, url string, body []byte, header http.Header) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(msg)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -85,15 +86,25 @@ func TestAnyChannelEndToEnd(t *testing.T) {
 			if code := alice.do(http.MethodPost, "/api/chats/"+chatID+"/messages", map[string]string{"text": "How can I help?"}, nil); code != http.StatusCreated {
 				t.Fatalf("reply: HTTP %d", code)
 			}
-			eventually(t, "the greeting and the reply sent", func() bool {
+			eventually(t, "the greeting, the cards and the reply sent", func() bool {
 				var got []string
 				for _, s := range ch.Sent() {
 					if s.Customer == "cust-9" && s.Out.Action == "" {
 						got = append(got, s.Out.Text)
 					}
 				}
-				return slices.Equal(got, []string{"Hi Test!", "How can I help?"})
+				return slices.Equal(got, []string{"Hi Test!", "", "How can I help?"})
 			})
+			cards := ch.Sent()[1].Out.Cards
+			want := []parley.Card{
+				{Title: "Screen repair for Test", Subtitle: "Two days", ImageURL: "https://shop.example.com/screen.png", Buttons: []parley.Button{
+					{Type: parley.ButtonPostback, Title: "Book it", Payload: "BOOK_SCREEN"},
+					{Type: parley.ButtonURL, Title: "Details", URL: "https://shop.example.com/screen"}}},
+				{Title: "Battery swap", Buttons: []parley.Button{{Type: parley.ButtonPostback, Title: "Book it", Payload: "BOOK_BATTERY"}}},
+			}
+			if !reflect.DeepEqual(cards, want) {
+				t.Fatalf("the scenario's cards reached the channel as %+v, want %+v", cards, want)
+			}
 			var customer int
 			for _, m := range alice.messages(chatID) {
 				if m.Sender == parley.SenderCustomer {

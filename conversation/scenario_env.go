@@ -18,7 +18,7 @@ var _ scenario.Environment = runtime{}
 // as JSON in the message's Payload; a typing delay holds it back.
 func (r runtime) SendMessage(ctx context.Context, chat *parley.Chat, m scenario.OutMessage) error {
 	msg := &parley.Message{Sender: parley.SenderBot, Text: m.Text}
-	if len(m.QuickReplies) > 0 || len(m.Buttons) > 0 {
+	if len(m.QuickReplies) > 0 || len(m.Buttons) > 0 || len(m.Cards) > 0 {
 		data, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("encode message structure: %w", err)

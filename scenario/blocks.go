@@ -11,9 +11,31 @@ import (
 type sendMessage struct{ msg OutMessage }
 
 func newSendMessage(p *Params) Block {
-	b := &sendMessage{msg: OutMessage{Text: p.String("text", true), TypingDelay: p.Duration("typing_delay", 0)}}
+	cards := p.Maps("cards")
+	b := &sendMessage{msg: OutMessage{Text: p.String("text", len(cards) == 0), TypingDelay: p.Duration("typing_delay", 0)}}
 	b.msg.QuickReplies = quickReplies(p, "quick_replies")
-	for _, bp := range p.Maps("buttons") {
+	b.msg.Buttons = buttons(p, "buttons")
+	for _, cp := range cards {
+		c := Card{Title: cp.String("title", true), Subtitle: cp.String("subtitle", false), ImageURL: cp.String("image_url", false)}
+		c.Buttons = buttons(cp, "buttons")
+		cp.done()
+		b.msg.Cards = append(b.msg.Cards, c)
+	}
+	switch {
+	case len(b.msg.QuickReplies) > 13:
+		p.Failf("quick_replies", "at most 13 quick replies (Messenger's limit)")
+	case len(b.msg.Cards) > 10:
+		p.Failf("cards", "at most 10 cards in a carousel")
+	case len(b.msg.Cards) > 0 && len(b.msg.Buttons) > 0:
+		p.Failf("buttons", "a message with cards carries its buttons on the cards")
+	}
+	return b
+}
+
+// buttons reads a list of at most 3 postback or web_url buttons.
+func buttons(p *Params, key string) []Button {
+	var out []Button
+	for _, bp := range p.Maps(key) {
 		btn := Button{Type: bp.String("type", false), Title: bp.String("title", true), Payload: bp.String("payload", false), URL: bp.String("url", false)}
 		switch {
 		case btn.Type == "" && btn.URL != "":
@@ -30,15 +52,12 @@ func newSendMessage(p *Params) Block {
 			btn.Payload = btn.Title
 		}
 		bp.done()
-		b.msg.Buttons = append(b.msg.Buttons, btn)
+		out = append(out, btn)
 	}
-	if len(b.msg.Buttons) > 3 {
-		p.Failf("buttons", "Messenger shows at most 3 buttons")
+	if len(out) > 3 {
+		p.Failf(key, "at most 3 buttons (Messenger's limit)")
 	}
-	if len(b.msg.QuickReplies) > 13 {
-		p.Failf("quick_replies", "Messenger shows at most 13 quick replies")
-	}
-	return b
+	return out
 }
 
 // quickReplies reads a list of quick replies written as texts or as
@@ -86,19 +105,29 @@ func (b *sendMessage) Run(ctx context.Context, x *Exec) (Step, error) {
 func say(ctx context.Context, x *Exec, m OutMessage) error {
 	m.Text = Expand(m.Text, x.Vars)
 	env, ok := environment(x)
-	if !ok || (len(m.QuickReplies) == 0 && len(m.Buttons) == 0 && m.TypingDelay == 0) {
+	if !ok || (len(m.QuickReplies) == 0 && len(m.Buttons) == 0 && len(m.Cards) == 0 && m.TypingDelay == 0) {
 		return x.Runtime.Send(ctx, x.Chat, m.Text)
 	}
 	qr := make([]QuickReply, len(m.QuickReplies))
 	for i, q := range m.QuickReplies {
 		qr[i] = QuickReply{Title: Expand(q.Title, x.Vars), Payload: Expand(q.Payload, x.Vars)}
 	}
-	btns := make([]Button, len(m.Buttons))
-	for i, b := range m.Buttons {
-		btns[i] = Button{Type: b.Type, Title: Expand(b.Title, x.Vars), Payload: Expand(b.Payload, x.Vars), URL: Expand(b.URL, x.Vars)}
+	btns := expandButtons(m.Buttons, x.Vars)
+	cards := make([]Card, len(m.Cards))
+	for i, c := range m.Cards {
+		cards[i] = Card{Title: Expand(c.Title, x.Vars), Subtitle: Expand(c.Subtitle, x.Vars), ImageURL: Expand(c.ImageURL, x.Vars),
+			Buttons: expandButtons(c.Buttons, x.Vars)}
 	}
-	m.QuickReplies, m.Buttons = qr, btns
+	m.QuickReplies, m.Buttons, m.Cards = qr, btns, cards
 	return env.SendMessage(ctx, x.Chat, m)
+}
+
+func expandButtons(in []Button, vars map[string]string) []Button {
+	out := make([]Button, len(in))
+	for i, b := range in {
+		out[i] = Button{Type: b.Type, Title: Expand(b.Title, vars), Payload: Expand(b.Payload, vars), URL: Expand(b.URL, vars)}
+	}
+	return out
 }
 
 // connectChat holds the chat while agents talk with the customer; it ends

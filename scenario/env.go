@@ -40,7 +40,17 @@ type OutMessage struct {
 	Text         string        `json:"-"`
 	QuickReplies []QuickReply  `json:"quick_replies,omitempty"`
 	Buttons      []Button      `json:"buttons,omitempty"`
+	Cards        []Card        `json:"elements,omitempty"`
 	TypingDelay  time.Duration `json:"-"`
+}
+
+// Card is one card of a carousel: a title, optional subtitle and image,
+// and up to 3 buttons.
+type Card struct {
+	Title    string   `json:"title"`
+	Subtitle string   `json:"subtitle,omitempty"`
+	ImageURL string   `json:"image_url,omitempty"`
+	Buttons  []Button `json:"buttons,omitempty"`
 }
 
 // QuickReply is a tappable answer shown under a message.

@@ -111,6 +111,13 @@ type Acknowledger interface {
 	Acknowledge(ctx context.Context, acct *Account, in *Incoming) error
 }
 
+// ChoiceNumberer is a Sender that shows a reply's choices as a numbered
+// list (parley.Reply.Choices order) where its platform has no buttons, so
+// a customer's bare number answers the last message's choices.
+type ChoiceNumberer interface {
+	NumbersChoices(acct *Account) bool
+}
+
 // Inbound kinds: what a stored platform event means for a chat.
 const (
 	InMessage   = "message"   // a customer's message: text, media, location, sticker, quick reply

@@ -222,3 +222,48 @@ func post(t *testing.T, url string, body []byte, header http.Header) (int, strin
 	msg, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(msg)
 }
+
+// TestNumberedChoices: where the platform shows no buttons, the choices
+// go out as a numbered list and the customer's "2" picks the second, as a
+// tap would.
+func TestNumberedChoices(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			vn := fakevonage.New()
+			vn.AddAccount("vonage-key", "vonage-secret")
+			fake := httptest.NewServer(vn)
+			t.Cleanup(fake.Close)
+			a := startWith(t, dsn(t), "testdata/numbered.yaml", map[string]string{"URL": fake.URL})
+			accts, err := a.Store.Accounts(context.Background(), parley.DefaultTenant)
+			if err != nil || len(accts) != 1 {
+				t.Fatalf("accounts = %v, %v", accts, err)
+			}
+			url := a.URL() + "/webhooks/vonage/" + accts[0].ID
+			say := func(text string) {
+				body := fakevonage.Text("sms", "447700900001", "447700900000", text, time.Now())
+				h, err := fakevonage.SignedHeader(body, "vonage-signature", "vonage-key", time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if code, msg := post(t, url, body, h); code != http.StatusOK {
+					t.Fatalf("delivery: HTTP %d %s", code, msg)
+				}
+			}
+			texts := func() (out []string) {
+				for _, m := range vn.Sent() {
+					out = append(out, m["text"].(string))
+				}
+				return out
+			}
+			say("Hi")
+			eventually(t, "the numbered question", func() bool {
+				return slices.Equal(texts(), []string{"What is it about?\n\n1. Orders\n2. Returns"})
+			})
+			say("2")
+			eventually(t, "the second choice picked", func() bool {
+				got := texts()
+				return len(got) == 2 && got[1] == "You chose RETURNS."
+			})
+		})
+	}
+}

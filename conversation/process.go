@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -126,6 +128,9 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	// is then handled again, by this or another node).
 	unstarted := chat.State == parley.ChatBot && chat.Scenario.Name == ""
 	msg.TenantID, msg.ChatID = chat.TenantID, chat.ID
+	if err := s.pickNumbered(ctx, acct, chat, msg); err != nil {
+		return err
+	}
 	if err := s.Store.AddMessage(ctx, msg); err != nil {
 		if parley.ErrorCode(err) != parley.ECONFLICT {
 			return err
@@ -148,6 +153,36 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 		sig.Payload = msg.Payload
 	}
 	return s.signal(ctx, chat.ID, sig)
+}
+
+// pickNumbered reads a customer's bare number as the choice it names in
+// the chat's last message, where the channel showed the choices numbered:
+// the message then carries that choice's payload, like a tap would.
+func (s *Service) pickNumbered(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message) error {
+	ch, err := s.channel(acct.Type)
+	if err != nil || msg.Kind != parley.KindText {
+		return err
+	}
+	if n, ok := ch.(parley.ChoiceNumberer); !ok || !n.NumbersChoices(acct) {
+		return nil
+	}
+	if _, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(msg.Text), ".")); err != nil {
+		return nil // not a number: no read needed
+	}
+	last, err := s.Store.LastMessage(ctx, chat.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("last message of chat %s: %w", chat.ID, err)
+	}
+	if last.Direction != parley.Outbound {
+		return nil
+	}
+	if c, ok := replyOf(last).PickedChoice(msg.Text); ok {
+		msg.Kind, msg.Payload = parley.KindQuickReply, c.Payload
+		msg.Text = strings.TrimSpace(msg.Text) + " · " + c.Title
+	}
+	return nil
 }
 
 // entryEvent handles how a customer arrived (an opt-in, a referral link

@@ -49,33 +49,42 @@ type ListJSON struct {
 // outgoing turns a stored outbound message into the reply model a channel
 // renders, with the content of a file Parley stores.
 func (s *Outbox) outgoing(ctx context.Context, m *parley.Message) (*parley.Outgoing, error) {
-	out := &parley.Outgoing{MessageID: m.ID, Sender: m.Sender, Reply: parley.Reply{Text: m.Text}}
+	out := &parley.Outgoing{MessageID: m.ID, Sender: m.Sender, Reply: replyOf(m)}
 	if m.Kind == parley.KindAction {
 		out.Action, out.Text = m.Text, ""
 		return out, nil
 	}
-	if m.Payload == "" {
-		return out, nil
+	for _, a := range out.Attachments {
+		if a.FileID == "" {
+			continue
+		}
+		f, err := s.store.File(ctx, a.FileID)
+		if err != nil {
+			return nil, fmt.Errorf("render attachment: %w", err)
+		}
+		out.File = f
+		break // one attachment a message
 	}
+	return out, nil
+}
+
+// replyOf reads the reply model of a stored outbound message: its text and
+// the structure its Payload asks for (attachments, cards — a list becomes
+// cards, its buttons on the first —, or buttons, with quick replies).
+func replyOf(m *parley.Message) parley.Reply {
+	r := parley.Reply{Text: m.Text}
 	var p OutboundPayload
-	if err := json.Unmarshal([]byte(m.Payload), &p); err != nil {
-		return out, nil // free-form detail, not a rendering request
+	if m.Payload == "" || json.Unmarshal([]byte(m.Payload), &p) != nil {
+		return r // no structure, or free-form detail: not a rendering request
 	}
 	for _, q := range p.QuickReplies {
-		out.QuickReplies = append(out.QuickReplies, parley.QuickReply{Title: q.Title, Payload: q.Payload})
+		r.QuickReplies = append(r.QuickReplies, parley.QuickReply{Title: q.Title, Payload: q.Payload})
 	}
 	switch {
 	case len(p.Attachments) > 0:
 		a := p.Attachments[0]
-		out.Text = ""
-		out.Attachments = []parley.ReplyAttachment{{Type: a.Type, URL: a.URL, FileID: a.FileID, Name: a.Name, ContentType: a.ContentType}}
-		if a.FileID != "" {
-			f, err := s.store.File(ctx, a.FileID)
-			if err != nil {
-				return nil, fmt.Errorf("render attachment: %w", err)
-			}
-			out.File = f
-		}
+		r.Text = ""
+		r.Attachments = []parley.ReplyAttachment{{Type: a.Type, URL: a.URL, FileID: a.FileID, Name: a.Name, ContentType: a.ContentType}}
 	case p.List != nil || len(p.Elements) > 0:
 		els := p.Elements
 		if p.List != nil {
@@ -84,14 +93,14 @@ func (s *Outbox) outgoing(ctx context.Context, m *parley.Message) (*parley.Outgo
 				els[0].Buttons = p.List.Buttons
 			}
 		}
-		out.Text = ""
+		r.Text = ""
 		for _, e := range els {
-			out.Cards = append(out.Cards, parley.Card{Title: e.Title, Subtitle: e.Subtitle, ImageURL: e.ImageURL, Buttons: replyButtons(e.Buttons)})
+			r.Cards = append(r.Cards, parley.Card{Title: e.Title, Subtitle: e.Subtitle, ImageURL: e.ImageURL, Buttons: replyButtons(e.Buttons)})
 		}
 	case len(p.Buttons) > 0:
-		out.Buttons = replyButtons(p.Buttons)
+		r.Buttons = replyButtons(p.Buttons)
 	}
-	return out, nil
+	return r
 }
 
 func replyButtons(in []ButtonJSON) []parley.Button {

@@ -1,65 +1,20 @@
 package vonage
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/parleycc/parley"
 )
 
-// Choice is one numbered option of the text fallback: what the customer
-// picks by answering its number.
-type Choice struct {
-	Title   string
-	Payload string // postback or quick-reply payload ("" for links)
-	URL     string // link buttons
-}
+// Choice is one numbered option of the text fallback (parley.Choice).
+type Choice = parley.Choice
 
-// Choices lists, in the order Fallback numbers them, the reply's buttons,
-// its quick replies and its cards' buttons (a card without buttons is one
-// choice of its own, titled with its title and subtitle).
-func Choices(r parley.Reply) []Choice {
-	var out []Choice
-	for _, b := range r.Buttons {
-		out = append(out, buttonChoice(b, ""))
-	}
-	for _, q := range r.QuickReplies {
-		out = append(out, Choice{Title: q.Title, Payload: cmpOr(q.Payload, q.Title)})
-	}
-	for _, c := range r.Cards {
-		if len(c.Buttons) == 0 {
-			out = append(out, Choice{Title: joinNonEmpty(" — ", c.Title, c.Subtitle), Payload: c.Title})
-		}
-		for _, b := range c.Buttons {
-			out = append(out, buttonChoice(b, c.Title))
-		}
-	}
-	return out
-}
+// Choices lists the reply's choices in the order every channel numbers
+// them (parley.Reply.Choices).
+func Choices(r parley.Reply) []Choice { return r.Choices() }
 
-func buttonChoice(b parley.Button, card string) Choice {
-	title := joinNonEmpty(": ", card, b.Title)
-	if b.Type == parley.ButtonURL || (b.Type == "" && b.URL != "") {
-		return Choice{Title: title, URL: b.URL}
-	}
-	return Choice{Title: title, Payload: cmpOr(b.Payload, b.Title)}
-}
-
-// NumberedList formats choices as "1. Title\n2. Title", links as
-// "Title: URL".
-func NumberedList(choices []Choice) string {
-	var b strings.Builder
-	for i, c := range choices {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(strconv.Itoa(i+1) + ". " + c.Title)
-		if c.URL != "" {
-			b.WriteString(" " + c.URL)
-		}
-	}
-	return b.String()
-}
+// NumberedList writes choices one a line (parley.NumberedList).
+func NumberedList(choices []Choice) string { return parley.NumberedList(choices) }
 
 // Fallback is the reply's text with its buttons, quick replies and cards
 // appended as a numbered list, for routes that cannot show them.
@@ -90,3 +45,7 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// NumbersChoices reports that every Vonage route lists a reply's choices
+// as numbered text (Fallback), so a customer answers with a number.
+func (c *Channel) NumbersChoices(*parley.Account) bool { return true }

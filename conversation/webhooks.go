@@ -25,7 +25,6 @@ type Webhooks struct {
 // ingestStore is what Webhooks reads and writes.
 type ingestStore interface {
 	accountLister
-	Account(ctx context.Context, id string) (*parley.Account, error)
 	parley.InboundStore
 }
 
@@ -121,19 +120,26 @@ func (s *Webhooks) HandshakeAccount(ctx context.Context, typ, accountID string, 
 	return hs.Handshake(ctx, req.Query, []*parley.Account{acct})
 }
 
-// webhookAccount finds the account a per-account webhook URL names.
+// webhookAccount finds the account a per-account webhook URL names, in
+// the cached accounts of its type (read again once when it is not there:
+// an account added a moment ago).
 func (s *Webhooks) webhookAccount(ctx context.Context, typ, accountID string) (parley.Channel, *parley.Account, error) {
 	ch, err := s.channel(typ)
 	if err != nil {
 		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s webhook here", typ)
 	}
-	acct, err := s.store.Account(ctx, accountID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND || (err == nil && acct.Type != typ) {
-		return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s account %s", typ, accountID)
-	} else if err != nil {
-		return nil, nil, fmt.Errorf("webhook account: %w", err)
+	for _, fresh := range []bool{false, true} {
+		accounts, err := s.cache.get(ctx, s.store, typ, fresh)
+		if err != nil {
+			return nil, nil, fmt.Errorf("webhook account: %w", err)
+		}
+		for _, a := range accounts {
+			if a.ID == accountID {
+				return ch, a, nil
+			}
+		}
 	}
-	return ch, acct, nil
+	return nil, nil, parley.Errorf(parley.ENOTFOUND, "no %s account %s", typ, accountID)
 }
 
 // keep stores received events durably (group commit) and wakes the

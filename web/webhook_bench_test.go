@@ -153,6 +153,11 @@ func runIngest(b *testing.B, h http.Handler) (eps, p99ms float64, acked int) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	client.CloseIdleConnections()
+	return summarize(lat, elapsed)
+}
+
+// summarize turns latencies into events/s, p99 in ms and the count.
+func summarize(lat []time.Duration, elapsed time.Duration) (eps, p99ms float64, n int) {
 	if len(lat) == 0 {
 		return 0, 0, 0
 	}

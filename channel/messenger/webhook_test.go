@@ -168,6 +168,28 @@ func TestParseWebhook(t *testing.T) {
 			messenger.Event{Kind: messenger.KindUnknown, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836899000)},
 			messenger.Event{Kind: messenger.KindUnknown, PageID: page1, Timestamp: at(1752836899500)},
 		)}},
+		// Timestamps and watermarks in seconds (values below 1e12) are seconds.
+		{file: "referral_seconds.json", want: []messenger.Entry{in(page1, 1458692752000, messenger.Event{
+			Kind: messenger.KindReferral, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458692752000),
+			Referral: &messenger.Referral{Ref: "spring-sale", Source: "SHORTLINK", Type: "OPEN_THREAD"},
+		})}},
+		{file: "optin_seconds.json", want: []messenger.Entry{in(page1, 1752837000000, messenger.Event{
+			Kind: messenger.KindOptin, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836999000),
+			Optin: &messenger.Optin{Ref: "web-session-5f2d"},
+		})}},
+		{file: "message_seconds.json", want: []messenger.Entry{in(page1, 1752836400000,
+			msg(1752836399000, "m_seconds_1", "sent in seconds"),
+		)}},
+		{file: "read_seconds.json", want: []messenger.Entry{in(page1, 1458668856000,
+			messenger.Event{
+				Kind: messenger.KindRead, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458668856000),
+				Read: &messenger.Watermark{Watermark: at(1458668855000)},
+			},
+			messenger.Event{
+				Kind: messenger.KindDelivery, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458668857000),
+				Delivery: &messenger.Watermark{MIDs: []string{"mid.1458668856218:ed81099e15d3f4f234"}, Watermark: at(1458668856000)},
+			},
+		)}},
 		{file: "malformed.json", wantErr: "malformed body"},
 		{file: "wrong_object.json", wantErr: `object is "instagram", want "page"`},
 	}

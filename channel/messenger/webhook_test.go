@@ -190,6 +190,28 @@ func TestParseWebhook(t *testing.T) {
 				Delivery: &messenger.Watermark{MIDs: []string{"mid.1458668856218:ed81099e15d3f4f234"}, Watermark: at(1458668856000)},
 			},
 		)}},
+		// Items that do not belong to the entry's page, or carry ids that are
+		// not numeric, are dropped.
+		{file: "other_page_recipient.json", want: []messenger.Entry{in(page1, 1752836400500,
+			msg(1752836400200, "m_this_page", "meant for this page"),
+		)}},
+		{file: "echo_other_page.json", want: []messenger.Entry{in(page1, 1457764197700, messenger.Event{
+			Kind: messenger.KindEcho, PageID: page1, SenderID: page1, PSID: cust, Timestamp: at(1457764197627),
+			MID: "mid.echo_this_page", Text: "this page's echo", AppID: 1517776481860111,
+		})}},
+		{file: "non_numeric_ids.json", want: []messenger.Entry{in(page1, 1752836401000,
+			msg(1752836400400, "m_good_ids", "good ids"),
+		)}},
+		// fallback and ig_reel attachments need an http(s) URL; a message left
+		// without content is dropped.
+		{file: "fallback_bad_url.json", want: []messenger.Entry{in(page1, 1752836701000,
+			msg(1752836700100, "m_fb_js", "look at this"),
+			messenger.Event{
+				Kind: messenger.KindMessage, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836700300),
+				MID:         "m_reel_ok",
+				Attachments: []messenger.Attachment{{Type: "ig_reel", URL: "https://www.instagram.com/reel/C8x1/", Title: "Kettle reel"}},
+			},
+		)}},
 		{file: "malformed.json", wantErr: "malformed body"},
 		{file: "wrong_object.json", wantErr: `object is "instagram", want "page"`},
 	}

@@ -60,7 +60,7 @@ func ParseWebhook(body []byte) (*Batch, error) {
 	}
 	b := &Batch{Entries: make([]Entry, 0, len(env.Entry))}
 	for _, we := range env.Entry {
-		e := Entry{PageID: string(we.ID), Time: msTime(we.Time)}
+		e := Entry{PageID: clean(string(we.ID)), Time: msTime(we.Time)}
 		e.Events = make([]Event, 0, len(we.Messaging)+len(we.Standby))
 		for _, raw := range we.Messaging {
 			if ev, ok := parseItem(e.PageID, raw, false); ok {
@@ -92,10 +92,10 @@ func parseItem(pageID string, raw json.RawMessage, standby bool) (ev Event, ok b
 	}
 	var sender, recipient string
 	if it.Sender != nil {
-		sender = string(it.Sender.ID)
+		sender = clean(string(it.Sender.ID))
 	}
 	if it.Recipient != nil {
-		recipient = string(it.Recipient.ID)
+		recipient = clean(string(it.Recipient.ID))
 	}
 	if !belongs(pageID, sender, recipient, it.Message != nil && it.Message.IsEcho) {
 		return ev, false
@@ -175,6 +175,7 @@ func parseItem(pageID string, raw json.RawMessage, standby bool) (ev Event, ok b
 		ev.Reaction = &Reaction{Reaction: r.Reaction, Emoji: r.Emoji, Action: r.Action, MID: string(r.MID)}
 	}
 	ev.PSID = customer(ev.PageID, sender, recipient, ev.Kind == KindEcho)
+	cleanEvent(&ev)
 	return ev, true
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleycc/parley/channel/messenger"
 )
@@ -339,5 +340,56 @@ func TestDedupKey(t *testing.T) {
 	r2, _ := messenger.ParseWebhook([]byte(`{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":10,"read":{"watermark":6}}]}]}`))
 	if r1.Events()[0].DedupKey() == r2.Events()[0].DedupKey() {
 		t.Error("reads with different watermarks share a key")
+	}
+}
+
+// TestParseWebhookStripsNUL checks that no string the parser produces holds
+// a NUL byte or invalid UTF-8 (PostgreSQL text cannot store NUL), wherever
+// the webhook put it.
+func TestParseWebhookStripsNUL(t *testing.T) {
+	b, err := messenger.ParseWebhook(fixture(t, "nul.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := b.Events()
+	if len(evs) != 6 {
+		t.Fatalf("got %d events, want 6", len(evs))
+	}
+	if b.Entries[0].PageID != page1 {
+		t.Errorf("page id = %q", b.Entries[0].PageID)
+	}
+	for i, ev := range evs {
+		ev.Raw = nil
+		walkStrings(reflect.ValueOf(ev), func(s string) {
+			if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+				t.Errorf("event %d (%s): string %q is not clean", i, ev.Kind, s)
+			}
+		})
+	}
+	if m := evs[0]; m.MID != "m_nul_1" || m.Text != "Hello" || m.PSID != cust || m.Attachments[0].URL != "https://cdn.example.com/a.bin" {
+		t.Errorf("message = %+v", m)
+	}
+}
+
+// walkStrings calls f with every string reachable from v.
+func walkStrings(v reflect.Value, f func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(v.String())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walkStrings(v.Elem(), f)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkStrings(v.Index(i), f)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return
+		}
+		for i := range v.NumField() {
+			walkStrings(v.Field(i), f)
+		}
 	}
 }

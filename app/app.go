@@ -44,6 +44,35 @@ type Config struct {
 	// Store, when set, is used instead of opening Database; the App does
 	// not close it (tests share one store across restarts).
 	Store *sqlstore.Store
+	// Timeouts bound how long a client may take to send a request and how
+	// long an idle connection stays open; zero fields take the defaults.
+	Timeouts Timeouts
+}
+
+// Timeouts are the HTTP server's limits on slow and idle clients.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers (default 10 s).
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, body included (default 30 s).
+	// Event streams clear it; uploads extend it (web.Server).
+	Read time.Duration
+	// Idle bounds how long a keep-alive connection waits for the next
+	// request (default 2 min).
+	Idle time.Duration
+}
+
+// withDefaults fills the zero fields of t with the default timeouts.
+func (t Timeouts) withDefaults() Timeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Read <= 0 {
+		t.Read = 30 * time.Second
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
 }
 
 // App is a running server.
@@ -112,7 +141,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
+	t := a.cfg.Timeouts.withDefaults()
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
+		ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.wg.Add(2)

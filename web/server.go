@@ -92,6 +92,12 @@ func (s *Server) Handler() (http.Handler, error) {
 	return s.logRequests(http.NewCrossOriginProtection().Handler(mux)), nil
 }
 
+// uploadReadTimeout is how long an agent's file upload may take to arrive;
+// other requests have the server's read timeout (http.Server.ReadTimeout).
+// Event streams need no exception: net/http lifts the read deadline once a
+// request without a body has been read.
+const uploadReadTimeout = 5 * time.Minute
+
 // logRequests logs each request once it is answered.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -44,6 +44,12 @@ type Config struct {
 	// Store, when set, is used instead of opening Database; the App does
 	// not close it (tests share one store across restarts).
 	Store *sqlstore.Store
+	// AllowAPIBaseURL says which Graph API base URLs admins may set through
+	// the API (web.Server.APIBaseURLs): "none" (only the stored one),
+	// "loopback" or "any". Empty means "loopback" in demo mode, where the
+	// simulator plays the Graph API, and "none" otherwise. The configuration
+	// file may always set one.
+	AllowAPIBaseURL string
 	// Timeouts bound how long a client may take to send a request and how
 	// long an idle connection stays open; zero fields take the defaults.
 	Timeouts Timeouts
@@ -89,6 +95,9 @@ type App struct {
 	runErr   chan error
 	closeBus func() error
 	reloadMu sync.Mutex // one reload at a time
+	// fileTenant is the tenant the configuration file configured when it
+	// was last applied (guarded by reloadMu after Start).
+	fileTenant string
 }
 
 // New returns an App; Start runs it.
@@ -118,6 +127,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	switch a.cfg.AllowAPIBaseURL {
+	case "", web.BaseURLsNone, web.BaseURLsLoopback, web.BaseURLsAny:
+	default:
+		return fmt.Errorf("allow API base URL: %q is not none, loopback or any", a.cfg.AllowAPIBaseURL)
+	}
 	if a.listener, err = net.Listen("tcp", a.cfg.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
@@ -133,7 +147,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy()}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}
@@ -163,6 +177,18 @@ func (a *App) Start(ctx context.Context) (err error) {
 	return nil
 }
 
+// baseURLPolicy is Config.AllowAPIBaseURL with its default: loopback in
+// demo mode (the simulator plays the Graph API), none otherwise.
+func (a *App) baseURLPolicy() string {
+	switch {
+	case a.cfg.AllowAPIBaseURL != "":
+		return a.cfg.AllowAPIBaseURL
+	case a.cfg.Demo:
+		return web.BaseURLsLoopback
+	}
+	return web.BaseURLsNone
+}
+
 // Err returns a channel that receives a fatal background error.
 func (a *App) Err() <-chan error { return a.runErr }
 
@@ -188,7 +214,7 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 		a.Simulator = newDemoSimulator(a.URL())
 	}
 	if a.cfg.ConfigFile != "" {
-		f, err := a.applyFile(ctx)
+		f, err := a.applyFile(ctx, "")
 		if err != nil {
 			return nil, err
 		}

@@ -50,10 +50,13 @@ func (s *Service) TestConnection(ctx context.Context, acct *parley.Account) (Con
 	res := ConnectionResult{PageID: page.ID, PageName: page.Name}
 	var ge *messenger.GraphError
 	switch {
+	case err == nil && !graphID(page.ID):
+		res = ConnectionResult{Reason: notGraphReason(0)}
+		return res, nil
 	case errors.As(err, &ge):
-		res.Reason = ge.Message
+		res.Reason = graphErrorReason(ge)
 	case err != nil:
-		res.Reason = "cannot reach the Graph API: " + err.Error()
+		res.Reason = unreachableReason(err)
 		return res, nil // says nothing about the token
 	case page.ID != acct.PageID:
 		res.Reason = fmt.Sprintf("the token belongs to page %s (%s), not to page %s", page.ID, page.Name, acct.PageID)

@@ -32,6 +32,10 @@ type Server struct {
 	// Reloader, when set, re-applies the configuration file
 	// (POST /api/admin/config/reload).
 	Reloader ConfigReloader
+	// APIBaseURLs says which Graph API base URLs admins may set through
+	// the API: BaseURLsNone (the default when empty), BaseURLsLoopback or
+	// BaseURLsAny.
+	APIBaseURLs string
 
 	pages map[string]*template.Template
 }

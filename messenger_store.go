@@ -19,6 +19,15 @@ type File struct {
 	CreatedAt   time.Time
 }
 
+// FileUse is a message that references a stored file (its Payload's
+// attachments[].file_id): the file's chat and, for an agent's upload, the
+// agent who sent it.
+type FileUse struct {
+	MessageID string
+	ChatID    string
+	AgentID   string
+}
+
 // AccountHealth is the result of the last channel health check of an
 // account: its token and its webhook subscription.
 type AccountHealth struct {
@@ -38,6 +47,9 @@ type MessengerStore interface {
 	PutFile(ctx context.Context, f *File) error
 	// File returns the file with its data; ENOTFOUND if missing.
 	File(ctx context.Context, id string) (*File, error)
+	// FileUses returns the tenant's messages that reference file id (at
+	// most 100), so access to the file can follow access to their chats.
+	FileUses(ctx context.Context, tenantID, id string) ([]FileUse, error)
 	// MarkReceipt raises the status of the customer's outbound messages to
 	// status (delivered or read): those whose ExternalID is in mids, and
 	// those sent at or before watermark (when not zero). Statuses only move

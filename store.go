@@ -21,6 +21,7 @@ type Store interface {
 	RoutingStore
 	MessengerStore
 	ScenarioStore
+	LoginLimitStore
 	// Ping reports whether the database is reachable and fully migrated.
 	Ping(ctx context.Context) error
 	Close() error

@@ -47,6 +47,41 @@ type Config struct {
 	// Channels are more messaging channels to register beside the
 	// built-in ones (tests).
 	Channels []parley.Channel
+	// AllowAPIBaseURL says which Graph API base URLs admins may set through
+	// the API (web.Server.APIBaseURLs): "none" (only the stored one),
+	// "loopback" or "any". Empty means "loopback" in demo mode, where the
+	// simulator plays the Graph API, and "none" otherwise. The configuration
+	// file may always set one.
+	AllowAPIBaseURL string
+	// Timeouts bound how long a client may take to send a request and how
+	// long an idle connection stays open; zero fields take the defaults.
+	Timeouts Timeouts
+}
+
+// Timeouts are the HTTP server's limits on slow and idle clients.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers (default 10 s).
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, body included (default 30 s).
+	// Event streams clear it; uploads extend it (web.Server).
+	Read time.Duration
+	// Idle bounds how long a keep-alive connection waits for the next
+	// request (default 2 min).
+	Idle time.Duration
+}
+
+// withDefaults fills the zero fields of t with the default timeouts.
+func (t Timeouts) withDefaults() Timeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Read <= 0 {
+		t.Read = 30 * time.Second
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
 }
 
 // App is a running server.
@@ -64,6 +99,9 @@ type App struct {
 	runErr   chan error
 	closeBus func() error
 	reloadMu sync.Mutex // one reload at a time
+	// fileTenant is the tenant the configuration file configured when it
+	// was last applied (guarded by reloadMu after Start).
+	fileTenant string
 }
 
 // New returns an App; Start runs it.
@@ -94,6 +132,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 		}
 	}
 	a.channels = Channels(&http.Client{Timeout: 20 * time.Second}, a.cfg.Channels...)
+	switch a.cfg.AllowAPIBaseURL {
+	case "", web.BaseURLsNone, web.BaseURLsLoopback, web.BaseURLsAny:
+	default:
+		return fmt.Errorf("allow API base URL: %q is not none, loopback or any", a.cfg.AllowAPIBaseURL)
+	}
 	if a.listener, err = net.Listen("tcp", a.cfg.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
@@ -109,7 +152,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels})
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy()}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}
@@ -117,7 +160,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
+	t := a.cfg.Timeouts.withDefaults()
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
+		ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.wg.Add(2)
@@ -135,6 +180,18 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}()
 	a.cfg.Logger.Info("parley started", slog.String("url", a.URL()), slog.String("database", a.Store.Dialect()))
 	return nil
+}
+
+// baseURLPolicy is Config.AllowAPIBaseURL with its default: loopback in
+// demo mode (the simulator plays the Graph API), none otherwise.
+func (a *App) baseURLPolicy() string {
+	switch {
+	case a.cfg.AllowAPIBaseURL != "":
+		return a.cfg.AllowAPIBaseURL
+	case a.cfg.Demo:
+		return web.BaseURLsLoopback
+	}
+	return web.BaseURLsNone
 }
 
 // Err returns a channel that receives a fatal background error.
@@ -162,7 +219,7 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 		a.Simulator = newDemoSimulator(a.URL())
 	}
 	if a.cfg.ConfigFile != "" {
-		f, err := a.applyFile(ctx)
+		f, err := a.applyFile(ctx, "")
 		if err != nil {
 			return nil, err
 		}

@@ -49,9 +49,17 @@ type world struct {
 	graph *fakegraph.Server
 	cfg   string
 	dsn   string
+	// tune, when set, adjusts the app's configuration before each start.
+	tune func(*app.Config)
 }
 
 func newWorld(t *testing.T, dsn string) *world {
+	t.Helper()
+	return newTunedWorld(t, dsn, nil)
+}
+
+// newTunedWorld is newWorld with tune applied to the app's configuration.
+func newTunedWorld(t *testing.T, dsn string, tune func(*app.Config)) *world {
 	t.Helper()
 	graph := fakegraph.New()
 	graph.AddPage(pageID, "Acme", pageToken)
@@ -68,7 +76,7 @@ func newWorld(t *testing.T, dsn string) *world {
 	if err := os.WriteFile(cfg, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, graph: graph, cfg: cfg, dsn: dsn}
+	w := &world{t: t, graph: graph, cfg: cfg, dsn: dsn, tune: tune}
 	w.start()
 	return w
 }
@@ -81,7 +89,11 @@ func (w *world) start() {
 		_ = level.UnmarshalText([]byte(os.Getenv("PARLEY_TEST_LOG"))) // e.g. PARLEY_TEST_LOG=debug
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	}
-	w.app = app.New(app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond})
+	cfg := app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond}
+	if w.tune != nil {
+		w.tune(&cfg)
+	}
+	w.app = app.New(cfg)
 	if err := w.app.Start(context.Background()); err != nil {
 		w.t.Fatalf("start: %v", err)
 	}

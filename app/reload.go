@@ -14,11 +14,15 @@ import (
 // reload ("" if none).
 func (a *App) ConfigFile() string { return a.cfg.ConfigFile }
 
-// applyFile loads, validates and applies the configuration file.
-func (a *App) applyFile(ctx context.Context) (*config.File, error) {
+// applyFile loads, validates and applies the configuration file. With a
+// tenant, a file that configures another tenant is refused.
+func (a *App) applyFile(ctx context.Context, tenant string) (*config.File, error) {
 	f, err := config.Load(a.cfg.ConfigFile)
 	if err != nil {
 		return nil, err
+	}
+	if tenant != "" && f.TenantID() != tenant {
+		return nil, errOtherTenant
 	}
 	if a.cfg.Demo {
 		pointDemoPage(f, a.URL())
@@ -34,8 +38,13 @@ func (a *App) applyFile(ctx context.Context) (*config.File, error) {
 	if err := f.Apply(ctx, a.Store); err != nil {
 		return nil, err
 	}
+	a.fileTenant = f.TenantID()
 	return f, nil
 }
+
+// errOtherTenant refuses a reload by an admin of a tenant the file does
+// not configure.
+var errOtherTenant = parley.Errorf(parley.EFORBIDDEN, "the configuration file configures another tenant; only its admins may reload it")
 
 // configTurn waits until no other node on the database is applying its
 // configuration (Store.Leadership, "config"). Applying is idempotent, but
@@ -62,12 +71,27 @@ func (a *App) configTurn(ctx context.Context) (func(), error) {
 // restart. A file with errors changes nothing. Edited scenarios become new
 // versions: new chats start on them, running chats keep theirs.
 func (a *App) Reload(ctx context.Context) ([]*parley.ScenarioVersion, error) {
+	return a.reload(ctx, "")
+}
+
+// ReloadTenant is Reload on behalf of an admin of tenant: only the tenant
+// the file configures may reload it (the one it configured when last
+// applied, and the one it configures now), so that no other tenant's
+// admin changes it or reads its problems.
+func (a *App) ReloadTenant(ctx context.Context, tenant string) ([]*parley.ScenarioVersion, error) {
+	return a.reload(ctx, tenant)
+}
+
+func (a *App) reload(ctx context.Context, tenant string) ([]*parley.ScenarioVersion, error) {
 	if a.cfg.ConfigFile == "" {
 		return nil, parley.Errorf(parley.EINVALID, "the server was started without a configuration file")
 	}
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	f, err := a.applyFile(ctx)
+	if tenant != "" && tenant != a.fileTenant {
+		return nil, errOtherTenant
+	}
+	f, err := a.applyFile(ctx, tenant)
 	if err != nil {
 		a.cfg.Logger.Warn("config reload failed", slog.String("file", a.cfg.ConfigFile), slog.Any("err", err))
 		return nil, err

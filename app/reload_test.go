@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,7 +121,7 @@ func TestAdminScenarioAPI(t *testing.T) {
 		t.Fatalf("list: HTTP %d %+v", code, list)
 	}
 	sc := list.Scenarios[0]
-	if sc.Name != "flow" || sc.Latest != 1 || len(sc.Entries) != 1 || list.ConfigFile != w.cfg || !strings.Contains(sc.YAML, "type: find_agent") {
+	if sc.Name != "flow" || sc.Latest != 1 || len(sc.Entries) != 1 || list.ConfigFile != filepath.Base(w.cfg) || !strings.Contains(sc.YAML, "type: find_agent") {
 		t.Errorf("scenario = %+v (file %s)", sc, list.ConfigFile)
 	}
 

@@ -107,11 +107,36 @@ func (s *Service) agentConnected(ctx context.Context, u *parley.User, chatID str
 	return chat, nil
 }
 
-// File returns a stored file of the user's tenant.
+// File returns a stored file to a user who may see it: one who may see a
+// chat whose messages reference it (AgentChat), or the agent who uploaded
+// it. Anyone else gets ENOTFOUND, as for a missing file, so that ids do not
+// reveal what exists.
 func (s *Service) File(ctx context.Context, u *parley.User, id string) (*parley.File, error) {
+	notFound := parley.Errorf(parley.ENOTFOUND, "file not found")
 	f, err := s.Store.File(ctx, id)
-	if err != nil || f.TenantID != u.TenantID {
-		return nil, parley.Errorf(parley.ENOTFOUND, "file not found")
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && f.TenantID != u.TenantID {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
 	}
-	return f, nil
+	uses, err := s.Store.FileUses(ctx, u.TenantID, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, use := range uses {
+		if s.mayOpen(ctx, u, use) {
+			return f, nil
+		}
+	}
+	return nil, notFound
+}
+
+// mayOpen tells whether u may open a file that use references: u sent it,
+// or may see its chat.
+func (s *Service) mayOpen(ctx context.Context, u *parley.User, use parley.FileUse) bool {
+	if use.AgentID == u.ID {
+		return true
+	}
+	_, err := s.AgentChat(ctx, u, use.ChatID)
+	return err == nil
 }

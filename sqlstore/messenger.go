@@ -39,6 +39,31 @@ func (s *Store) File(ctx context.Context, id string) (*parley.File, error) {
 	return &f, nil
 }
 
+// FileUses returns the tenant's messages whose payload references the
+// file: attachments carry it as "file_id":"<id>" (ids are UUIDs, so they
+// hold no LIKE wildcard; others match nothing).
+func (s *Store) FileUses(ctx context.Context, tenantID, id string) ([]parley.FileUse, error) {
+	if strings.ContainsAny(id, `%_\"`) {
+		return nil, nil
+	}
+	rows, err := s.r().query(ctx, `SELECT id, chat_id, agent_id FROM messages
+		WHERE tenant_id = ? AND payload LIKE ? ORDER BY created_at, id LIMIT 100`,
+		tenantID, `%"file_id":"`+id+`"%`)
+	if err != nil {
+		return nil, wrap("file uses", err)
+	}
+	defer rows.Close()
+	var out []parley.FileUse
+	for rows.Next() {
+		var u parley.FileUse
+		if err := rows.Scan(&u.MessageID, &u.ChatID, &u.AgentID); err != nil {
+			return nil, wrap("file uses", err)
+		}
+		out = append(out, u)
+	}
+	return out, wrap("file uses", rows.Err())
+}
+
 // statusRank orders outbound statuses so receipts only move them forward.
 func statusRank(status string) int {
 	switch status {

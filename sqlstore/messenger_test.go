@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,6 +100,41 @@ func TestAccountHealthAndChatAccounts(t *testing.T) {
 		must(t, s.SetServiceChatAccount(ctx, "svc", ""))
 		if id, _ = s.ServiceChatAccount(ctx, "svc"); id != "" {
 			t.Fatalf("cleared chat account = %q", id)
+		}
+	})
+}
+
+func TestFileUses(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		f := &parley.File{TenantID: "t1", Name: "a.png", Data: []byte("a")}
+		other := &parley.File{TenantID: "t1", Name: "b.png", Data: []byte("b")}
+		must(t, s.PutFile(ctx, f))
+		must(t, s.PutFile(ctx, other))
+		payload := `{"attachments":[{"type":"image","url":"/files/` + f.ID + `","file_id":"` + f.ID + `"}]}`
+		c := newChat(t, s, "t1")
+		m := &parley.Message{ChatID: c.ID, Direction: parley.Outbound, Sender: parley.SenderAgent, AgentID: "agent-1",
+			Kind: parley.KindAttachment, Text: "a.png", Payload: payload, CreatedAt: at(1)}
+		must(t, s.AddMessage(ctx, m))
+		elsewhere := newChat(t, s, "t2") // another tenant naming the same id
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: elsewhere.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
+			Kind: parley.KindAttachment, Payload: payload, CreatedAt: at(2)}))
+		addOut(t, s, c.ID, "no file here", at(3))
+
+		tests := []struct {
+			name, tenant, id string
+			want             []parley.FileUse
+		}{
+			{"referenced", "t1", f.ID, []parley.FileUse{{MessageID: m.ID, ChatID: c.ID, AgentID: "agent-1"}}},
+			{"unreferenced", "t1", other.ID, nil},
+			{"wildcard", "t1", "%", nil},
+			{"prefix wildcard", "t1", f.ID[:8] + "%", nil},
+		}
+		for _, tt := range tests {
+			got, err := s.FileUses(ctx, tt.tenant, tt.id)
+			must(t, err)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: FileUses = %+v, want %+v", tt.name, got, tt.want)
+			}
 		}
 	})
 }

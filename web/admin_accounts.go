@@ -110,6 +110,10 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	u := userFrom(r.Context())
 	a := in.account(u.TenantID, id)
+	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r.Context(), u.TenantID, id)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if err := s.Conversations.SaveAccount(r.Context(), a); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -151,6 +155,10 @@ func (s *Server) testConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	u := userFrom(r.Context())
 	a := in.account(u.TenantID, "")
+	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r.Context(), u.TenantID, in.ID)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if in.ID != "" {
 		stored, err := s.Store.Account(r.Context(), in.ID)
 		if err != nil || stored.TenantID != u.TenantID {
@@ -177,6 +185,19 @@ func (s *Server) testConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// storedBaseURL is the Graph API base URL stored for the tenant's account
+// id ("" for a new or unknown account).
+func (s *Server) storedBaseURL(ctx context.Context, tenantID, id string) string {
+	if id == "" {
+		return ""
+	}
+	a, err := s.Store.Account(ctx, id)
+	if err != nil || a.TenantID != tenantID {
+		return ""
+	}
+	return a.APIBaseURL
 }
 
 // checkAccount runs the channel health check of one account now.

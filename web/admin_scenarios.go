@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -12,10 +14,12 @@ import (
 	"github.com/parleycc/parley/scenario"
 )
 
-// ConfigReloader re-applies the server's configuration file and returns
-// the scenario versions now in effect (app.App.Reload).
+// ConfigReloader re-applies the server's configuration file on behalf of
+// an admin of a tenant and returns the scenario versions now in effect
+// (app.App.ReloadTenant); a file that configures another tenant is
+// EFORBIDDEN.
 type ConfigReloader interface {
-	Reload(ctx context.Context) ([]*parley.ScenarioVersion, error)
+	ReloadTenant(ctx context.Context, tenant string) ([]*parley.ScenarioVersion, error)
 	ConfigFile() string
 }
 
@@ -89,7 +93,7 @@ func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
 			sc.Entries = append(sc.Entries, e.Name)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out, "config_file": s.configFile()})
+	writeJSON(w, http.StatusOK, map[string]any{"scenarios": out, "config_file": s.configFileName()})
 }
 
 func (s *Server) configFile() string {
@@ -97,6 +101,15 @@ func (s *Server) configFile() string {
 		return ""
 	}
 	return s.Reloader.ConfigFile()
+}
+
+// configFileName is the configuration file's base name: answers name the
+// file without revealing where the server keeps it.
+func (s *Server) configFileName() string {
+	if p := s.configFile(); p != "" {
+		return filepath.Base(p)
+	}
+	return ""
 }
 
 // parseScenario validates a scenario written in YAML against the tenant's
@@ -118,6 +131,18 @@ func problems(err error) []ProblemJSON {
 	out := []ProblemJSON{}
 	for _, p := range config.Problems(err) {
 		out = append(out, ProblemJSON{Line: p.Line, Block: p.Block, Message: p.Msg})
+	}
+	return out
+}
+
+// fileProblems is problems for the server's configuration file, with its
+// path (which an error may quote) shortened to its base name.
+func (s *Server) fileProblems(err error) []ProblemJSON {
+	out := problems(err)
+	if path := s.configFile(); path != "" {
+		for i := range out {
+			out[i].Message = strings.ReplaceAll(out[i].Message, path, filepath.Base(path))
+		}
 	}
 	return out
 }
@@ -177,8 +202,8 @@ func (s *Server) validateConfig(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := config.Load(path)
-	probs := problems(err)
-	writeJSON(w, http.StatusOK, map[string]any{"ok": len(probs) == 0, "file": path, "problems": probs})
+	probs := s.fileProblems(err)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": len(probs) == 0, "file": s.configFileName(), "problems": probs})
 }
 
 // reloadConfig re-applies the configuration file without a restart.
@@ -187,14 +212,14 @@ func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, parley.Errorf(parley.EINVALID, "this server cannot reload its configuration"))
 		return
 	}
-	versions, err := s.Reloader.Reload(r.Context())
+	versions, err := s.Reloader.ReloadTenant(r.Context(), userFrom(r.Context()).TenantID)
 	if err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) || parley.ErrorCode(err) == parley.EINVALID {
 			writeJSON(w, http.StatusBadRequest, map[string]any{
 				"error":    map[string]string{"code": parley.EINVALID, "message": "the configuration file has errors; nothing was changed"},
-				"file":     s.configFile(),
-				"problems": problems(err)})
+				"file":     s.configFileName(),
+				"problems": s.fileProblems(err)})
 			return
 		}
 		s.writeError(w, r, err)
@@ -204,5 +229,5 @@ func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
 	for _, v := range versions {
 		out = append(out, map[string]any{"name": v.Name, "version": v.Version})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"file": s.configFile(), "scenarios": out})
+	writeJSON(w, http.StatusOK, map[string]any{"file": s.configFileName(), "scenarios": out})
 }

@@ -45,6 +45,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if req.Tenant == "" {
 		req.Tenant = parley.DefaultTenant
 	}
+	now := s.Clock.Now()
+	subj := subjectsOf(r, req.Tenant, req.Username)
+	locked, hadFailures, err := s.loginLock(r.Context(), subj, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	} else if !locked.IsZero() {
+		s.refuseLocked(w, r, locked, now) // even the right password waits
+		return
+	}
 	u, err := s.Store.UserByUsername(r.Context(), req.Tenant, req.Username)
 	hash := dummyHash
 	if err == nil {
@@ -54,13 +64,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || u == nil {
-		s.writeError(w, r, parley.Errorf(parley.EUNAUTHORIZED, "wrong username or password"))
+		s.refuseLogin(w, r, subj, now)
 		return
+	}
+	if hadFailures {
+		if err := s.loginSucceeded(r.Context(), subj); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	token := make([]byte, 32)
 	_, _ = rand.Read(token)
 	raw := base64.RawURLEncoding.EncodeToString(token)
-	now := s.Clock.Now()
 	sess := &parley.Session{TokenHash: hashToken(raw), UserID: u.ID, TenantID: u.TenantID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
 	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
 		s.writeError(w, r, err)

@@ -18,6 +18,7 @@ var statusOf = map[string]int{
 	parley.EUNAUTHORIZED: http.StatusUnauthorized,
 	parley.EFORBIDDEN:    http.StatusForbidden,
 	parley.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	parley.ETOOMANY:      http.StatusTooManyRequests,
 	parley.EINTERNAL:     http.StatusInternalServerError,
 }
 

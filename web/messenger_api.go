@@ -40,6 +40,8 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 // uploadFile receives an agent's file (multipart field "file") and queues
 // it to the chat's customer.
 func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	// A file may take longer to arrive than the server's read timeout.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTimeout))
 	r.Body = http.MaxBytesReader(w, r.Body, conversation.MaxFileBytes+1<<20)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {

@@ -203,7 +203,7 @@ func TestOpenAPIValid(t *testing.T) {
 func TestOpenAPIErrorCodes(t *testing.T) {
 	doc := loadOpenAPI(t)
 	codes := []string{parley.ECONFLICT, parley.EINTERNAL, parley.EINVALID, parley.ENOTFOUND,
-		parley.EUNAUTHORIZED, parley.EFORBIDDEN, parley.ETOOLARGE}
+		parley.EUNAUTHORIZED, parley.EFORBIDDEN, parley.ETOOLARGE, parley.ETOOMANY}
 	var documented []string
 	for _, v := range doc.Components.Schemas["Error"].Value.Properties["error"].Value.Properties["code"].Value.Enum {
 		documented = append(documented, v.(string))

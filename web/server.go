@@ -32,6 +32,10 @@ type Server struct {
 	// Reloader, when set, re-applies the configuration file
 	// (POST /api/admin/config/reload).
 	Reloader ConfigReloader
+	// APIBaseURLs says which Graph API base URLs admins may set through
+	// the API: BaseURLsNone (the default when empty), BaseURLsLoopback or
+	// BaseURLsAny.
+	APIBaseURLs string
 
 	pages map[string]*template.Template
 }
@@ -93,6 +97,12 @@ func (s *Server) Handler() (http.Handler, error) {
 	}
 	return s.logRequests(http.NewCrossOriginProtection().Handler(mux)), nil
 }
+
+// uploadReadTimeout is how long an agent's file upload may take to arrive;
+// other requests have the server's read timeout (http.Server.ReadTimeout).
+// Event streams need no exception: net/http lifts the read deadline once a
+// request without a body has been read.
+const uploadReadTimeout = 5 * time.Minute
 
 // logRequests logs each request once it is answered.
 func (s *Server) logRequests(next http.Handler) http.Handler {

@@ -47,6 +47,9 @@ type GraphError struct {
 	TraceID    string
 	// IsTransient mirrors error.is_transient when the platform sets it.
 	IsTransient bool
+	// Platform reports that the body was a Graph API error envelope; when
+	// false, Message is a snippet of whatever the server answered.
+	Platform bool
 	// RetryAfter is the platform's estimate of when calls will be accepted
 	// again, from X-Business-Use-Case-Usage or Retry-After; zero if unknown.
 	RetryAfter time.Duration
@@ -156,6 +159,7 @@ func parseGraphError(status int, h http.Header, body []byte) *GraphError {
 		e := env.Error
 		ge.Message, ge.Type, ge.TraceID, ge.IsTransient = e.Message, e.Type, e.TraceID, e.IsTransient
 		ge.Code, ge.Subcode = int(e.Code), int(e.Subcode)
+		ge.Platform = true
 		return ge
 	}
 	ge.Message = snippet(body)

@@ -29,10 +29,14 @@ func (c *Channel) TestConnection(ctx context.Context, acct *parley.Account) (par
 	res := parley.ConnectionResult{ID: page.ID, Name: page.Name}
 	var ge *GraphError
 	switch {
+	case err == nil && !graphID(page.ID):
+		// Only the Graph API's own answers are passed on, so the check
+		// cannot be used to read other servers.
+		return parley.ConnectionResult{Reason: notGraphReason(0)}, nil
 	case errors.As(err, &ge):
-		res.Reason, res.Credentials = ge.Message, ge.Class() == ClassToken
+		res.Reason, res.Credentials = graphErrorReason(ge), ge.Platform && ge.Class() == ClassToken
 	case err != nil:
-		res.Reason = "cannot reach the Graph API: " + err.Error()
+		res.Reason = unreachableReason(err)
 	case page.ID != acct.PageID:
 		res.Credentials = true
 		res.Reason = fmt.Sprintf("the token belongs to page %s (%s), not to page %s", page.ID, page.Name, acct.PageID)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -45,7 +46,10 @@ func VerifySignature(body []byte, header string, appSecret string) bool {
 // ParseWebhook parses a Page webhook body into normalized events. It fails
 // only when the body is not JSON, does not have the envelope shape, or is not
 // a "page" object; individual items it does not understand become
-// KindUnknown events. Events of each entry are sorted by timestamp.
+// KindUnknown events. Items that do not belong to the entry's Page or carry
+// ids that are not numeric are dropped (see belongs), as are fallback and
+// ig_reel attachments without an http(s) URL. Events of each entry are
+// sorted by timestamp.
 func ParseWebhook(body []byte) (*Batch, error) {
 	var env wireEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -56,13 +60,17 @@ func ParseWebhook(body []byte) (*Batch, error) {
 	}
 	b := &Batch{Entries: make([]Entry, 0, len(env.Entry))}
 	for _, we := range env.Entry {
-		e := Entry{PageID: string(we.ID), Time: msTime(we.Time)}
+		e := Entry{PageID: clean(string(we.ID)), Time: msTime(we.Time)}
 		e.Events = make([]Event, 0, len(we.Messaging)+len(we.Standby))
 		for _, raw := range we.Messaging {
-			e.Events = append(e.Events, parseItem(e.PageID, raw, false))
+			if ev, ok := parseItem(e.PageID, raw, false); ok {
+				e.Events = append(e.Events, ev)
+			}
 		}
 		for _, raw := range we.Standby {
-			e.Events = append(e.Events, parseItem(e.PageID, raw, true))
+			if ev, ok := parseItem(e.PageID, raw, true); ok {
+				e.Events = append(e.Events, ev)
+			}
 		}
 		slices.SortStableFunc(e.Events, func(a, b Event) int {
 			return a.Timestamp.Compare(b.Timestamp)
@@ -72,20 +80,25 @@ func ParseWebhook(body []byte) (*Batch, error) {
 	return b, nil
 }
 
-// parseItem normalizes one messaging item. It never fails: an item whose
-// shape is unexpected is reported as KindUnknown with its raw JSON.
-func parseItem(pageID string, raw json.RawMessage, standby bool) Event {
-	ev := Event{Kind: KindUnknown, PageID: pageID, IsStandby: standby, Raw: raw}
+// parseItem normalizes one messaging item. An item whose shape is
+// unexpected is reported as KindUnknown with its raw JSON; ok is false for
+// an item to drop: one that does not belong to the entry's Page, or a
+// message left without content once its unsafe attachments are dropped.
+func parseItem(pageID string, raw json.RawMessage, standby bool) (ev Event, ok bool) {
+	ev = Event{Kind: KindUnknown, PageID: pageID, IsStandby: standby, Raw: raw}
 	var it wireItem
 	if err := json.Unmarshal(raw, &it); err != nil {
-		return ev
+		return ev, true
 	}
 	var sender, recipient string
 	if it.Sender != nil {
-		sender = string(it.Sender.ID)
+		sender = clean(string(it.Sender.ID))
 	}
 	if it.Recipient != nil {
-		recipient = string(it.Recipient.ID)
+		recipient = clean(string(it.Recipient.ID))
+	}
+	if !belongs(pageID, sender, recipient, it.Message != nil && it.Message.IsEcho) {
+		return ev, false
 	}
 	if ev.PageID == "" {
 		ev.PageID = recipient
@@ -113,7 +126,8 @@ func parseItem(pageID string, raw json.RawMessage, standby bool) Event {
 		if m.ReplyTo != nil {
 			ev.ReplyToMID = string(m.ReplyTo.MID)
 		}
-		ev.Attachments = attachments(m.Attachments)
+		var unsafe bool
+		ev.Attachments, unsafe = attachments(m.Attachments)
 		ev.StickerID = int64(m.StickerID)
 		if ev.StickerID == 0 {
 			for _, a := range ev.Attachments {
@@ -126,6 +140,9 @@ func parseItem(pageID string, raw json.RawMessage, standby bool) Event {
 		ev.Referral = referral(m.Referral)
 		if ev.Referral == nil {
 			ev.Referral = referral(it.Referral)
+		}
+		if unsafe && ev.Text == "" && len(ev.Attachments) == 0 && ev.StickerID == 0 {
+			return ev, false
 		}
 	case it.Postback != nil:
 		p := it.Postback
@@ -158,7 +175,46 @@ func parseItem(pageID string, raw json.RawMessage, standby bool) Event {
 		ev.Reaction = &Reaction{Reaction: r.Reaction, Emoji: r.Emoji, Action: r.Action, MID: string(r.MID)}
 	}
 	ev.PSID = customer(ev.PageID, sender, recipient, ev.Kind == KindEcho)
-	return ev
+	cleanEvent(&ev)
+	return ev, true
+}
+
+// belongs reports whether an item's ids fit the entry it came in: sender
+// and recipient, when present, are numeric ids, and the Page of the entry
+// is the recipient of an inbound item or the sender of an echo. Without an
+// entry id only the ids' form is checked.
+func belongs(pageID, sender, recipient string, echo bool) bool {
+	if !numericID(sender) || !numericID(recipient) {
+		return false
+	}
+	switch {
+	case pageID == "":
+		return true
+	case echo:
+		return sender == "" || sender == pageID
+	default:
+		return recipient == "" || recipient == pageID
+	}
+}
+
+// numericID reports whether id is empty or a Graph id: decimal digits only.
+func numericID(id string) bool {
+	for _, c := range []byte(id) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// linkTypes are the attachment types that are only a link; their URL is
+// kept only when it is an http(s) URL.
+var linkTypes = map[string]bool{"fallback": true, "ig_reel": true}
+
+// webURL reports whether u is an absolute http or https URL with a host.
+func webURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 // customer picks the customer's PSID out of sender and recipient: the
@@ -177,11 +233,14 @@ func customer(pageID, sender, recipient string, echo bool) string {
 	return sender
 }
 
-func attachments(in []wireAttachment) []Attachment {
+// attachments normalizes a message's attachments. Link attachments
+// (fallback, ig_reel) without an http(s) URL are dropped; dropped reports
+// whether any was.
+func attachments(in []wireAttachment) (out []Attachment, dropped bool) {
 	if len(in) == 0 {
-		return nil
+		return nil, false
 	}
-	out := make([]Attachment, 0, len(in))
+	out = make([]Attachment, 0, len(in))
 	stickers := map[int64]bool{}
 	for _, w := range in {
 		a := Attachment{Type: w.Type, URL: w.URL, Title: w.Title}
@@ -197,6 +256,10 @@ func attachments(in []wireAttachment) []Attachment {
 				a.Lat, a.Long = p.Coordinates.Lat, p.Coordinates.Long
 			}
 		}
+		if linkTypes[a.Type] && !webURL(a.URL) {
+			dropped = true
+			continue
+		}
 		if a.Type == "sticker" && a.StickerID != 0 {
 			stickers[a.StickerID] = true
 		}
@@ -209,7 +272,10 @@ func attachments(in []wireAttachment) []Attachment {
 			return a.Type == "image" && stickers[a.StickerID]
 		})
 	}
-	return out
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, dropped
 }
 
 func referral(w *wireReferral) *Referral {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parleycc/parley/channel/messenger"
 )
@@ -168,6 +169,50 @@ func TestParseWebhook(t *testing.T) {
 			messenger.Event{Kind: messenger.KindUnknown, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836899000)},
 			messenger.Event{Kind: messenger.KindUnknown, PageID: page1, Timestamp: at(1752836899500)},
 		)}},
+		// Timestamps and watermarks in seconds (values below 1e12) are seconds.
+		{file: "referral_seconds.json", want: []messenger.Entry{in(page1, 1458692752000, messenger.Event{
+			Kind: messenger.KindReferral, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458692752000),
+			Referral: &messenger.Referral{Ref: "spring-sale", Source: "SHORTLINK", Type: "OPEN_THREAD"},
+		})}},
+		{file: "optin_seconds.json", want: []messenger.Entry{in(page1, 1752837000000, messenger.Event{
+			Kind: messenger.KindOptin, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836999000),
+			Optin: &messenger.Optin{Ref: "web-session-5f2d"},
+		})}},
+		{file: "message_seconds.json", want: []messenger.Entry{in(page1, 1752836400000,
+			msg(1752836399000, "m_seconds_1", "sent in seconds"),
+		)}},
+		{file: "read_seconds.json", want: []messenger.Entry{in(page1, 1458668856000,
+			messenger.Event{
+				Kind: messenger.KindRead, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458668856000),
+				Read: &messenger.Watermark{Watermark: at(1458668855000)},
+			},
+			messenger.Event{
+				Kind: messenger.KindDelivery, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1458668857000),
+				Delivery: &messenger.Watermark{MIDs: []string{"mid.1458668856218:ed81099e15d3f4f234"}, Watermark: at(1458668856000)},
+			},
+		)}},
+		// Items that do not belong to the entry's page, or carry ids that are
+		// not numeric, are dropped.
+		{file: "other_page_recipient.json", want: []messenger.Entry{in(page1, 1752836400500,
+			msg(1752836400200, "m_this_page", "meant for this page"),
+		)}},
+		{file: "echo_other_page.json", want: []messenger.Entry{in(page1, 1457764197700, messenger.Event{
+			Kind: messenger.KindEcho, PageID: page1, SenderID: page1, PSID: cust, Timestamp: at(1457764197627),
+			MID: "mid.echo_this_page", Text: "this page's echo", AppID: 1517776481860111,
+		})}},
+		{file: "non_numeric_ids.json", want: []messenger.Entry{in(page1, 1752836401000,
+			msg(1752836400400, "m_good_ids", "good ids"),
+		)}},
+		// fallback and ig_reel attachments need an http(s) URL; a message left
+		// without content is dropped.
+		{file: "fallback_bad_url.json", want: []messenger.Entry{in(page1, 1752836701000,
+			msg(1752836700100, "m_fb_js", "look at this"),
+			messenger.Event{
+				Kind: messenger.KindMessage, PageID: page1, SenderID: cust, PSID: cust, Timestamp: at(1752836700300),
+				MID:         "m_reel_ok",
+				Attachments: []messenger.Attachment{{Type: "ig_reel", URL: "https://www.instagram.com/reel/C8x1/", Title: "Kettle reel"}},
+			},
+		)}},
 		{file: "malformed.json", wantErr: "malformed body"},
 		{file: "wrong_object.json", wantErr: `object is "instagram", want "page"`},
 	}
@@ -295,5 +340,56 @@ func TestDedupKey(t *testing.T) {
 	r2, _ := messenger.ParseWebhook([]byte(`{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":10,"read":{"watermark":6}}]}]}`))
 	if r1.Events()[0].DedupKey() == r2.Events()[0].DedupKey() {
 		t.Error("reads with different watermarks share a key")
+	}
+}
+
+// TestParseWebhookStripsNUL checks that no string the parser produces holds
+// a NUL byte or invalid UTF-8 (PostgreSQL text cannot store NUL), wherever
+// the webhook put it.
+func TestParseWebhookStripsNUL(t *testing.T) {
+	b, err := messenger.ParseWebhook(fixture(t, "nul.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := b.Events()
+	if len(evs) != 6 {
+		t.Fatalf("got %d events, want 6", len(evs))
+	}
+	if b.Entries[0].PageID != page1 {
+		t.Errorf("page id = %q", b.Entries[0].PageID)
+	}
+	for i, ev := range evs {
+		ev.Raw = nil
+		walkStrings(reflect.ValueOf(ev), func(s string) {
+			if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+				t.Errorf("event %d (%s): string %q is not clean", i, ev.Kind, s)
+			}
+		})
+	}
+	if m := evs[0]; m.MID != "m_nul_1" || m.Text != "Hello" || m.PSID != cust || m.Attachments[0].URL != "https://cdn.example.com/a.bin" {
+		t.Errorf("message = %+v", m)
+	}
+}
+
+// walkStrings calls f with every string reachable from v.
+func walkStrings(v reflect.Value, f func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(v.String())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walkStrings(v.Elem(), f)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkStrings(v.Index(i), f)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return
+		}
+		for i := range v.NumField() {
+			walkStrings(v.Field(i), f)
+		}
 	}
 }

@@ -170,10 +170,20 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// msTime converts epoch milliseconds to UTC time; zero stays the zero time.
+// secondsBelow is the boundary between the two units a timestamp may come
+// in: values below it (before 2001-09-09 in milliseconds, after year 33658
+// in seconds) are epoch seconds, the others epoch milliseconds.
+const secondsBelow = 1e12
+
+// msTime converts an epoch timestamp to UTC time; zero stays the zero time.
+// Facebook documents milliseconds, but some senders (and older payloads)
+// use seconds: a value below 1e12 is read as seconds.
 func msTime(v flexInt) time.Time {
-	if v == 0 {
+	switch {
+	case v == 0:
 		return time.Time{}
+	case v < secondsBelow:
+		return time.Unix(int64(v), 0).UTC()
 	}
 	return time.UnixMilli(int64(v)).UTC()
 }

@@ -99,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // equivalent, and a flag given on the command line wins.
 type flags struct {
 	addr, database, config, publicURL, logLevel, bus string
+	allowBaseURL                                     string
 }
 
 func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags, error) {
@@ -115,6 +116,8 @@ func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags
 	fs.StringVar(&f.publicURL, "public-url", env("PARLEY_PUBLIC_URL", ""), "URL browsers and platforms use to reach this server (PARLEY_PUBLIC_URL)")
 	fs.StringVar(&f.bus, "bus", env("PARLEY_BUS", "inmem"), "event bus: inmem (one node) or a nats:// URL for several nodes (PARLEY_BUS)")
 	fs.StringVar(&f.logLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
+	fs.StringVar(&f.allowBaseURL, "allow-api-base-url", env("PARLEY_ALLOW_API_BASE_URL", ""),
+		"Graph API base URLs admins may set in the UI: none, loopback or any (default: loopback for demo, else none) (PARLEY_ALLOW_API_BASE_URL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err}
 	}
@@ -152,7 +155,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err != nil {
 		return err
 	}
-	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log, Bus: f.bus})
+	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log, Bus: f.bus,
+		AllowAPIBaseURL: f.allowBaseURL})
 	if err := a.Start(ctx); err != nil {
 		return err
 	}

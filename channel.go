@@ -111,6 +111,27 @@ type Acknowledger interface {
 	Acknowledge(ctx context.Context, acct *Account, in *Incoming) error
 }
 
+// WebhookSetter is a Checker whose platform takes our webhook URL through
+// its API (Telegram setWebhook, LINE's endpoint, Viber set_webhook).
+type WebhookSetter interface {
+	SetWebhook(ctx context.Context, acct *Account, url string) error
+}
+
+// SettingWebhookURL is the account setting holding the webhook URL Parley
+// registered with the platform, which the health check expects (and puts
+// back where the platform lets it).
+const SettingWebhookURL = "webhook_url"
+
+// SecretSetting reports whether an account setting is a secret: never
+// shown after saving, kept when a form sends it back empty.
+func SecretSetting(key string) bool {
+	switch key {
+	case "private_key", "api_secret", "signature_secret":
+		return true
+	}
+	return false
+}
+
 // ChoiceNumberer is a Sender that shows a reply's choices as a numbered
 // list (parley.Reply.Choices order) where its platform has no buttons, so
 // a customer's bare number answers the last message's choices.

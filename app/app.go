@@ -152,7 +152,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels})
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy()}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(), PublicURL: strings.TrimRight(a.cfg.PublicURL, "/")}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}

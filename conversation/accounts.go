@@ -40,6 +40,7 @@ type accountsStore interface {
 	DeleteAccount(ctx context.Context, id string) error
 	EntryByAccount(ctx context.Context, accountID string) (*parley.ScenarioEntry, error)
 	SetAccountHealth(ctx context.Context, h *parley.AccountHealth) error
+	accountViewStore
 }
 
 // GenerateVerifyToken returns a strong random webhook verify token.
@@ -129,6 +130,23 @@ func (s *Accounts) healthLoop(ctx context.Context) {
 	}
 }
 
+// keptSettings are a form's settings with what it cannot send back kept:
+// secrets it left empty, and the webhook URL Parley registered.
+func keptSettings(form, old map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range form {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	for k, v := range old {
+		if _, set := out[k]; !set && (parley.SecretSetting(k) || k == parley.SettingWebhookURL) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // checkAll checks every account of every registered channel.
 func (s *Accounts) checkAll(ctx context.Context) {
 	for _, typ := range s.channels.Types() {
@@ -177,6 +195,10 @@ func (s *Accounts) SaveAccount(ctx context.Context, a *parley.Account) error {
 		if a.Name != old.Name {
 			return parley.Errorf(parley.EINVALID, "an account's name cannot change (it is its key in parley.yaml)")
 		}
+		if a.Type != old.Type {
+			return parley.Errorf(parley.EINVALID, "an account's type cannot change; create a new account")
+		}
+		a.Settings = keptSettings(a.Settings, old.Settings)
 		if a.AccessToken == "" {
 			a.AccessToken = old.AccessToken
 		}

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -12,21 +12,24 @@ import (
 // accountJSON is an integration account as the Admin page sees it. Secrets
 // are never sent back: only whether they are set and the token's tail.
 type accountJSON struct {
-	ID             string      `json:"id"`
-	Name           string      `json:"name"`
-	Type           string      `json:"type"`
-	PageID         string      `json:"page_id"`
-	PageUsername   string      `json:"page_username"`
-	TokenHint      string      `json:"access_token_hint"`
-	AppSecretSet   bool        `json:"app_secret_set"`
-	VerifyTokenSet bool        `json:"verify_token_set"`
-	HumanAgent     bool        `json:"human_agent"`
-	APIBaseURL     string      `json:"api_base_url,omitempty"`
-	Active         bool        `json:"active"`
-	StatusReason   string      `json:"status_reason,omitempty"`
-	Entry          string      `json:"entry,omitempty"`
-	Health         *healthJSON `json:"health,omitempty"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Type           string            `json:"type"`
+	PageID         string            `json:"page_id"`
+	PageUsername   string            `json:"page_username"`
+	TokenHint      string            `json:"access_token_hint"`
+	AppSecretSet   bool              `json:"app_secret_set"`
+	VerifyTokenSet bool              `json:"verify_token_set"`
+	HumanAgent     bool              `json:"human_agent"`
+	APIBaseURL     string            `json:"api_base_url,omitempty"`
+	Settings       map[string]string `json:"settings"`
+	SecretsSet     []string          `json:"secret_settings_set"`
+	WebhookURL     string            `json:"webhook_url"`
+	Active         bool              `json:"active"`
+	StatusReason   string            `json:"status_reason,omitempty"`
+	Entry          string            `json:"entry,omitempty"`
+	Health         *healthJSON       `json:"health,omitempty"`
+	UpdatedAt      time.Time         `json:"updated_at"`
 }
 
 // healthJSON is the last channel health check.
@@ -42,39 +45,73 @@ type healthJSON struct {
 // accountInput is what the Admin page posts. Empty secrets on update keep
 // the stored ones.
 type accountInput struct {
-	Name         string `json:"name"`
-	PageID       string `json:"page_id"`
-	PageUsername string `json:"page_username"`
-	AccessToken  string `json:"access_token"`
-	AppSecret    string `json:"app_secret"`
-	VerifyToken  string `json:"verify_token"`
-	HumanAgent   bool   `json:"human_agent"`
-	APIBaseURL   string `json:"api_base_url"`
+	Name         string            `json:"name"`
+	Type         string            `json:"type"`
+	PageID       string            `json:"page_id"`
+	PageUsername string            `json:"page_username"`
+	AccessToken  string            `json:"access_token"`
+	AppSecret    string            `json:"app_secret"`
+	VerifyToken  string            `json:"verify_token"`
+	HumanAgent   bool              `json:"human_agent"`
+	APIBaseURL   string            `json:"api_base_url"`
+	Settings     map[string]string `json:"settings"`
 }
 
 func (in accountInput) account(tenantID, id string) *parley.Account {
-	return &parley.Account{ID: id, TenantID: tenantID, Name: in.Name, Type: parley.ChannelFacebook, PageID: in.PageID,
+	typ := in.Type
+	if typ == "" {
+		typ = parley.ChannelFacebook
+	}
+	return &parley.Account{ID: id, TenantID: tenantID, Name: in.Name, Type: typ, PageID: in.PageID,
 		PageUsername: in.PageUsername, AccessToken: in.AccessToken, AppSecret: in.AppSecret, VerifyToken: in.VerifyToken,
-		HumanAgent: in.HumanAgent, APIBaseURL: in.APIBaseURL}
+		HumanAgent: in.HumanAgent, APIBaseURL: in.APIBaseURL, Settings: in.Settings}
 }
 
-func (s *Server) accountView(ctx context.Context, a *parley.Account) accountJSON {
-	v := accountJSON{ID: a.ID, Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
+func (s *Server) accountView(r *http.Request, v *conversation.AccountView) accountJSON {
+	a := v.Account
+	out := accountJSON{ID: a.ID, Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
 		AppSecretSet: a.AppSecret != "", VerifyTokenSet: a.VerifyToken != "", HumanAgent: a.HumanAgent,
-		APIBaseURL: a.APIBaseURL, Active: a.Active, StatusReason: a.StatusReason, UpdatedAt: a.UpdatedAt}
+		APIBaseURL: a.APIBaseURL, Active: a.Active, StatusReason: a.StatusReason, UpdatedAt: a.UpdatedAt,
+		Entry: v.Entry, Settings: map[string]string{}, SecretsSet: []string{}, WebhookURL: s.webhookURL(r, a)}
 	if n := len(a.AccessToken); n > 4 {
-		v.TokenHint = "…" + a.AccessToken[n-4:]
+		out.TokenHint = "…" + a.AccessToken[n-4:]
 	} else if n > 0 {
-		v.TokenHint = "set"
+		out.TokenHint = "set"
 	}
-	if e, err := s.Store.EntryByAccount(ctx, a.ID); err == nil {
-		v.Entry = e.Name
+	for k, val := range a.Settings {
+		if parley.SecretSetting(k) {
+			out.SecretsSet = append(out.SecretsSet, k)
+		} else {
+			out.Settings[k] = val
+		}
 	}
-	if h, err := s.Store.AccountHealth(ctx, a.ID); err == nil {
-		v.Health = &healthJSON{CheckedAt: h.CheckedAt, TokenOK: h.TokenOK, Subscribed: h.Subscribed,
+	sort.Strings(out.SecretsSet)
+	if h := v.Health; h != nil {
+		out.Health = &healthJSON{CheckedAt: h.CheckedAt, TokenOK: h.TokenOK, Subscribed: h.Subscribed,
 			Resubscribed: h.Resubscribed, PageName: h.PageName, Error: h.Error}
 	}
-	return v
+	return out
+}
+
+// webhookURL is the URL to paste on the platform's side for the account.
+func (s *Server) webhookURL(r *http.Request, a *parley.Account) string {
+	if a.Type == parley.ChannelFacebook {
+		return s.publicURL(r) + "/webhooks/facebook"
+	}
+	return s.publicURL(r) + "/webhooks/" + a.Type + "/" + a.ID
+}
+
+// publicURL is how platforms reach this server: the configured public URL,
+// else the address the admin's browser used.
+func (s *Server) publicURL(r *http.Request) string {
+	if s.PublicURL != "" {
+		return s.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) adminAccountsPage(w http.ResponseWriter, r *http.Request) {
@@ -82,17 +119,16 @@ func (s *Server) adminAccountsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	accounts, err := s.Store.Accounts(r.Context(), u.TenantID)
+	views, err := s.Conversations.Accounts.List(r.Context(), userFrom(r.Context()).TenantID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]accountJSON, 0, len(accounts))
-	for _, a := range accounts {
-		out = append(out, s.accountView(r.Context(), a))
+	out := make([]accountJSON, 0, len(views))
+	for _, v := range views {
+		out = append(out, s.accountView(r, v))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"accounts": out})
+	writeJSON(w, http.StatusOK, map[string]any{"accounts": out, "types": s.Conversations.Channels.Types()})
 }
 
 func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +146,7 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	u := userFrom(r.Context())
 	a := in.account(u.TenantID, id)
-	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r.Context(), u.TenantID, id)); err != nil {
+	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r, id)); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -118,7 +154,7 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 		s.writeError(w, r, err)
 		return
 	}
-	a, err := s.Store.Account(r.Context(), a.ID)
+	v, err := s.Conversations.Accounts.Get(r.Context(), u.TenantID, a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -127,7 +163,7 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 	if id == "" {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, s.accountView(r.Context(), a))
+	writeJSON(w, status, s.accountView(r, v))
 }
 
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
@@ -142,9 +178,9 @@ func (s *Server) generateVerifyToken(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"verify_token": conversation.GenerateVerifyToken()})
 }
 
-// testConnection tests the token of the form (not yet saved) or, with
-// only an id, of a stored account, whose health it then updates. Empty
-// form fields take the stored account's values.
+// testConnection tests the credentials of the form (not yet saved) or,
+// with an id, of a stored account, whose empty form fields take the
+// stored values; testing exactly what is stored updates its health.
 func (s *Server) testConnection(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		accountInput
@@ -155,31 +191,11 @@ func (s *Server) testConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	u := userFrom(r.Context())
 	a := in.account(u.TenantID, "")
-	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r.Context(), u.TenantID, in.ID)); err != nil {
+	if err := s.checkBaseURL(a.APIBaseURL, s.storedBaseURL(r, in.ID)); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if in.ID != "" {
-		stored, err := s.Store.Account(r.Context(), in.ID)
-		if err != nil || stored.TenantID != u.TenantID {
-			s.writeError(w, r, parley.Errorf(parley.ENOTFOUND, "account not found"))
-			return
-		}
-		same := (a.AccessToken == "" || a.AccessToken == stored.AccessToken) && (a.PageID == "" || a.PageID == stored.PageID)
-		if a.AccessToken == "" {
-			a.AccessToken = stored.AccessToken
-		}
-		if a.PageID == "" {
-			a.PageID = stored.PageID
-		}
-		if a.APIBaseURL == "" {
-			a.APIBaseURL = stored.APIBaseURL
-		}
-		if same {
-			a = stored // testing what is stored: the result is its health
-		}
-	}
-	res, err := s.Conversations.TestConnection(r.Context(), a)
+	res, err := s.Conversations.Accounts.TestForm(r.Context(), u.TenantID, in.ID, a)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -187,43 +203,53 @@ func (s *Server) testConnection(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// storedBaseURL is the Graph API base URL stored for the tenant's account
-// id ("" for a new or unknown account).
-func (s *Server) storedBaseURL(ctx context.Context, tenantID, id string) string {
+// storedBaseURL is the API base URL stored for the user's account id (""
+// for a new or unknown account).
+func (s *Server) storedBaseURL(r *http.Request, id string) string {
 	if id == "" {
 		return ""
 	}
-	a, err := s.Store.Account(ctx, id)
-	if err != nil || a.TenantID != tenantID {
+	v, err := s.Conversations.Accounts.Get(r.Context(), userFrom(r.Context()).TenantID, id)
+	if err != nil {
 		return ""
 	}
-	return a.APIBaseURL
+	return v.APIBaseURL
 }
 
 // checkAccount runs the channel health check of one account now.
 func (s *Server) checkAccount(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Conversations.Accounts.CheckNow(r.Context(), userFrom(r.Context()).TenantID, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.accountView(r, v))
+}
+
+// setWebhook registers the account's webhook URL with its platform.
+func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	a, err := s.Store.Account(r.Context(), r.PathValue("id"))
-	if err != nil || a.TenantID != u.TenantID {
-		s.writeError(w, r, parley.Errorf(parley.ENOTFOUND, "account not found"))
-		return
-	}
-	if _, err := s.Conversations.CheckHealth(r.Context(), a); err != nil {
+	id := r.PathValue("id")
+	v, err := s.Conversations.Accounts.Get(r.Context(), u.TenantID, id)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if a, err = s.Store.Account(r.Context(), a.ID); err != nil {
+	if err := s.Conversations.Accounts.SetWebhook(r.Context(), u.TenantID, id, s.webhookURL(r, v.Account)); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.accountView(r.Context(), a))
+	if v, err = s.Conversations.Accounts.Get(r.Context(), u.TenantID, id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.accountView(r, v))
 }
 
 // channelHealth lists every account's state for supervisors (and admins):
 // active token, webhook subscription, last check.
 func (s *Server) channelHealth(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	accounts, err := s.Store.Accounts(r.Context(), u.TenantID)
+	views, err := s.Conversations.Accounts.List(r.Context(), userFrom(r.Context()).TenantID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -237,11 +263,11 @@ func (s *Server) channelHealth(w http.ResponseWriter, r *http.Request) {
 		StatusReason string      `json:"status_reason,omitempty"`
 		Health       *healthJSON `json:"health,omitempty"`
 	}
-	out := make([]channel, 0, len(accounts))
-	for _, a := range accounts {
-		v := s.accountView(r.Context(), a)
-		out = append(out, channel{Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
-			Active: a.Active, StatusReason: a.StatusReason, Health: v.Health})
+	out := make([]channel, 0, len(views))
+	for _, v := range views {
+		j := s.accountView(r, v)
+		out = append(out, channel{Name: j.Name, Type: j.Type, PageID: j.PageID, PageUsername: j.PageUsername,
+			Active: j.Active, StatusReason: j.StatusReason, Health: j.Health})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"channels": out})
 }

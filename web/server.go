@@ -36,6 +36,9 @@ type Server struct {
 	// the API: BaseURLsNone (the default when empty), BaseURLsLoopback or
 	// BaseURLsAny.
 	APIBaseURLs string
+	// PublicURL is how platforms and browsers reach the server (the
+	// webhook URLs the Admin page shows); empty: the request's own host.
+	PublicURL string
 
 	pages map[string]*template.Template
 }

@@ -1,28 +1,26 @@
 // admin-accounts.js — the Admin page of integration accounts: list with
-// token and webhook health, create / edit / delete, Generate random token,
-// Test Connection and an on-demand health check.
+// credentials and webhook health and the webhook URL to paste, create /
+// edit / delete for every channel, Generate random token, Test Connection,
+// Set Webhook and an on-demand health check.
 import { get, post, put, del } from "./api.js";
 import { h } from "./dom.js";
+import { TYPES, label, valueOf, isSet } from "./account-types.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
   body: $("accounts-body"),
   form: $("account-form"),
   title: $("form-title"),
+  type: $("f-type"),
   name: $("f-name"),
-  username: $("f-username"),
-  pageId: $("f-page-id"),
-  token: $("f-token"),
-  secret: $("f-secret"),
-  verify: $("f-verify"),
-  base: $("f-base"),
-  human: $("f-human"),
+  fields: $("type-fields"),
   result: $("test-result"),
   error: $("form-error"),
+  setWebhook: $("set-webhook"),
   toast: $("toast"),
 };
 let editing = null; // account being edited, or null for a new one
-
+let types = Object.keys(TYPES);
 
 function toast(msg) {
   el.toast.textContent = msg;
@@ -33,85 +31,116 @@ function toast(msg) {
 
 function tokenCell(a) {
   const ok = a.active;
-  return h("span", { class: "health", "data-ok": String(ok), title: a.status_reason || "" }, ok ? "Active" : `Inactive: ${a.status_reason || "token error"}`);
+  return h("span", { class: "health", "data-ok": String(ok), title: a.status_reason || "" }, ok ? "Active" : `Inactive: ${a.status_reason || "credentials error"}`);
 }
 
 function webhookCell(a) {
+  const copy = h("button", { class: "btn btn-ghost copy-button", type: "button", text: "Copy", title: "Copy the webhook URL",
+    onclick: async () => { await navigator.clipboard.writeText(a.webhook_url).catch(() => {}); toast("Webhook URL copied"); } });
+  const url = h("div", { class: "webhook-url" }, h("code", { text: a.webhook_url }), " ", copy);
   const hl = a.health;
-  if (!hl) return h("span", { class: "health", text: "Not checked" });
+  if (!hl) return h("div", {}, url, h("span", { class: "health", text: "Not checked" }));
   const when = new Date(hl.checked_at).toLocaleString();
-  if (hl.error) return h("span", { class: "health", "data-ok": "false", title: `checked ${when}` }, hl.error);
-  const text = hl.resubscribed ? "Subscribed (re-subscribed)" : hl.subscribed ? "Subscribed" : "Not subscribed";
-  return h("span", { class: "health", "data-ok": String(hl.subscribed), title: `checked ${when}` }, text);
+  if (hl.error) return h("div", {}, url, h("span", { class: "health", "data-ok": "false", title: `checked ${when}` }, hl.error));
+  const text = hl.resubscribed ? "Registered (repaired)" : hl.subscribed ? "Registered" : "Not registered";
+  return h("div", {}, url, h("span", { class: "health", "data-ok": String(hl.subscribed), title: `checked ${when}` }, text));
+}
+
+function row(a) {
+  const who = [a.page_username && "@" + a.page_username.replace(/^@/, ""), a.page_id].filter(Boolean).join(" · ");
+  return h(
+    "tr",
+    { "data-account": a.name },
+    h("td", {}, h("strong", { text: a.name })),
+    h("td", {}, h("div", { text: label(a.type) }), h("div", { class: "muted", text: who })),
+    h("td", { class: "token-cell" }, tokenCell(a), h("div", { class: "muted", text: a.access_token_hint ? `token ${a.access_token_hint}` : "" })),
+    h("td", { class: "webhook-cell" }, webhookCell(a)),
+    h("td", { text: a.entry || "—" }),
+    h(
+      "td",
+      {},
+      h("button", { class: "btn btn-secondary", type: "button", text: "Edit", onclick: () => showForm(a) }), " ",
+      h("button", { class: "btn btn-secondary check-button", type: "button", text: "Check now", onclick: () => check(a) }), " ",
+      h("button", { class: "btn btn-ghost", type: "button", text: "Delete", onclick: () => remove(a) })
+    )
+  );
 }
 
 async function load() {
   const res = await get("/api/admin/accounts");
   const list = res.accounts || [];
-  el.body.replaceChildren(
-    ...(list.length
-      ? list.map((a) =>
-          h(
-            "tr",
-            { "data-account": a.name },
-            h("td", {}, h("strong", { text: a.name })),
-            h("td", {}, `${a.page_username ? "@" + a.page_username + " · " : ""}${a.page_id}`),
-            h("td", { class: "token-cell" }, tokenCell(a), h("div", { class: "muted", text: a.access_token_hint ? `token ${a.access_token_hint}` : "" })),
-            h("td", { class: "webhook-cell" }, webhookCell(a)),
-            h("td", { text: a.entry || "—" }),
-            h(
-              "td",
-              {},
-              h("button", { class: "btn btn-secondary", type: "button", text: "Edit", onclick: () => edit(a) }), " ",
-              h("button", { class: "btn btn-secondary check-button", type: "button", text: "Check now", onclick: () => check(a) }), " ",
-              h("button", { class: "btn btn-ghost", type: "button", text: "Delete", onclick: () => remove(a) })
-            )
-          )
-        )
-      : [h("tr", {}, h("td", { colspan: "6", text: "No accounts yet." }))])
-  );
+  if (res.types) types = res.types.filter((t) => TYPES[t]);
+  el.body.replaceChildren(...(list.length ? list.map(row) : [h("tr", {}, h("td", { colspan: "6", text: "No accounts yet." }))]));
+}
+
+// field renders one input of the chosen account type.
+function field(f, a) {
+  const id = `f-${f.key.replace(/[^a-z0-9]+/gi, "-")}`;
+  let input;
+  if (f.checkbox) {
+    input = h("input", { id, type: "checkbox", "data-key": f.key });
+    input.checked = !!valueOf(a, f.key);
+    return [h("label", { for: id, text: f.label }), h("label", {}, input, " " + f.checkbox)];
+  }
+  if (f.choices) {
+    input = h("select", { id, "data-key": f.key }, ...f.choices.map((c) => h("option", { value: c, text: c })));
+    input.value = valueOf(a, f.key) || f.choices[0];
+  } else {
+    input = h(f.textarea ? "textarea" : "input", { id, "data-key": f.key, type: f.secret && !f.textarea ? "password" : f.type || "text" });
+    if (f.required) input.required = true;
+    if (f.maxlength) input.maxLength = f.maxlength;
+    if (f.inputmode) input.inputMode = f.inputmode;
+    if (f.secret) {
+      input.value = "";
+      input.placeholder = isSet(a, f.key) ? `unchanged${f.key === "access_token" && a.access_token_hint ? " (" + a.access_token_hint + ")" : ""}` : f.placeholder || "";
+    } else {
+      input.value = valueOf(a, f.key);
+      input.placeholder = f.placeholder || "";
+    }
+  }
+  if (!f.generate) return [h("label", { for: id, text: f.label }), input];
+  const gen = h("button", { class: "btn btn-secondary", type: "button", text: "Generate random token",
+    onclick: async () => { input.value = (await post("/api/admin/verify-token")).verify_token; } });
+  return [h("label", { for: id, text: f.label }), h("div", { class: "field-with-button" }, input, gen)];
+}
+
+function renderFields(type, a) {
+  el.fields.replaceChildren(...TYPES[type].fields.flatMap((f) => field(f, a)));
+  el.setWebhook.hidden = !(a && TYPES[type].setWebhook);
 }
 
 function showForm(a) {
   editing = a;
   el.form.hidden = false;
-  el.title.textContent = a ? `Edit ${a.name}` : "New Facebook account";
+  el.type.replaceChildren(...types.map((t) => h("option", { value: t, text: label(t) })));
+  el.type.value = a ? a.type : "facebook";
+  el.type.disabled = !!a;
+  el.title.textContent = a ? `Edit ${a.name}` : "New account";
   el.name.value = a ? a.name : "";
   el.name.readOnly = !!a;
-  el.username.value = a ? a.page_username : "";
-  el.pageId.value = a ? a.page_id : "";
-  el.token.value = "";
-  el.token.placeholder = a ? `unchanged (${a.access_token_hint || "set"})` : "";
-  el.secret.value = "";
-  el.secret.placeholder = a && a.app_secret_set ? "unchanged" : "";
-  el.verify.value = "";
-  el.verify.placeholder = a && a.verify_token_set ? "unchanged" : "";
-  el.base.value = a ? a.api_base_url || "" : "";
-  el.human.checked = !!(a && a.human_agent);
+  renderFields(el.type.value, a);
   el.result.hidden = true;
   el.error.hidden = true;
   el.name.focus();
 }
 
-const edit = (a) => showForm(a);
-
+// input reads the form as the API takes it.
 function input() {
-  return {
-    name: el.name.value.trim(),
-    page_id: el.pageId.value.trim(),
-    page_username: el.username.value.trim(),
-    access_token: el.token.value.trim(),
-    app_secret: el.secret.value.trim(),
-    verify_token: el.verify.value.trim(),
-    api_base_url: el.base.value.trim(),
-    human_agent: el.human.checked,
-  };
+  const out = { name: el.name.value.trim(), type: el.type.value, settings: {} };
+  for (const node of el.fields.querySelectorAll("[data-key]")) {
+    const key = node.dataset.key;
+    const value = node.type === "checkbox" ? node.checked : node.value.trim();
+    if (key.startsWith("settings.")) out.settings[key.slice(9)] = value;
+    else out[key] = value;
+  }
+  if (out.type === "vonage") out.page_id = out.settings.from; // a Vonage number is its own id
+  return out;
 }
 
 async function check(a) {
   try {
     const res = await post(`/api/admin/accounts/${encodeURIComponent(a.id)}/check`);
-    toast(res.active ? `${a.name}: token and webhook checked` : `${a.name}: ${res.status_reason}`);
+    toast(res.active ? `${a.name}: credentials and webhook checked` : `${a.name}: ${res.status_reason}`);
   } catch (err) {
     toast(err.message);
   }
@@ -129,24 +158,33 @@ async function remove(a) {
   await load();
 }
 
+function showResult(valid, text) {
+  el.result.hidden = false;
+  el.result.dataset.valid = String(valid);
+  el.result.textContent = text;
+}
+
 $("new-account").addEventListener("click", () => showForm(null));
 $("cancel-account").addEventListener("click", () => (el.form.hidden = true));
-$("gen-token").addEventListener("click", async () => {
-  const res = await post("/api/admin/verify-token");
-  el.verify.value = res.verify_token;
-});
+el.type.addEventListener("change", () => renderFields(el.type.value, null));
 $("test-connection").addEventListener("click", async () => {
-  el.result.hidden = false;
-  el.result.removeAttribute("data-valid");
-  el.result.textContent = "Testing…";
+  showResult("", "Testing…");
   try {
     const res = await post("/api/admin/accounts/test", { ...input(), id: editing ? editing.id : "" });
-    el.result.dataset.valid = String(res.valid);
-    el.result.textContent = res.valid ? `Valid: the token belongs to ${res.page_name} (${res.page_id}).` : `Invalid: ${res.reason}`;
+    showResult(res.valid, res.valid ? `Valid: the credentials belong to ${res.page_name || "the account"}${res.page_id ? " (" + res.page_id + ")" : ""}.` : `Invalid: ${res.reason}`);
     if (editing) await load();
   } catch (err) {
-    el.result.dataset.valid = "false";
-    el.result.textContent = err.message;
+    showResult(false, err.message);
+  }
+});
+el.setWebhook.addEventListener("click", async () => {
+  showResult("", "Setting the webhook…");
+  try {
+    const a = await post(`/api/admin/accounts/${encodeURIComponent(editing.id)}/webhook`);
+    showResult(true, `Webhook set: ${a.webhook_url}`);
+    await load();
+  } catch (err) {
+    showResult(false, err.message);
   }
 });
 el.form.addEventListener("submit", async (ev) => {
@@ -163,5 +201,4 @@ el.form.addEventListener("submit", async (ev) => {
   }
 });
 
-$("webhook-url").textContent = `${location.origin}/webhooks/facebook`;
 load().catch((err) => toast(err.message));

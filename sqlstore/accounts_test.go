@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -23,7 +24,7 @@ func TestAccounts(t *testing.T) {
 		}
 		got, err := s.Account(ctx, a.ID)
 		must(t, err)
-		if *got != *a {
+		if !reflect.DeepEqual(got, a) {
 			t.Fatalf("Account = %+v, want %+v", got, a)
 		}
 

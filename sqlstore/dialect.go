@@ -196,3 +196,12 @@ func (d *dialect) tableExistsQuery() string {
 	}
 	return "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
 }
+
+// stringAgg is an aggregate that joins the text values of col with
+// commas, in no particular order.
+func (d *dialect) stringAgg(col string) string {
+	if d.pg() {
+		return "STRING_AGG(" + col + ", ',')"
+	}
+	return "GROUP_CONCAT(" + col + ", ',')"
+}

@@ -34,6 +34,7 @@ type Server struct {
 	Reloader ConfigReloader
 
 	pages map[string]*template.Template
+	live  liveFeed // see live.go
 }
 
 // Handler builds the routing table.

@@ -25,10 +25,12 @@ const openChatCols = `COALESCE(cu.id, ''), COALESCE(cu.first_name, ''), COALESCE
 // service, routing record, conference guests, offer and last message (the
 // one with the highest seq, found on the (chat_id, seq) index). The
 // tables joined have at most one row per chat, so it is one row per chat.
+// The newest chats are picked by id first: sorting narrow rows is cheaper.
 func (s *Store) openChatsQuery() string {
 	return "SELECT " + prefixCols("c", chatCols) + ", " + openChatCols + `,
 	COALESCE((SELECT ` + s.d.stringAgg("p.agent_id") + ` FROM chat_participants p WHERE p.chat_id = c.id), '')
-	FROM (SELECT * FROM chats WHERE tenant_id = ? AND state IN (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?) c
+	FROM (SELECT id FROM chats WHERE tenant_id = ? AND state IN (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?) top
+	JOIN chats c ON c.id = top.id
 	LEFT JOIN customers cu ON cu.id = c.customer_id
 	LEFT JOIN services sv ON sv.id = c.service_id
 	LEFT JOIN chat_routing r ON r.chat_id = c.id
@@ -41,7 +43,7 @@ func (s *Store) openChatsQuery() string {
 // OpenChats returns up to limit of the tenant's open (queued or assigned)
 // chats, newest first, each with what a view of it shows, in one query.
 func (s *Store) OpenChats(ctx context.Context, tenantID string, limit int) ([]*parley.OpenChat, error) {
-	rows, err := s.r().query(ctx, s.openChatsQuery(), tenantID, parley.ChatQueued, parley.ChatAssigned, limit)
+	rows, err := s.p().query(ctx, s.openChatsQuery(), tenantID, parley.ChatQueued, parley.ChatAssigned, limit)
 	if err != nil {
 		return nil, wrap("open chats", err)
 	}

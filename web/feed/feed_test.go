@@ -235,7 +235,7 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 	s.Close()
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func (s *Store) AgentChangeMark(ctx context.Context) (int64, error) {
 // routing records.
 func (s *Store) ChangedAgents(ctx context.Context, tenantID string, mark int64) (*parley.AgentChanges, error) {
 	changed := "SELECT user_id FROM agent_changes WHERE tenant_id = ? AND " + s.d.stampAtLeast()
-	rows, err := s.r().query(ctx, "SELECT DISTINCT user_id FROM agent_changes WHERE tenant_id = ? AND "+s.d.stampAtLeast(), tenantID, mark)
+	rows, err := s.r().query(ctx, "SELECT DISTINCT user_id FROM ("+changed+") c", tenantID, mark)
 	if err != nil {
 		return nil, wrap("changed agents", err)
 	}
@@ -57,6 +57,6 @@ func (s *Store) ChangedAgents(ctx context.Context, tenantID string, mark int64) 
 // PruneAgentChanges forgets the tenant's changes stamped before mark, once
 // a full read of the agents has taken them in.
 func (s *Store) PruneAgentChanges(ctx context.Context, tenantID string, mark int64) error {
-	_, err := s.r().exec(ctx, "DELETE FROM agent_changes WHERE tenant_id = ? AND NOT ("+s.d.stampAtLeast()+")", tenantID, mark)
+	_, err := s.r().exec(ctx, "DELETE FROM agent_changes WHERE tenant_id = ? AND "+s.d.stampBefore(), tenantID, mark)
 	return wrap("prune agent changes", err)
 }

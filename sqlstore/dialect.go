@@ -219,9 +219,14 @@ func (d *dialect) agentChangeMark() string {
 }
 
 // stampAtLeast compares agent_changes.stamp with a mark (one ? argument).
-func (d *dialect) stampAtLeast() string {
+func (d *dialect) stampAtLeast() string { return d.stampCompare(">=") }
+
+// stampBefore is the opposite of stampAtLeast.
+func (d *dialect) stampBefore() string { return d.stampCompare("<") }
+
+func (d *dialect) stampCompare(op string) string {
 	if d.pg() {
-		return "stamp >= (?::bigint)::text::xid8"
+		return "stamp " + op + " (?::bigint)::text::xid8"
 	}
-	return "stamp >= ?"
+	return "stamp " + op + " ?"
 }

@@ -40,8 +40,12 @@ func TestSyncAgentsReadsOnlyChanges(t *testing.T) {
 		if len(tr.roster.users) != 19 {
 			t.Fatalf("roster has %d users after one was deleted, want 19", len(tr.roster.users))
 		}
+		// On PostgreSQL the mark is the oldest transaction running in the
+		// whole cluster: with other sessions busy, agents changed a little
+		// earlier may be read again (never fewer). SQLite is exact.
+		exact := st.Dialect() == sqlstore.DialectSQLite
 		for _, u := range tr.roster.users {
-			if changed := u != before[u.ID]; changed != (u.ID == a3.ID) {
+			if changed := u != before[u.ID]; changed != (u.ID == a3.ID) && (exact || u.ID == a3.ID) {
 				t.Errorf("%s re-read: %v", u.Username, changed)
 			}
 		}
@@ -52,10 +56,10 @@ func TestSyncAgentsReadsOnlyChanges(t *testing.T) {
 		if _, ok := tr.x.Agent(a7.ID); ok {
 			t.Fatal("the deleted agent07 is still in the index")
 		}
-		// A pass with nothing changed reads no user.
+		// A pass with nothing changed reads no user (on SQLite; see above).
 		q := st.Queries()
 		must(t, s.syncAgents(r.ctx, tr))
-		if n := st.Queries() - q; n != 2 {
+		if n := st.Queries() - q; n != 2 && exact {
 			t.Fatalf("a pass with no change ran %d queries, want 2 (mark, changes)", n)
 		}
 	})

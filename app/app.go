@@ -93,6 +93,7 @@ type App struct {
 	Simulator *simulator.Simulator
 
 	listener net.Listener
+	web      *web.Server
 	http     *http.Server
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -160,6 +161,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	a.web = srv
 	t := a.cfg.Timeouts.withDefaults()
 	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
 		ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
@@ -236,6 +238,9 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 // Close stops the server: no new requests, workers stopped, store closed.
 func (a *App) Close() error {
 	var errs []error
+	if a.web != nil {
+		a.web.Close() // event streams end now, so Shutdown need not wait for them
+	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -162,14 +162,19 @@ func (s *Service) PresenceTouch() time.Duration {
 
 // AgentView is a user with their routing state, as the web UI shows it.
 func (s *Service) AgentView(ctx context.Context, u *parley.User) (UserJSON, error) {
-	v := UserView(u)
 	ar, err := s.Store.AgentRouting(ctx, u.ID)
 	if err != nil {
-		return v, err
+		return UserView(u), err
 	}
+	return s.agentView(u, ar), nil
+}
+
+// agentView is AgentView from a routing record already read.
+func (s *Service) agentView(u *parley.User, ar *parley.AgentRouting) UserJSON {
+	v := UserView(u)
 	v.Reason, v.Skills, v.Load, v.Offers = ar.Reason, ar.Skills, ar.Load, ar.Offers
 	v.Present = !ar.LastSeen.IsZero() && s.Clock.Now().Sub(ar.LastSeen) <= s.presenceGrace()
 	v.ACWUntil = optTime(ar.ACWUntil)
 	v.Services = u.ServiceIDs
-	return v, nil
+	return v
 }

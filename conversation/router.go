@@ -48,7 +48,8 @@ type tenantRouter struct {
 	absent    map[string]bool          // agents marked disconnected by this leader
 	recheck   map[string]time.Time     // chat → next dropout check
 	svcCfg    map[string]routing.Service
-	svcLoaded time.Time // wall clock of the last loadServices
+	svcLoaded time.Time   // wall clock of the last loadServices
+	roster    agentRoster // every user's row as last read (agent_sync.go)
 }
 
 // serviceReload is how often the leader re-reads services and their
@@ -258,18 +259,15 @@ func sameService(a, b routing.Service) bool {
 		a.OfferTimeout == b.OfferTimeout && maps.Equal(a.Skills, b.Skills)
 }
 
-// syncAgents re-reads every agent (state, load, skills, presence) and
-// updates those the index sees differently. It is how presence, which writes no event,
-// reaches the index.
+// syncAgents reads the agents whose rows changed since the last pass
+// (state, load, skills, presence; every few seconds all of them, see
+// readAgents) and updates those the index sees differently. It is how
+// presence, which writes no event, reaches the index.
 func (s *Service) syncAgents(ctx context.Context, tr *tenantRouter) error {
-	users, err := s.Store.Users(ctx, tr.tenant)
-	if err != nil {
+	if err := s.readAgents(ctx, tr); err != nil {
 		return err
 	}
-	ars, err := s.Store.AgentRoutings(ctx, tr.tenant)
-	if err != nil {
-		return err
-	}
+	users, ars := tr.roster.users, tr.roster.routings
 	now := s.Clock.Now()
 	tr.mu.Lock()
 	defer tr.mu.Unlock()

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -47,94 +48,54 @@ type SupervisorChat struct {
 	Declined     []string        `json:"declined,omitempty"`
 }
 
-// Supervisor builds the supervisor's view of the tenant.
+// supervisorChats is how many open chats the supervisor view shows.
+const supervisorChats = 500
+
+// openChatReader reads every open chat of a tenant with what its view
+// shows in one query (sqlstore.Store implements it). The supervisor view
+// uses it so that its cost does not grow with the number of chats.
+type openChatReader interface {
+	OpenChats(ctx context.Context, tenantID string, limit int) ([]*parley.OpenChat, error)
+}
+
+// Supervisor builds the supervisor's view of the tenant. It reads the
+// database a constant number of times, whatever the number of agents
+// and chats: the tenant, services and their settings, users, their
+// routing records and the open chats (Store.OpenChats).
 func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorView, error) {
 	t := u.TenantID
+	reader, ok := s.Store.(openChatReader)
+	if !ok {
+		return nil, fmt.Errorf("supervisor view: store %T cannot read open chats", s.Store)
+	}
 	reasons, err := s.NotReadyReasons(ctx, t)
 	if err != nil {
 		return nil, err
 	}
 	v := &SupervisorView{Reasons: reasons, Now: s.Clock.Now()}
-	svcs, err := s.Store.Services(ctx, t)
+	users, ars, err := s.supervisorAgents(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := s.Store.ServiceRoutings(ctx, t)
+	chats, err := reader.OpenChats(ctx, t, supervisorChats)
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.Store.Users(ctx, t)
-	if err != nil {
+	if v.Queues, err = s.supervisorQueues(ctx, t, chats, users, ars, v.Now); err != nil {
 		return nil, err
-	}
-	offers, err := s.Store.Offers(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	crs, err := s.Store.ChatRoutings(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	chats, err := s.Store.Chats(ctx, parley.ChatFilter{TenantID: t, States: []string{parley.ChatQueued, parley.ChatAssigned}, Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	offerOf := map[string]*parley.Offer{}
-	for _, o := range offers {
-		offerOf[o.ChatID] = o
-	}
-	for _, sv := range svcs {
-		rs := effectiveRouting(settings, sv.ID)
-		q := QueueView{ServiceID: sv.ID, Name: sv.Name, Strategy: strategyOr(rs.Strategy), AutoAccept: rs.AutoAccept}
-		if len(rs.Skills) > 0 {
-			q.Skills = rs.Skills
-		}
-		st, err := s.Store.QueueStats(ctx, t, sv.ID, "", s.presenceGrace(), v.Now)
-		if err != nil {
-			return nil, err
-		}
-		q.AgentsLoggedIn, q.AgentsReady = st.AgentsLoggedIn, st.AgentsReady
-		for _, c := range chats {
-			if c.State != parley.ChatQueued || c.ServiceID != sv.ID {
-				continue
-			}
-			if offerOf[c.ID] != nil {
-				q.Offered++
-			} else {
-				q.Waiting++
-			}
-			if q.OldestQueuedAt == nil || c.QueuedAt.Before(*q.OldestQueuedAt) {
-				q.OldestQueuedAt = optTime(c.QueuedAt)
-			}
-		}
-		v.Queues = append(v.Queues, q)
 	}
 	for _, usr := range users {
 		if usr.Role != parley.RoleAgent && len(usr.ServiceIDs) == 0 {
 			continue
 		}
-		av, err := s.AgentView(ctx, usr)
-		if err != nil {
-			return nil, err
+		ar := ars[usr.ID]
+		if ar == nil {
+			ar = &parley.AgentRouting{UserID: usr.ID}
 		}
-		v.Agents = append(v.Agents, av)
+		v.Agents = append(v.Agents, s.agentView(usr, ar))
 	}
-	for _, c := range chats {
-		cv, err := s.ViewChat(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		sc := SupervisorChat{ChatView: cv, Priority: c.Priority, QueuedAt: optTime(c.QueuedAt)}
-		if cr := crs[c.ID]; cr != nil {
-			if cr.Decision != "" {
-				sc.Decision = json.RawMessage(cr.Decision)
-			}
-			sc.Participants, sc.Note, sc.Declined = cr.Participants, cr.Note, cr.Declined
-		}
-		if o := offerOf[c.ID]; o != nil {
-			sc.OfferedTo, sc.OfferExpires = o.AgentID, optTime(o.ExpiresAt)
-		}
-		v.Chats = append(v.Chats, sc)
+	for _, oc := range chats {
+		v.Chats = append(v.Chats, s.supervisorChat(oc))
 	}
 	slices.SortStableFunc(v.Chats, func(a, b SupervisorChat) int {
 		if a.State != b.State {
@@ -146,6 +107,99 @@ func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorVi
 		return b.Priority - a.Priority
 	})
 	return v, nil
+}
+
+// supervisorAgents reads the tenant's users and their routing records.
+func (s *Service) supervisorAgents(ctx context.Context, t string) ([]*parley.User, map[string]*parley.AgentRouting, error) {
+	users, err := s.Store.Users(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	ars, err := s.Store.AgentRoutings(ctx, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return users, ars, nil
+}
+
+// supervisorQueues counts each service's waiting and offered chats (among
+// chats) and its members logged in and ready, as QueueStats would.
+func (s *Service) supervisorQueues(ctx context.Context, t string, chats []*parley.OpenChat, users []*parley.User,
+	ars map[string]*parley.AgentRouting, now time.Time) ([]QueueView, error) {
+	svcs, err := s.Store.Services(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := s.Store.ServiceRoutings(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	var out []QueueView
+	for _, sv := range svcs {
+		rs := effectiveRouting(settings, sv.ID)
+		q := QueueView{ServiceID: sv.ID, Name: sv.Name, Strategy: strategyOr(rs.Strategy), AutoAccept: rs.AutoAccept}
+		if len(rs.Skills) > 0 {
+			q.Skills = rs.Skills
+		}
+		q.AgentsLoggedIn, q.AgentsReady = s.serviceMembers(sv.ID, users, ars, now)
+		countQueue(&q, chats)
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// serviceMembers counts the service's members who are not Offline, and
+// those Ready whose desktop was seen within the presence grace.
+func (s *Service) serviceMembers(serviceID string, users []*parley.User, ars map[string]*parley.AgentRouting, now time.Time) (loggedIn, ready int) {
+	// last_seen is stored in microseconds; compare as the database would.
+	since := now.Add(-s.presenceGrace()).Truncate(time.Microsecond)
+	for _, u := range users {
+		if !slices.Contains(u.ServiceIDs, serviceID) {
+			continue
+		}
+		if u.State != parley.StateOffline {
+			loggedIn++
+		}
+		if ar := ars[u.ID]; u.State == parley.StateReady && ar != nil && !ar.LastSeen.IsZero() && !ar.LastSeen.Before(since) {
+			ready++
+		}
+	}
+	return loggedIn, ready
+}
+
+// countQueue adds the service's queued chats to q: offered or waiting,
+// and the oldest place in line.
+func countQueue(q *QueueView, chats []*parley.OpenChat) {
+	for _, oc := range chats {
+		c := oc.Chat
+		if c.State != parley.ChatQueued || c.ServiceID != q.ServiceID {
+			continue
+		}
+		if oc.Offer != nil {
+			q.Offered++
+		} else {
+			q.Waiting++
+		}
+		if q.OldestQueuedAt == nil || c.QueuedAt.Before(*q.OldestQueuedAt) {
+			q.OldestQueuedAt = optTime(c.QueuedAt)
+		}
+	}
+}
+
+// supervisorChat is an open chat as the supervisor page shows it.
+func (s *Service) supervisorChat(oc *parley.OpenChat) SupervisorChat {
+	c := oc.Chat
+	sc := SupervisorChat{ChatView: openChatView(oc), Priority: c.Priority, QueuedAt: optTime(c.QueuedAt)}
+	if cr := oc.Routing; cr != nil {
+		if cr.Decision != "" {
+			sc.Decision = json.RawMessage(cr.Decision)
+		}
+		sc.Participants, sc.Note, sc.Declined = cr.Participants, cr.Note, cr.Declined
+	}
+	if o := oc.Offer; o != nil {
+		sc.OfferedTo, sc.OfferExpires = o.AgentID, optTime(o.ExpiresAt)
+	}
+	return sc
 }
 
 func strategyOr(s string) string {

@@ -79,14 +79,19 @@ func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, erro
 
 // ViewMessage builds the view of a message.
 func (s *Service) ViewMessage(ctx context.Context, m *parley.Message) *MessageView {
-	v := &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender,
-		Kind: m.Kind, Text: m.Text, Payload: m.Payload, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
+	v := messageView(m)
 	if m.AgentID != "" {
 		if u, err := s.Store.User(ctx, m.AgentID); err == nil {
 			v.AgentName = u.DisplayName
 		}
 	}
 	return v
+}
+
+// messageView is a message's view without the agent's name.
+func messageView(m *parley.Message) *MessageView {
+	return &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender,
+		Kind: m.Kind, Text: m.Text, Payload: m.Payload, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
 }
 
 func (s *Service) emit(ctx context.Context, e *parley.Event) error {

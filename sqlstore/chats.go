@@ -15,22 +15,33 @@ const chatCols = `id, tenant_id, account_id, customer_id, entry_id, service_id, 
 	scenario_name, scenario_version, scenario_block, scenario_waiting, scenario_wake_at, scenario_vars`
 
 func scanChat(sc interface{ Scan(...any) error }) (*parley.Chat, error) {
+	c, dest, finish := chatDest()
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	return c, finish()
+}
+
+// chatDest returns a chat, the scan destinations of chatCols for it, and
+// a function to call once they are scanned. Queries that read a chat with
+// other columns (open.go) scan these first.
+func chatDest() (*parley.Chat, []any, func() error) {
 	var c parley.Chat
 	var vars string
 	p := &c.Scenario
-	err := sc.Scan(&c.ID, &c.TenantID, &c.AccountID, &c.CustomerID, &c.EntryID, &c.ServiceID, &c.AgentID, &c.State,
+	dest := []any{&c.ID, &c.TenantID, &c.AccountID, &c.CustomerID, &c.EntryID, &c.ServiceID, &c.AgentID, &c.State,
 		&c.Priority, scanTime(&c.QueuedAt), scanTime(&c.AssignedAt), scanTime(&c.ClosedAt),
 		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt),
-		&p.Name, &p.Version, &p.Block, &p.Waiting, scanTime(&p.WakeAt), &vars)
-	if err != nil {
-		return nil, err
-	}
-	if vars != "" {
-		if err := json.Unmarshal([]byte(vars), &p.Vars); err != nil {
-			return nil, fmt.Errorf("chat %s: scenario vars: %w", c.ID, err)
+		&p.Name, &p.Version, &p.Block, &p.Waiting, scanTime(&p.WakeAt), &vars}
+	return &c, dest, func() error {
+		if vars == "" {
+			return nil
 		}
+		if err := json.Unmarshal([]byte(vars), &p.Vars); err != nil {
+			return fmt.Errorf("chat %s: scenario vars: %w", c.ID, err)
+		}
+		return nil
 	}
-	return &c, nil
 }
 
 // encodeVars returns the JSON text stored for scenario variables; empty

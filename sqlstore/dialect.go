@@ -196,3 +196,37 @@ func (d *dialect) tableExistsQuery() string {
 	}
 	return "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
 }
+
+// stringAgg is an aggregate that joins the text values of col with
+// commas, in no particular order.
+func (d *dialect) stringAgg(col string) string {
+	if d.pg() {
+		return "STRING_AGG(" + col + ", ',')"
+	}
+	return "GROUP_CONCAT(" + col + ", ',')"
+}
+
+// agentChangeMark is a query of the mark a reader of agent_changes passes
+// next time: every change committed after the query has a stamp >= the
+// mark. On PostgreSQL the stamp is the writer's transaction id, so the
+// mark is the oldest transaction still running (pg_snapshot_xmin); SQLite
+// writers are serialized, so it is one past the newest stamp.
+func (d *dialect) agentChangeMark() string {
+	if d.pg() {
+		return "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+	}
+	return "SELECT COALESCE(MAX(stamp), 0) + 1 FROM agent_changes"
+}
+
+// stampAtLeast compares agent_changes.stamp with a mark (one ? argument).
+func (d *dialect) stampAtLeast() string { return d.stampCompare(">=") }
+
+// stampBefore is the opposite of stampAtLeast.
+func (d *dialect) stampBefore() string { return d.stampCompare("<") }
+
+func (d *dialect) stampCompare(op string) string {
+	if d.pg() {
+		return "stamp " + op + " (?::bigint)::text::xid8"
+	}
+	return "stamp " + op + " ?"
+}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,7 +33,8 @@ type Store struct {
 
 	ckpt *checkpointer // SQLite only; see checkpoint.go
 
-	clock parley.Clock
+	clock   parley.Clock
+	queries atomic.Int64 // statements run; see Queries
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -125,17 +127,28 @@ type querier interface {
 type runner struct {
 	q querier
 	d *dialect
+	n *atomic.Int64 // counts statements when set
+}
+
+// count notes one statement run.
+func (r runner) count() {
+	if r.n != nil {
+		r.n.Add(1)
+	}
 }
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r.count()
 	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r.count()
 	return r.q.QueryContext(ctx, r.d.rebind(query), args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	r.count()
 	return r.q.QueryRowContext(ctx, r.d.rebind(query), args...)
 }
 
@@ -154,7 +167,11 @@ func (r runner) execOne(ctx context.Context, query string, args ...any) (bool, e
 }
 
 // r returns a runner outside any transaction.
-func (s *Store) r() runner { return runner{q: s.db, d: s.d} }
+func (s *Store) r() runner { return runner{q: s.db, d: s.d, n: &s.queries} }
+
+// Queries is how many SQL statements the store has run since it was
+// opened (migrations aside), for tests and benchmarks of query counts.
+func (s *Store) Queries() int64 { return s.queries.Load() }
 
 // maxTxAttempts bounds how often inTx reruns a transaction that lost a
 // deadlock or busy race.
@@ -180,7 +197,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(runner{q: tx, d: s.d}); err != nil {
+	if err := fn(runner{q: tx, d: s.d, n: &s.queries}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/web/feed"
 )
 
 // heartbeat keeps idle connections open through proxies and lets the
@@ -16,24 +19,39 @@ const heartbeat = 15 * time.Second
 
 // events streams the UI events the user may see as Server-Sent Events. Each
 // event carries its log id; a browser that reconnects sends the last id it
-// saw (Last-Event-ID) and receives exactly what it missed.
+// saw (Last-Event-ID) and receives exactly what it missed. The events come
+// from the node's feed (web/feed): one reader per tenant, whatever the
+// number of browsers; only the visibility filter runs per stream.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx := r.Context()
-	notify, cancel := s.Bus.Subscribe(u.TenantID)
-	defer cancel()
-
 	last, err := s.resumePoint(r, u.TenantID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	sub, err := s.hub().Subscribe(ctx, u.TenantID, last)
+	if errors.Is(err, feed.ErrClosed) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	} else if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer sub.Close()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
+	s.stream(ctx, w, rc, sub, r)
+}
+
+// stream writes the subscription's events the user may see until the
+// browser goes away or the feed closes (server shutdown).
+func (s *Server) stream(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, sub *feed.Sub, r *http.Request) {
+	u := userFrom(ctx)
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	// The open stream is the agent's presence (routing's grace period).
@@ -41,20 +59,17 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	presence := time.NewTicker(s.Conversations.PresenceTouch())
 	defer presence.Stop()
 	for {
-		for {
-			evs, err := s.Store.EventsAfter(ctx, u.TenantID, last, 500)
-			if err != nil {
-				return // the browser reconnects and resumes
+		evs, err := sub.Next(ctx)
+		if err != nil {
+			return // closing, or the store failed: the browser reconnects and resumes
+		}
+		for _, e := range evs {
+			if visible(u, e) {
+				fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, e.Data)
 			}
-			for _, e := range evs {
-				last = e.ID
-				if visible(u, e) {
-					fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, e.Data)
-				}
-			}
-			if len(evs) < 500 {
-				break
-			}
+		}
+		if len(evs) > 0 {
+			continue // more may be ready; flush once they are written
 		}
 		if err := rc.Flush(); err != nil {
 			return
@@ -62,7 +77,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-notify:
+		case <-sub.Done():
+			return
+		case <-sub.Wake():
 		case <-presence.C:
 			s.seen(r)
 		case <-tick.C:

@@ -41,6 +41,7 @@ type Server struct {
 	PublicURL string
 
 	pages map[string]*template.Template
+	live  liveFeed // see live.go
 }
 
 // Handler builds the routing table.

@@ -27,7 +27,7 @@ type vector struct {
 	Services  map[string]wantFigures `json:"services"`
 	Agents    map[string]wantFigures `json:"agents"`
 	Intervals []struct {
-		Size string        `json:"size"`
+		Size string         `json:"size"`
 		Rows []wantInterval `json:"rows"`
 	} `json:"intervals"`
 }

@@ -1,0 +1,235 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/metrics"
+)
+
+// FactLog appends the facts of chats' lives (chat_facts) and keeps the
+// report aggregates (metric_intervals) in step with them in the same
+// transaction, so reports never disagree with the facts. Its thresholds
+// are fixed when it is made: facts stored later are counted with them.
+type FactLog struct {
+	s   *Store
+	agg *metrics.Aggregator
+}
+
+// FactLog returns the store's fact log counting with cfg's thresholds.
+func (s *Store) FactLog(cfg metrics.Config) *FactLog {
+	return &FactLog{s: s, agg: metrics.NewAggregator(cfg)}
+}
+
+// AddFacts validates and stores facts (of any chats and tenants) and
+// applies the aggregator's deltas, all in one transaction. Each chat's
+// earlier timeline is read under a per-chat lock, so concurrent writers of
+// one chat are counted once. It sets the facts' ID and normalizes At.
+func (l *FactLog) AddFacts(ctx context.Context, facts []parley.Fact) error {
+	for i := range facts {
+		if err := facts[i].Validate(); err != nil {
+			return err
+		}
+	}
+	byChat := groupByChat(facts)
+	ids := make([]int64, len(facts))
+	err := l.s.inTx(ctx, func(r runner) error {
+		var deltas []metrics.Row
+		for _, g := range byChat {
+			d, err := l.addChatFacts(ctx, r, facts, g, ids)
+			if err != nil {
+				return err
+			}
+			deltas = append(deltas, d...)
+		}
+		return upsertMetricDeltas(ctx, r, deltas)
+	})
+	if err != nil {
+		return wrap("add facts", err)
+	}
+	for i := range facts {
+		facts[i].ID, facts[i].At = ids[i], normTime(facts[i].At)
+	}
+	return nil
+}
+
+// chatGroup is the indexes of one chat's facts within a batch.
+type chatGroup struct {
+	tenant, chat string
+	idx          []int
+}
+
+// groupByChat groups facts by chat, chats in (tenant, chat) order so that
+// transactions take their locks in one order.
+func groupByChat(facts []parley.Fact) []chatGroup {
+	m := map[[2]string]*chatGroup{}
+	for i, f := range facts {
+		k := [2]string{f.TenantID, f.ChatID}
+		g, ok := m[k]
+		if !ok {
+			g = &chatGroup{tenant: f.TenantID, chat: f.ChatID}
+			m[k] = g
+		}
+		g.idx = append(g.idx, i)
+	}
+	out := make([]chatGroup, 0, len(m))
+	for _, g := range m {
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].tenant != out[j].tenant {
+			return out[i].tenant < out[j].tenant
+		}
+		return out[i].chat < out[j].chat
+	})
+	return out
+}
+
+// addChatFacts locks the chat, reads its timeline, inserts its new facts
+// (recording their ids in ids) and returns the counter deltas.
+func (l *FactLog) addChatFacts(ctx context.Context, r runner, facts []parley.Fact, g chatGroup, ids []int64) ([]metrics.Row, error) {
+	if err := l.s.d.xactLock(ctx, r, "facts:"+g.tenant+":"+g.chat); err != nil {
+		return nil, fmt.Errorf("lock chat %s: %w", g.chat, err)
+	}
+	earlier, err := chatFacts(ctx, r, g.tenant, g.chat)
+	if err != nil {
+		return nil, err
+	}
+	added := make([]parley.Fact, 0, len(g.idx))
+	for _, i := range g.idx {
+		f := facts[i]
+		f.At = normTime(f.At)
+		if f.ID, err = insertFact(ctx, r, &f); err != nil {
+			return nil, err
+		}
+		ids[i] = f.ID
+		added = append(added, f)
+	}
+	return l.agg.Deltas(earlier, added), nil
+}
+
+func insertFact(ctx context.Context, r runner, f *parley.Fact) (int64, error) {
+	var id int64
+	err := r.queryRow(ctx, `INSERT INTO chat_facts (tenant_id, chat_id, service_id, agent_id, kind, at,
+		score, disposition, target_service, target_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At),
+		f.Score, f.Disposition, f.TargetService, f.TargetAgent).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert fact %s: %w", f.Kind, err)
+	}
+	return id, nil
+}
+
+// upsertMetricDeltas adds the deltas to their rows: duplicates merged,
+// in key order (so that concurrent transactions lock rows in one order),
+// in multi-row statements.
+func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) error {
+	deltas = mergeRows(deltas)
+	for len(deltas) > 0 {
+		n := min(len(deltas), upsertBatch)
+		q := upsertMetricQuery(n)
+		args := make([]any, 0, n*(4+len(metrics.CounterColumns)))
+		for _, d := range deltas[:n] {
+			args = append(args, d.TenantID, d.AgentID, dbTime(d.Interval), d.ServiceID)
+			for _, f := range d.Counters.Fields() {
+				args = append(args, *f)
+			}
+		}
+		if _, err := r.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("upsert metric intervals: %w", err)
+		}
+		deltas = deltas[n:]
+	}
+	return nil
+}
+
+// upsertBatch rows per statement keep within both databases' limits on
+// bound parameters (20 per row).
+const upsertBatch = 400
+
+// mergeRows adds up rows of the same key (a statement may not update one
+// row twice) and sorts them by key.
+func mergeRows(rows []metrics.Row) []metrics.Row {
+	m := make(map[metrics.Key]int, len(rows))
+	out := make([]metrics.Row, 0, len(rows))
+	for _, r := range rows {
+		if i, ok := m[r.Key]; ok {
+			out[i].Counters.Add(r.Counters)
+			continue
+		}
+		m[r.Key] = len(out)
+		out = append(out, r)
+	}
+	metrics.SortRows(out)
+	return out
+}
+
+// upsertMetricQuery adds n rows' counters to the stored ones.
+func upsertMetricQuery(n int) string {
+	cols := metrics.CounterColumns
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
+	}
+	tuple := "(?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
+	return "INSERT INTO metric_intervals (tenant_id, agent_id, interval_start, service_id, " +
+		strings.Join(cols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1) +
+		" ON CONFLICT (tenant_id, agent_id, interval_start, service_id) DO UPDATE SET " +
+		strings.Join(sets, ", ")
+}
+
+// AddMetricRows adds rows' counters to the stored aggregates in one
+// transaction, without facts: for backfills, imports and benchmarks.
+// Reports then disagree with the facts by exactly these rows.
+func (s *Store) AddMetricRows(ctx context.Context, rows []metrics.Row) error {
+	err := s.inTx(ctx, func(r runner) error { return upsertMetricDeltas(ctx, r, rows) })
+	return wrap("add metric rows", err)
+}
+
+const factColumns = `id, tenant_id, chat_id, service_id, agent_id, kind, at, score, disposition, target_service, target_agent`
+
+// ChatFacts returns a chat's timeline: its facts by time, then by id.
+func (s *Store) ChatFacts(ctx context.Context, tenantID, chatID string) ([]parley.Fact, error) {
+	facts, err := chatFacts(ctx, s.r(), tenantID, chatID)
+	return facts, wrap("chat facts", err)
+}
+
+// FactsBetween returns the tenant's facts with from <= At < to, by time
+// then id (the timelines of chats interleaved).
+func (s *Store) FactsBetween(ctx context.Context, tenantID string, from, to time.Time) ([]parley.Fact, error) {
+	rows, err := s.r().query(ctx, `SELECT `+factColumns+` FROM chat_facts
+		WHERE tenant_id = ? AND at >= ? AND at < ? ORDER BY at, id`, tenantID, dbTime(from), dbTime(to))
+	if err != nil {
+		return nil, wrap("facts between", err)
+	}
+	facts, err := scanFacts(rows)
+	return facts, wrap("facts between", err)
+}
+
+func chatFacts(ctx context.Context, r runner, tenantID, chatID string) ([]parley.Fact, error) {
+	rows, err := r.query(ctx, `SELECT `+factColumns+` FROM chat_facts
+		WHERE tenant_id = ? AND chat_id = ? ORDER BY at, id`, tenantID, chatID)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline of %s: %w", chatID, err)
+	}
+	return scanFacts(rows)
+}
+
+func scanFacts(rows *sql.Rows) ([]parley.Fact, error) {
+	defer rows.Close()
+	var out []parley.Fact
+	for rows.Next() {
+		var f parley.Fact
+		if err := rows.Scan(&f.ID, &f.TenantID, &f.ChatID, &f.ServiceID, &f.AgentID, &f.Kind,
+			scanTime(&f.At), &f.Score, &f.Disposition, &f.TargetService, &f.TargetAgent); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -125,17 +125,17 @@ func insertFact(ctx context.Context, r runner, f *parley.Fact) (int64, error) {
 	return id, nil
 }
 
-// upsertMetricDeltas adds the deltas to their rows: duplicates merged,
-// in key order (so that concurrent transactions lock rows in one order),
-// in multi-row statements.
+// upsertMetricDeltas adds 15-minute deltas to their rows at every level
+// (metrics.Levels): duplicates merged, in key order (so that concurrent
+// transactions lock rows in one order), in multi-row statements.
 func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) error {
-	deltas = mergeRows(deltas)
-	for len(deltas) > 0 {
-		n := min(len(deltas), upsertBatch)
+	rows := levelRows(deltas)
+	for len(rows) > 0 {
+		n := min(len(rows), upsertBatch)
 		q := upsertMetricQuery(n)
-		args := make([]any, 0, n*(4+len(metrics.CounterColumns)))
-		for _, d := range deltas[:n] {
-			args = append(args, d.TenantID, d.AgentID, dbTime(d.Interval), d.ServiceID)
+		args := make([]any, 0, n*(5+len(metrics.CounterColumns)))
+		for _, d := range rows[:n] {
+			args = append(args, d.TenantID, d.AgentID, int64(d.len/time.Second), dbTime(d.Interval), d.ServiceID)
 			for _, f := range d.Counters.Fields() {
 				args = append(args, *f)
 			}
@@ -143,29 +143,60 @@ func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) err
 		if _, err := r.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("upsert metric intervals: %w", err)
 		}
-		deltas = deltas[n:]
+		rows = rows[n:]
 	}
 	return nil
 }
 
 // upsertBatch rows per statement keep within both databases' limits on
-// bound parameters (20 per row).
+// bound parameters (21 per row).
 const upsertBatch = 400
 
-// mergeRows adds up rows of the same key (a statement may not update one
-// row twice) and sorts them by key.
-func mergeRows(rows []metrics.Row) []metrics.Row {
-	m := make(map[metrics.Key]int, len(rows))
-	out := make([]metrics.Row, 0, len(rows))
-	for _, r := range rows {
-		if i, ok := m[r.Key]; ok {
-			out[i].Counters.Add(r.Counters)
-			continue
-		}
-		m[r.Key] = len(out)
-		out = append(out, r)
+// levelRow is a row of one level.
+type levelRow struct {
+	metrics.Row
+	len time.Duration
+}
+
+// less orders rows as the primary key does: tenant, agent, length,
+// interval, service.
+func (a levelRow) less(b levelRow) bool {
+	switch {
+	case a.TenantID != b.TenantID:
+		return a.TenantID < b.TenantID
+	case a.AgentID != b.AgentID:
+		return a.AgentID < b.AgentID
+	case a.len != b.len:
+		return a.len < b.len
+	case !a.Interval.Equal(b.Interval):
+		return a.Interval.Before(b.Interval)
 	}
-	metrics.SortRows(out)
+	return a.ServiceID < b.ServiceID
+}
+
+// levelRows returns the 15-minute rows at every level, rows of the same
+// key added up (a statement may not update one row twice), sorted.
+func levelRows(rows []metrics.Row) []levelRow {
+	type key struct {
+		metrics.Key
+		len time.Duration
+	}
+	m := make(map[key]int, 3*len(rows))
+	var out []levelRow
+	for _, r := range rows {
+		for _, l := range metrics.Levels {
+			lr := levelRow{Row: r, len: l}
+			lr.Interval = r.Interval.UTC().Truncate(l)
+			k := key{lr.Key, l}
+			if i, ok := m[k]; ok {
+				out[i].Counters.Add(r.Counters)
+				continue
+			}
+			m[k] = len(out)
+			out = append(out, lr)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].less(out[j]) })
 	return out
 }
 
@@ -176,10 +207,10 @@ func upsertMetricQuery(n int) string {
 	for i, c := range cols {
 		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
 	}
-	tuple := "(?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
-	return "INSERT INTO metric_intervals (tenant_id, agent_id, interval_start, service_id, " +
+	tuple := "(?, ?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
+	return "INSERT INTO metric_intervals (tenant_id, agent_id, interval_len, interval_start, service_id, " +
 		strings.Join(cols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1) +
-		" ON CONFLICT (tenant_id, agent_id, interval_start, service_id) DO UPDATE SET " +
+		" ON CONFLICT (tenant_id, agent_id, interval_len, interval_start, service_id) DO UPDATE SET " +
 		strings.Join(sets, ", ")
 }
 

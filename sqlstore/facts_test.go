@@ -192,18 +192,60 @@ func checkReports(t *testing.T, s *sqlstore.Store, facts []parley.Fact, cfg metr
 	if want := metrics.AgentReportsFromFacts(facts, cfg); len(agents) != len(want) {
 		t.Errorf("%d agent reports, want %d", len(agents), len(want))
 	}
-	paris, _ := time.LoadLocation("Europe/Paris")
-	hours, err := s.IntervalReports(ctx, "t", from, to, metrics.Hour, paris)
-	must(t, err)
-	want := metrics.IntervalReportsFromFacts(facts, cfg, metrics.Hour, paris)
-	if len(hours) != len(want) {
-		t.Fatalf("%d hours, want %d", len(hours), len(want))
-	}
-	for i := range hours {
-		if !hours[i].Start.Equal(want[i].Start) || hours[i].Counters != want[i].Counters {
-			t.Errorf("hour %d:\n got %+v\nwant %+v", i, hours[i], want[i])
+	for _, zone := range []string{"UTC", "Europe/Paris", "Asia/Kolkata"} {
+		loc, err := time.LoadLocation(zone)
+		must(t, err)
+		for _, size := range []metrics.Interval{metrics.Quarter, metrics.Hour, metrics.Day} {
+			got, err := s.IntervalReports(ctx, "t", from, to, size, loc)
+			must(t, err)
+			want := metrics.IntervalReportsFromFacts(facts, cfg, size, loc)
+			if !equalIntervals(got, want) {
+				t.Errorf("%s by %s: %d intervals, want %d, or figures differ", zone, size, len(got), len(want))
+			}
 		}
 	}
+	checkUnalignedTotals(t, s)
+}
+
+// checkUnalignedTotals: totals of a range read as days, hours and quarter
+// hours equal the sum of its quarter-hour rows.
+func checkUnalignedTotals(t *testing.T, s *sqlstore.Store) {
+	t.Helper()
+	from := time.Date(2026, 3, 1, 10, 15, 0, 0, time.UTC)
+	to := time.Date(2026, 3, 3, 13, 45, 0, 0, time.UTC)
+	for _, agents := range []bool{false, true} {
+		q := sqlstore.MetricQuery{TenantID: "t", From: from, To: to, Agents: agents}
+		totals, err := s.MetricTotals(ctx, q)
+		must(t, err)
+		rows, err := s.MetricRows(ctx, q)
+		must(t, err)
+		want := map[[2]string]metrics.Counters{}
+		for _, r := range rows {
+			c := want[[2]string{r.ServiceID, r.AgentID}]
+			c.Add(r.Counters)
+			want[[2]string{r.ServiceID, r.AgentID}] = c
+		}
+		if len(totals) != len(want) {
+			t.Fatalf("agents %v: %d totals, want %d", agents, len(totals), len(want))
+		}
+		for _, r := range totals {
+			if w := want[[2]string{r.ServiceID, r.AgentID}]; r.Counters != w {
+				t.Errorf("agents %v, %s/%s: %+v, want %+v", agents, r.ServiceID, r.AgentID, r.Counters, w)
+			}
+		}
+	}
+}
+
+func equalIntervals(a, b []metrics.IntervalReport) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].Start.Equal(b[i].Start) || !a[i].End.Equal(b[i].End) || a[i].Counters != b[i].Counters {
+			return false
+		}
+	}
+	return true
 }
 
 func equalReports(a, b []metrics.ServiceReport) bool {

@@ -30,15 +30,16 @@ func (l Load) DayRows(d int) []metrics.Row {
 	for b := 0; b < 96; b++ {
 		interval := day.Add(time.Duration(b) * metrics.Bucket)
 		for s := 0; s < l.Services; s++ {
-			out = append(out, l.serviceRows(rnd, interval, fmt.Sprintf("svc-%02d", s), perRow)...)
+			out = append(out, l.serviceRows(rnd, interval, s, perRow)...)
 		}
 	}
 	return out
 }
 
 // serviceRows returns one service's quarter hour: its total row and its
-// agents' rows.
-func (l Load) serviceRows(rnd *rand.Rand, interval time.Time, svc string, mean float64) []metrics.Row {
+// agents' rows. Each service has its team: Agents/Services agents.
+func (l Load) serviceRows(rnd *rand.Rand, interval time.Time, s int, mean float64) []metrics.Row {
+	svc, team := fmt.Sprintf("svc-%02d", s), max(1, l.Agents/l.Services)
 	offered := int64(rnd.Float64()*2*mean + 0.5) // uniform, mean `mean`
 	if offered == 0 {
 		return nil
@@ -59,7 +60,7 @@ func (l Load) serviceRows(rnd *rand.Rand, interval time.Time, svc string, mean f
 		c := answeredChat(rnd)
 		total.Add(c)
 		k := key
-		k.AgentID = fmt.Sprintf("agent-%03d", rnd.IntN(l.Agents))
+		k.AgentID = fmt.Sprintf("agent-%03d", (s*team+rnd.IntN(team))%l.Agents)
 		agents = append(agents, metrics.Row{Key: k, Counters: c})
 	}
 	return append([]metrics.Row{total}, agents...)

@@ -1,7 +1,10 @@
 -- Reports (docs/METRICS.md): the facts of every chat's life, append-only,
--- and per (tenant, agent, 15-minute interval, service) counters kept in
--- step with them in the same transaction (sqlstore/facts.go). agent_id ''
--- is a service's total row. Counter columns follow metrics.CounterColumns.
+-- and per (tenant, agent, interval, service) counters kept in step with
+-- them in the same transaction (sqlstore/facts.go). agent_id '' is a
+-- service's total row. Every figure is kept at three lengths
+-- (interval_len in seconds: 900, 3600 and 86400, UTC-aligned) so that a
+-- long range reads days and only its ends read hours and quarter hours.
+-- Counter columns follow metrics.CounterColumns.
 -- Keep in step with the other dialect's 0011_metrics.sql.
 
 CREATE TABLE chat_facts (
@@ -23,6 +26,7 @@ CREATE INDEX chat_facts_at ON chat_facts (tenant_id, at);
 CREATE TABLE metric_intervals (
     tenant_id             TEXT NOT NULL,
     agent_id              TEXT NOT NULL,
+    interval_len          INTEGER NOT NULL,
     interval_start        INTEGER NOT NULL,
     service_id            TEXT NOT NULL,
     offered               INTEGER NOT NULL DEFAULT 0,
@@ -41,7 +45,10 @@ CREATE TABLE metric_intervals (
     conferences           INTEGER NOT NULL DEFAULT 0,
     survey_answers        INTEGER NOT NULL DEFAULT 0,
     survey_positive       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, agent_id, interval_start, service_id)
-);
--- Reports over all agents of a range.
-CREATE INDEX metric_intervals_at ON metric_intervals (tenant_id, interval_start);
+    PRIMARY KEY (tenant_id, agent_id, interval_len, interval_start, service_id)
+) WITHOUT ROWID;
+-- Agents' rows of a range (queries say agent_id <> '' literally, so that
+-- the planner can use this index and keeps the primary key for the
+-- services' total rows).
+CREATE INDEX metric_intervals_agents ON metric_intervals (tenant_id, interval_len, interval_start)
+    WHERE agent_id <> '';

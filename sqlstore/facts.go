@@ -133,9 +133,9 @@ func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) err
 	for len(rows) > 0 {
 		n := min(len(rows), upsertBatch)
 		q := upsertMetricQuery(n)
-		args := make([]any, 0, n*(5+len(metrics.CounterColumns)))
+		args := make([]any, 0, n*(6+len(metrics.CounterColumns)))
 		for _, d := range rows[:n] {
-			args = append(args, d.TenantID, d.AgentID, int64(d.len/time.Second), dbTime(d.Interval), d.ServiceID)
+			args = append(args, d.TenantID, agentRow(d.AgentID), d.AgentID, int64(d.len/time.Second), dbTime(d.Interval), d.ServiceID)
 			for _, f := range d.Counters.Fields() {
 				args = append(args, *f)
 			}
@@ -149,7 +149,7 @@ func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) err
 }
 
 // upsertBatch rows per statement keep within both databases' limits on
-// bound parameters (21 per row).
+// bound parameters (22 per row).
 const upsertBatch = 400
 
 // levelRow is a row of one level.
@@ -158,18 +158,29 @@ type levelRow struct {
 	len time.Duration
 }
 
-// less orders rows as the primary key does: tenant, agent, length,
-// interval, service.
+// agentRow is the agent_row column: 1 for an agent's row, 0 for a
+// service's total.
+func agentRow(agentID string) int {
+	if agentID == metrics.AllAgents {
+		return 0
+	}
+	return 1
+}
+
+// less orders rows as the primary key does: tenant, agent row or not,
+// length, interval, agent, service.
 func (a levelRow) less(b levelRow) bool {
 	switch {
 	case a.TenantID != b.TenantID:
 		return a.TenantID < b.TenantID
-	case a.AgentID != b.AgentID:
-		return a.AgentID < b.AgentID
+	case agentRow(a.AgentID) != agentRow(b.AgentID):
+		return agentRow(a.AgentID) < agentRow(b.AgentID)
 	case a.len != b.len:
 		return a.len < b.len
 	case !a.Interval.Equal(b.Interval):
 		return a.Interval.Before(b.Interval)
+	case a.AgentID != b.AgentID:
+		return a.AgentID < b.AgentID
 	}
 	return a.ServiceID < b.ServiceID
 }
@@ -207,10 +218,10 @@ func upsertMetricQuery(n int) string {
 	for i, c := range cols {
 		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
 	}
-	tuple := "(?, ?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
-	return "INSERT INTO metric_intervals (tenant_id, agent_id, interval_len, interval_start, service_id, " +
+	tuple := "(?, ?, ?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
+	return "INSERT INTO metric_intervals (tenant_id, agent_row, agent_id, interval_len, interval_start, service_id, " +
 		strings.Join(cols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1) +
-		" ON CONFLICT (tenant_id, agent_id, interval_len, interval_start, service_id) DO UPDATE SET " +
+		" ON CONFLICT (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id) DO UPDATE SET " +
 		strings.Join(sets, ", ")
 }
 

@@ -137,18 +137,16 @@ func (s *Store) IntervalReports(ctx context.Context, tenantID string, from, to t
 // where returns the condition and arguments selecting q's rows of length
 // l whose interval starts in [from, to).
 func (q MetricQuery) where(l time.Duration, from, to time.Time) (string, []any) {
-	conds := []string{"tenant_id = ?", "interval_len = ?", "interval_start >= ?", "interval_start < ?"}
-	args := []any{q.TenantID, int64(l / time.Second), dbTime(metrics.BucketOf(from)), dbTime(metrics.BucketOf(to))}
-	switch {
-	case q.AgentID != "":
+	row := 0 // agent_row: the services' totals
+	if q.Agents || q.AgentID != "" {
+		row = 1 // the agents' rows
+	}
+	conds := []string{"tenant_id = ?", "agent_row = ?", "interval_len = ?", "interval_start >= ?", "interval_start < ?"}
+	args := []any{q.TenantID, row, int64(l / time.Second),
+		dbTime(metrics.BucketOf(from)), dbTime(metrics.BucketOf(to))}
+	if q.AgentID != "" {
 		conds = append(conds, "agent_id = ?")
 		args = append(args, q.AgentID)
-	case q.Agents:
-		// Literal, not bound: the planner must see that the partial
-		// index metric_intervals_agents applies (0011_metrics.sql).
-		conds = append(conds, "agent_id <> ''")
-	default:
-		conds = append(conds, "agent_id = ''")
 	}
 	if len(q.ServiceIDs) > 0 {
 		conds = append(conds, "service_id IN (?"+strings.Repeat(", ?", len(q.ServiceIDs)-1)+")")

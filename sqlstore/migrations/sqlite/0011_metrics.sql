@@ -4,6 +4,9 @@
 -- service's total row. Every figure is kept at three lengths
 -- (interval_len in seconds: 900, 3600 and 86400, UTC-aligned) so that a
 -- long range reads days and only its ends read hours and quarter hours.
+-- The key puts the services' total rows apart from the agents' rows and
+-- each level's rows in time order, so any report's range is one
+-- sequential run of the key without a secondary index.
 -- Counter columns follow metrics.CounterColumns.
 -- Keep in step with the other dialect's 0011_metrics.sql.
 
@@ -25,6 +28,7 @@ CREATE INDEX chat_facts_at ON chat_facts (tenant_id, at);
 
 CREATE TABLE metric_intervals (
     tenant_id             TEXT NOT NULL,
+    agent_row             INTEGER NOT NULL, -- 1 for an agent's row, 0 for a service's total
     agent_id              TEXT NOT NULL,
     interval_len          INTEGER NOT NULL,
     interval_start        INTEGER NOT NULL,
@@ -45,10 +49,5 @@ CREATE TABLE metric_intervals (
     conferences           INTEGER NOT NULL DEFAULT 0,
     survey_answers        INTEGER NOT NULL DEFAULT 0,
     survey_positive       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, agent_id, interval_len, interval_start, service_id)
+    PRIMARY KEY (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id)
 ) WITHOUT ROWID;
--- Agents' rows of a range (queries say agent_id <> '' literally, so that
--- the planner can use this index and keeps the primary key for the
--- services' total rows).
-CREATE INDEX metric_intervals_agents ON metric_intervals (tenant_id, interval_len, interval_start)
-    WHERE agent_id <> '';

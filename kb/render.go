@@ -1,0 +1,67 @@
+package kb
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+)
+
+// Articles are written in Markdown (GitHub flavoured: tables, task lists,
+// strikethrough, autolinks) and may hold some HTML. Whatever they hold,
+// the HTML we serve passes through bluemonday's user-generated-content
+// policy: no scripts, event handlers, iframes, styles or javascript:
+// URLs; links to other sites open in a new tab with rel="nofollow
+// noopener".
+
+var (
+	markdown = goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		// Raw HTML is passed on to the sanitiser, which is the one gate.
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	)
+	policy = bluemonday.UGCPolicy().
+		RequireNoFollowOnLinks(true).
+		AddTargetBlankToFullyQualifiedLinks(true)
+	textOnly = bluemonday.StrictPolicy()
+)
+
+// Render turns an article's Markdown into safe HTML.
+func Render(md string) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(md), &buf); err != nil {
+		return "", fmt.Errorf("kb: render: %w", err)
+	}
+	return Sanitize(buf.String()), nil
+}
+
+// Sanitize returns the parts of untrusted HTML that are safe to show.
+func Sanitize(untrusted string) template.HTML {
+	return template.HTML(policy.Sanitize(untrusted)) //nolint:gosec // sanitised just now
+}
+
+// Excerpt returns the first n characters of the article body as plain
+// text (Markdown and HTML removed, white space collapsed), cut at a word
+// with "…" when longer.
+func Excerpt(md string, n int) string {
+	h, err := Render(md)
+	if err != nil {
+		return ""
+	}
+	text := strings.Join(strings.Fields(html.UnescapeString(textOnly.Sanitize(string(h)))), " ")
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	cut := string([]rune(text)[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}

@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -39,16 +38,17 @@ const (
 // Hit is one article found, with its score.
 type Hit struct {
 	Article *parley.Article
-	// Score is the article's relevance relative to the best hit of the
-	// same query: 1 for the best, down to 0. Both databases score the
-	// same fixture in the same order.
+	// Score (0..1] is how well the article answers the query: the share
+	// of the query's terms it contains, weighted by its rank relative to
+	// the query's best hit (see score.go). Both databases score the same
+	// fixture in the same order.
 	Score float64
 }
 
 // Search finds the articles that best answer q.Text: the query is split
 // into words, stop words dropped, and each word or phrase expanded with
 // the tenant's synonyms; articles containing any of them match (stemmed),
-// a title match weighing more than a body match. Hits are best first.
+// those containing more of them and in their title first.
 func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	syn, err := s.store.Synonyms(ctx, q.TenantID)
 	if err != nil {
@@ -66,32 +66,13 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
+	limit = min(limit, MaxLimit)
 	hits, err := s.store.SearchArticles(ctx, parley.ArticleQuery{TenantID: q.TenantID, Terms: terms,
-		Language: strings.ToLower(q.Language), ServiceID: svc, PublishedOnly: !q.Drafts, Limit: min(limit, MaxLimit)})
+		Language: strings.ToLower(q.Language), ServiceID: svc, PublishedOnly: !q.Drafts, Limit: limit * overFetch})
 	if err != nil {
 		return nil, fmt.Errorf("kb: search: %w", err)
 	}
-	return normalise(hits, q.MinScore), nil
-}
-
-// normalise turns raw ranks into scores relative to the best one and
-// drops those below minScore. Scores are rounded to 3 decimals.
-func normalise(hits []parley.ArticleHit, minScore float64) []Hit {
-	best := 0.0
-	for _, h := range hits {
-		best = max(best, h.Rank)
-	}
-	out := []Hit{}
-	for _, h := range hits {
-		score := 0.0
-		if best > 0 {
-			score = math.Round(h.Rank/best*1000) / 1000
-		}
-		if score >= minScore {
-			out = append(out, Hit{Article: h.Article, Score: score})
-		}
-	}
-	return out
+	return score(hits, terms, q.MinScore, limit), nil
 }
 
 // Words splits text into lower-case words of letters and digits.

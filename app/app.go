@@ -108,8 +108,12 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.closeBus = closeBus
 	a.Service = &conversation.Service{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels}
+	kbs, err := a.knowledgeBase(ctx, tenants)
+	if err != nil {
+		return err
+	}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, KB: kbs}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/kb"
 	"github.com/parleycc/parley/web/ui"
 )
 
@@ -32,6 +33,7 @@ type Server struct {
 	// Reloader, when set, re-applies the configuration file
 	// (POST /api/admin/config/reload).
 	Reloader ConfigReloader
+	KB       *kb.Service // the knowledge base (web/kb_routes.go)
 
 	pages map[string]*template.Template
 }
@@ -86,6 +88,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/admin/config/validate", s.withRole(s.validateConfig, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
 	s.routingRoutes(mux)
+	s.kbRoutes(mux)
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)

@@ -2,12 +2,18 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/parleycc/parley/app"
 )
 
 type kbArticle struct {
@@ -198,5 +204,39 @@ func TestKBAPI(t *testing.T) {
 				t.Fatalf("public page after delete: HTTP %d", code)
 			}
 		})
+	}
+}
+
+// TestKBDemoSeed: `parley demo` starts with the demo shop's knowledge
+// base, once (a restart does not import it again).
+func TestKBDemoSeed(t *testing.T) {
+	dir := t.TempDir()
+	cfg := app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "parley.db"), ConfigFile: filepath.Join(dir, "demo.yaml"),
+		Demo: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond}
+	for run := range 2 {
+		a := app.New(cfg)
+		if err := a.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		w := &world{t: t, app: a}
+		admin := w.login("admin", "admin-demo")
+		var list struct {
+			Total int `json:"total"`
+		}
+		if code := admin.do(http.MethodGet, "/api/kb/articles", nil, &list); code != http.StatusOK || list.Total != 12 {
+			t.Fatalf("run %d: HTTP %d, %d articles, want 12", run, code, list.Total)
+		}
+		var res struct {
+			Hits []struct {
+				Article kbArticle `json:"article"`
+			} `json:"hits"`
+		}
+		if code := admin.do(http.MethodGet, "/api/kb/search?q=my+display+is+smashed&language=en", nil, &res); code != http.StatusOK ||
+			len(res.Hits) == 0 || res.Hits[0].Article.Title != "My screen is broken or cracked" {
+			t.Fatalf("run %d: search: HTTP %d %+v", run, code, res)
+		}
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

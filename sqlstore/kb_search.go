@@ -34,11 +34,13 @@ func sqliteArticleSearch(q parley.ArticleQuery) (string, []any) {
 			alts = append(alts, `"`+alt+`"`) // a phrase; alt holds letters, digits and spaces only
 		}
 	}
-	query := "SELECT " + prefixCols("a.", articleCols) + `, -bm25(kb_articles_fts, 5.0, 1.0) AS score
+	// Rank every match by rowid first, then read the few best rows whole.
+	inner := `SELECT a.rid, -bm25(kb_articles_fts, 5.0, 1.0) AS score
 		FROM kb_articles_fts JOIN kb_articles a ON a.rid = kb_articles_fts.rowid
 		WHERE kb_articles_fts MATCH ?`
 	filter, args := articleSearchFilter(q, []any{strings.Join(alts, " OR ")})
-	return query + filter + " ORDER BY score DESC, a.id LIMIT ?", append(args, q.Limit)
+	return "SELECT " + prefixCols("a.", articleCols) + ", t.score FROM (" + inner + filter +
+		" ORDER BY score DESC, a.id LIMIT ?) t JOIN kb_articles a ON a.rid = t.rid ORDER BY t.score DESC, a.id", append(args, q.Limit)
 }
 
 // postgresArticleSearch matches the generated tsvector (GIN index) and
@@ -58,12 +60,18 @@ func postgresArticleSearch(q parley.ArticleQuery) (string, []any) {
 	var parts []string
 	var args []any
 	for _, l := range langs {
-		parts = append(parts, "to_tsquery(kb_regconfig(?), ?)")
+		parts = append(parts, "to_tsquery(kb_regconfig(?), ?)::text")
 		args = append(args, l, text)
 	}
-	query := "SELECT " + prefixCols("a.", articleCols) + `, ts_rank_cd('{0, 0, 0.2, 1.0}', a.search, q.q) AS score
-		FROM kb_articles a, (SELECT ` + strings.Join(parts, " || ") + ` AS q) q
-		WHERE a.search @@ q.q`
+	// The query is computed once (MATERIALIZED), not per row, as the
+	// distinct parses of the text (most languages parse most words
+	// alike: a query repeating a word ranks slower, not better), and the
+	// GIN index finds the rows matching it.
+	query := `WITH q AS MATERIALIZED (
+			SELECT string_agg(DISTINCT '(' || t || ')', ' | ')::tsquery AS q FROM unnest(ARRAY[` + strings.Join(parts, ", ") + `]) AS t WHERE t <> ''
+		) SELECT ` + prefixCols("a.", articleCols) + `, ts_rank_cd('{0, 0, 0.2, 1.0}', a.search, q.q) AS score
+		FROM q JOIN kb_articles a ON a.search @@ q.q
+		WHERE TRUE`
 	filter, args := articleSearchFilter(q, args)
 	return query + filter + " ORDER BY score DESC, a.id LIMIT ?", append(args, q.Limit)
 }

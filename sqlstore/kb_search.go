@@ -10,12 +10,6 @@ import (
 // search SQL differs. Both rank the title five times over the body; the
 // query terms come parsed (package kb), so both match the same words.
 
-// kbLanguages are the language codes kb_regconfig (migration 0010,
-// PostgreSQL) knows, plus "" for 'simple'. A search in any language
-// builds its tsquery with each of them, since every article is indexed
-// with its own language's stemmer.
-var kbLanguages = []string{"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "ru", ""}
-
 // articleSearch returns the search query of q and its arguments. Its
 // result columns are articleCols, then the rank (higher is better).
 func (d *dialect) articleSearch(q parley.ArticleQuery) (string, []any) {
@@ -52,26 +46,19 @@ func postgresArticleSearch(q parley.ArticleQuery) (string, []any) {
 			alts = append(alts, "("+strings.ReplaceAll(alt, " ", " <-> ")+")")
 		}
 	}
-	text := strings.Join(alts, " | ")
-	langs := kbLanguages
-	if q.Language != "" {
-		langs = []string{q.Language, ""}
-	}
-	var parts []string
-	var args []any
-	for _, l := range langs {
-		parts = append(parts, "to_tsquery(kb_regconfig(?), ?)::text")
-		args = append(args, l, text)
-	}
-	// The query is computed once (MATERIALIZED), not per row, as the
-	// distinct parses of the text (most languages parse most words
-	// alike: a query repeating a word ranks slower, not better), and the
-	// GIN index finds the rows matching it.
+	// One tsquery per text search configuration the tenant's articles
+	// use, parsed once (MATERIALIZED); each article is matched and ranked
+	// with its own language's, found through the GIN index (OFFSET 0
+	// keeps the lateral join a nested loop that can use it).
 	query := `WITH q AS MATERIALIZED (
-			SELECT string_agg(DISTINCT '(' || t || ')', ' | ')::tsquery AS q FROM unnest(ARRAY[` + strings.Join(parts, ", ") + `]) AS t WHERE t <> ''
+			SELECT cfg, to_tsquery(cfg, ?) AS q
+			FROM (SELECT DISTINCT kb_regconfig(language) AS cfg FROM kb_articles WHERE tenant_id = ?) c
 		) SELECT ` + prefixCols("a.", articleCols) + `, ts_rank_cd('{0, 0, 0.2, 1.0}', a.search, q.q) AS score
-		FROM q JOIN kb_articles a ON a.search @@ q.q
+		FROM q CROSS JOIN LATERAL (
+			SELECT * FROM kb_articles m WHERE m.search @@ q.q AND kb_regconfig(m.language) = q.cfg OFFSET 0
+		) a
 		WHERE TRUE`
+	args := []any{strings.Join(alts, " | "), q.TenantID}
 	filter, args := articleSearchFilter(q, args)
 	return query + filter + " ORDER BY score DESC, a.id LIMIT ?", append(args, q.Limit)
 }

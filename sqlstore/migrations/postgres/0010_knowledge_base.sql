@@ -4,9 +4,9 @@
 --
 -- search is a generated tsvector: the title weighted A, the body B, each
 -- parsed with the text search configuration of the article's language
--- (kb_regconfig; 'simple', without stemming, for any other). The query
--- side (sqlstore/kb_postgres.go) builds its tsquery with the same function
--- and the language codes listed in kbLanguages.
+-- (kb_regconfig; 'simple', without stemming, for any other). A search
+-- (sqlstore/kb_search.go) parses its query with the same function, once
+-- per configuration the tenant's articles use (kb_articles_language).
 
 CREATE FUNCTION kb_regconfig(lang TEXT) RETURNS regconfig
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -47,6 +47,7 @@ CREATE TABLE kb_articles (
 );
 CREATE INDEX kb_articles_tenant ON kb_articles (tenant_id, updated_at DESC, id);
 CREATE INDEX kb_articles_search ON kb_articles USING GIN (search);
+CREATE INDEX kb_articles_language ON kb_articles (tenant_id, language);
 
 -- One row per tenant: a JSON array of synonym groups, each an array of
 -- words or phrases that mean the same ([["screen","display"], …]).

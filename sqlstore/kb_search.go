@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/parleycc/parley"
 )
@@ -23,10 +24,8 @@ func (d *dialect) articleSearch(q parley.ArticleQuery) (string, []any) {
 // bm25, negated so that higher is better.
 func sqliteArticleSearch(q parley.ArticleQuery) (string, []any) {
 	var alts []string
-	for _, term := range q.Terms {
-		for _, alt := range term {
-			alts = append(alts, `"`+alt+`"`) // a phrase; alt holds letters, digits and spaces only
-		}
+	for _, alt := range searchPhrases(q) {
+		alts = append(alts, `"`+alt+`"`) // a phrase
 	}
 	// Rank every match by rowid first, then read the few best rows whole.
 	inner := `SELECT a.rid, -bm25(kb_articles_fts, 5.0, 1.0) AS score
@@ -41,10 +40,8 @@ func sqliteArticleSearch(q parley.ArticleQuery) (string, []any) {
 // ranks with ts_rank_cd, title (A) weighing 1.0 and body (B) 0.2.
 func postgresArticleSearch(q parley.ArticleQuery) (string, []any) {
 	var alts []string
-	for _, term := range q.Terms {
-		for _, alt := range term {
-			alts = append(alts, "("+strings.ReplaceAll(alt, " ", " <-> ")+")")
-		}
+	for _, alt := range searchPhrases(q) {
+		alts = append(alts, "("+strings.ReplaceAll(alt, " ", " <-> ")+")")
 	}
 	// One tsquery per text search configuration the tenant's articles
 	// use, parsed once (MATERIALIZED); each article is matched and ranked
@@ -61,6 +58,22 @@ func postgresArticleSearch(q parley.ArticleQuery) (string, []any) {
 	args := []any{strings.Join(alts, " | "), q.TenantID}
 	filter, args := articleSearchFilter(q, args)
 	return query + filter + " ORDER BY score DESC, a.id LIMIT ?", append(args, q.Limit)
+}
+
+// searchPhrases lists every alternative of q's terms as words of letters
+// and digits separated by single spaces, so that nothing in them is
+// query syntax to either database.
+func searchPhrases(q parley.ArticleQuery) []string {
+	var out []string
+	for _, term := range q.Terms {
+		for _, alt := range term {
+			words := strings.FieldsFunc(alt, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			if len(words) > 0 {
+				out = append(out, strings.Join(words, " "))
+			}
+		}
+	}
+	return out
 }
 
 // articleSearchFilter is the portable rest of the WHERE clause: tenant,

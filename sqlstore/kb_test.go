@@ -127,6 +127,12 @@ func TestKBSearch(t *testing.T) {
 		if len(hits) != 0 {
 			t.Fatalf("no terms: %v", hitIDs(hits))
 		}
+		// Query syntax of either database is only punctuation here.
+		hits, err = s.SearchArticles(ctx, parley.ArticleQuery{TenantID: "t1", Terms: [][]string{{`"shipping"`, "(!&|:*"}, {"NEAR("}}, PublishedOnly: true, Limit: 10})
+		must(t, err)
+		if len(hits) != 1 || hits[0].Article.ID != body.ID {
+			t.Fatalf("syntax: %v", hitIDs(hits))
+		}
 	})
 }
 

@@ -38,8 +38,11 @@ func TestKBSanitize(t *testing.T) {
 func TestKBRender(t *testing.T) {
 	cases := []struct{ md, want string }{
 		{"**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>"},
-		{"[shop](https://example.com/x)", `<p><a href="https://example.com/x" rel="nofollow noopener" target="_blank">shop</a></p>`},
-		{"[here](/kb/t1/articles/2)", `<p><a href="/kb/t1/articles/2" rel="nofollow">here</a></p>`},
+		{"[shop](https://example.com/x)", `<p><a href="https://example.com/x" target="_blank" rel="nofollow noopener">shop</a></p>`},
+		{"[here](/kb/t1/articles/2)", `<p><a href="/kb/t1/articles/2" target="_blank" rel="nofollow noopener">here</a></p>`},
+		{"see https://example.com", `<a href="https://example.com" target="_blank" rel="nofollow noopener">`},
+		{`<a href="https://example.com" target="_top">x</a>`, `<a href="https://example.com" rel="nofollow noopener" target="_blank">x</a>`},
+		{`<a href="/x" target="_top">x</a>`, `<a href="/x" rel="nofollow">x</a>`},
 		{"| a | b |\n|---|---|\n| 1 | 2 |", "<table>"},
 		{"<details><summary>More</summary>Text</details>", "<details><summary>More</summary>Text</details>"},
 	}

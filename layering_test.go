@@ -30,6 +30,7 @@ func TestLayering(t *testing.T) {
 		{"conversation", under("sqlstore", "web", "app"), "conversation depends on interfaces, not on the store or HTTP"},
 		{"web", under("sqlstore", "channel", "bus"), "web goes through services"},
 		{"config", under("sqlstore", "conversation", "web", "channel"), "config parses and applies through the Store interface"},
+		{"kb", func(imp string) bool { return isModule(imp) && imp != module }, "the knowledge base knows the domain only"},
 	}
 	for dir, imps := range imports {
 		if strings.HasPrefix(dir, "channel/") && !strings.HasSuffix(dir, "test") {

@@ -152,8 +152,13 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.closeBus = closeBus
 	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels})
+	kbs, err := a.knowledgeBase(ctx, tenants)
+	if err != nil {
+		return err
+	}
 	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
-		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(), PublicURL: strings.TrimRight(a.cfg.PublicURL, "/")}
+		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(),
+		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), KB: kbs}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/parleycc/parley"
 )
@@ -27,7 +26,7 @@ const openChatCols = `COALESCE(cu.id, ''), COALESCE(cu.first_name, ''), COALESCE
 // tables joined have at most one row per chat, so it is one row per chat.
 // The newest chats are picked by id first: sorting narrow rows is cheaper.
 func (s *Store) openChatsQuery() string {
-	return "SELECT " + prefixCols("c", chatCols) + ", " + openChatCols + `,
+	return "SELECT " + prefixed("c.", chatCols) + ", " + openChatCols + `,
 	COALESCE((SELECT ` + s.d.stringAgg("p.agent_id") + ` FROM chat_participants p WHERE p.chat_id = c.id), '')
 	FROM (SELECT id FROM chats WHERE tenant_id = ? AND state IN (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?) top
 	JOIN chats c ON c.id = top.id
@@ -92,13 +91,4 @@ func scanOpenChat(sc interface{ Scan(...any) error }) (*parley.OpenChat, error) 
 		oc.LastMessage = &m
 	}
 	return oc, nil
-}
-
-// prefixCols qualifies every column of a comma-separated list with alias.
-func prefixCols(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		parts[i] = alias + "." + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
 }

@@ -42,6 +42,7 @@ var notAPI = map[string]bool{
 	"GET /supervisor":      true,
 	"GET /admin/scenarios": true,
 	"GET /admin/accounts":  true,
+	"GET /admin/kb":        true,
 	"/simulator/":          true,
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/kb"
 	"github.com/parleycc/parley/web/ui"
 )
 
@@ -39,6 +40,7 @@ type Server struct {
 	// PublicURL is how platforms and browsers reach the server (the
 	// webhook URLs the Admin page shows); empty: the request's own host.
 	PublicURL string
+	KB        *kb.Service // the knowledge base (web/kb_routes.go)
 
 	pages map[string]*template.Template
 	live  liveFeed // see live.go
@@ -94,6 +96,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/admin/config/validate", s.withRole(s.validateConfig, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
 	s.routingRoutes(mux)
+	s.kbRoutes(mux)
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)

@@ -29,6 +29,7 @@ func TestLayering(t *testing.T) {
 		{"conversation", under("channel"), "conversation drives platforms through the channel seam only"},
 		{"conversation", under("sqlstore", "web", "app"), "conversation depends on interfaces, not on the store or HTTP"},
 		{"web", under("sqlstore", "channel", "bus"), "web goes through services"},
+		{"auth", func(imp string) bool { return isModule(imp) && imp != module }, "signing in knows the domain only"},
 		{"config", under("sqlstore", "conversation", "web", "channel"), "config parses and applies through the Store interface"},
 		{"kb", func(imp string) bool { return isModule(imp) && imp != module }, "the knowledge base knows the domain only"},
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/conversation"
 	"github.com/parleycc/parley/simulator"
 	"github.com/parleycc/parley/sqlstore"
@@ -156,7 +157,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	srv := &web.Server{Store: a.Store, Bus: bus, Conversations: a.Service, Logger: a.cfg.Logger,
+	srv := &web.Server{Bus: bus, Conversations: a.Service, Auth: auth.New(a.Store, nil), Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(),
 		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), KB: kbs}
 	if a.Simulator != nil {

@@ -55,16 +55,12 @@ type ProblemJSON struct {
 
 func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
 	tenant := userFrom(r.Context()).TenantID
-	versions, err := s.Store.ScenarioVersions(r.Context(), tenant)
+	cat, err := s.Conversations.Scenarios(r.Context(), tenant)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	entries, err := s.Store.Entries(r.Context(), tenant)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	versions, entries := cat.Versions, cat.Entries
 	out := []*ScenarioJSON{}
 	byName := map[string]*ScenarioJSON{}
 	for _, v := range versions {
@@ -115,13 +111,9 @@ func (s *Server) configFileName() string {
 // parseScenario validates a scenario written in YAML against the tenant's
 // services.
 func (s *Server) parseScenario(r *http.Request, text string) (*config.Scenario, []ProblemJSON, error) {
-	svcs, err := s.Store.Services(r.Context(), userFrom(r.Context()).TenantID)
+	names, err := s.Conversations.ServiceNames(r.Context(), userFrom(r.Context()).TenantID)
 	if err != nil {
 		return nil, nil, err
-	}
-	names := make([]string, 0, len(svcs))
-	for _, v := range svcs {
-		names = append(names, v.Name)
 	}
 	sc, err := config.ParseScenario("scenario.yaml", []byte(text), names)
 	return sc, problems(err), nil
@@ -186,8 +178,8 @@ func (s *Server) publishScenario(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	v := &parley.ScenarioVersion{TenantID: userFrom(r.Context()).TenantID, Name: sc.Name, Definition: def}
-	if err := s.Store.PublishScenario(r.Context(), v); err != nil {
+	v, err := s.Conversations.PublishScenario(r.Context(), userFrom(r.Context()).TenantID, sc.Name, def)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -30,32 +30,10 @@ func (s *Server) setState(w http.ResponseWriter, r *http.Request) {
 // listChats answers the chats an agent works on; supervisors and admins see
 // every open chat of their tenant.
 func (s *Server) listChats(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	f := parley.ChatFilter{TenantID: u.TenantID, States: []string{parley.ChatAssigned}, Limit: 200}
-	if u.Role == parley.RoleAgent {
-		f.AgentID = u.ID
-	} else {
-		f.States = []string{parley.ChatBot, parley.ChatQueued, parley.ChatAssigned}
-	}
-	chats, err := s.Store.Chats(r.Context(), f)
+	views, err := s.Conversations.ChatsFor(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if u.Role == parley.RoleAgent {
-		if chats, err = s.withConferences(r.Context(), u, chats); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	views := make([]*conversation.ChatView, 0, len(chats))
-	for _, c := range chats {
-		v, err := s.Conversations.ViewChat(r.Context(), c)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		views = append(views, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"chats": views})
 }
@@ -81,26 +59,18 @@ func (s *Server) writeChat(w http.ResponseWriter, r *http.Request, chat *parley.
 }
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
-	chat, err := s.Conversations.AgentChat(r.Context(), userFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var after int64
 	if a := r.URL.Query().Get("after"); a != "" {
+		var err error
 		if after, err = strconv.ParseInt(a, 10, 64); err != nil || after < 0 {
 			s.writeError(w, r, parley.Errorf(parley.EINVALID, "after must be a message sequence number"))
 			return
 		}
 	}
-	msgs, err := s.Store.Messages(r.Context(), chat.ID, after)
+	views, err := s.Conversations.ChatMessages(r.Context(), userFrom(r.Context()), r.PathValue("id"), after)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	views := make([]*conversation.MessageView, 0, len(msgs))
-	for _, m := range msgs {
-		views = append(views, s.Conversations.ViewMessage(r.Context(), m))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": views})
 }

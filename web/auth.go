@@ -2,29 +2,20 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
+	"errors"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/conversation"
 )
 
-const (
-	sessionCookie = "parley_session"
-	sessionTTL    = 12 * time.Hour
-)
-
-// dummyHash makes a login for an unknown user cost as much as a wrong
-// password, so timing does not reveal which usernames exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("parley-dummy-password"), bcrypt.DefaultCost)
+const sessionCookie = "parley_session"
 
 type userKey struct{}
 
@@ -42,48 +33,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !s.readJSON(w, r, &req) {
 		return
 	}
-	if req.Tenant == "" {
-		req.Tenant = parley.DefaultTenant
+	in, err := s.Auth.SignIn(r.Context(), auth.Attempt{Tenant: req.Tenant, Username: req.Username, Password: req.Password, Address: clientAddress(r)})
+	var locked *auth.LockedError
+	if errors.As(err, &locked) {
+		w.Header().Set("Retry-After", strconv.Itoa(int((locked.Wait+time.Second-1)/time.Second)))
 	}
-	now := s.Clock.Now()
-	subj := subjectsOf(r, req.Tenant, req.Username)
-	locked, hadFailures, err := s.loginLock(r.Context(), subj, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	} else if !locked.IsZero() {
-		s.refuseLocked(w, r, locked, now) // even the right password waits
-		return
 	}
-	u, err := s.Store.UserByUsername(r.Context(), req.Tenant, req.Username)
-	hash := dummyHash
-	if err == nil {
-		hash = []byte(u.PasswordHash)
-	} else if parley.ErrorCode(err) != parley.ENOTFOUND {
-		s.writeError(w, r, err)
-		return
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: in.Token, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
+		SameSite: http.SameSiteLaxMode, Expires: in.ExpiresAt})
+	writeJSON(w, http.StatusOK, map[string]any{"user": conversation.UserView(in.User)})
+}
+
+// clientAddress is the connection's address (headers can be forged).
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || u == nil {
-		s.refuseLogin(w, r, subj, now)
-		return
-	}
-	if hadFailures {
-		if err := s.loginSucceeded(r.Context(), subj); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	token := make([]byte, 32)
-	_, _ = rand.Read(token)
-	raw := base64.RawURLEncoding.EncodeToString(token)
-	sess := &parley.Session{TokenHash: hashToken(raw), UserID: u.ID, TenantID: u.TenantID, CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
-	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: raw, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
-		SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
-	writeJSON(w, http.StatusOK, map[string]any{"user": conversation.UserView(u)})
+	return host
 }
 
 // logout ends the session. An agent who was working signs off first, so
@@ -96,7 +66,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+		if err := s.Auth.SignOut(r.Context(), c.Value); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -112,13 +82,7 @@ func (s *Server) sessionUser(r *http.Request) (*parley.User, error) {
 	if err != nil {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "not logged in")
 	}
-	sess, err := s.Store.Session(r.Context(), hashToken(c.Value), s.Clock.Now())
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, parley.Errorf(parley.EUNAUTHORIZED, "session expired; log in again")
-	} else if err != nil {
-		return nil, err
-	}
-	return s.Store.User(r.Context(), sess.UserID)
+	return s.Auth.User(r.Context(), c.Value)
 }
 
 // withUser requires a logged-in user for an API handler.
@@ -159,9 +123,4 @@ func (s *Server) withPageUser(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 	}
-}
-
-func hashToken(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/bus/inmem"
 	"github.com/parleycc/parley/channel/line"
 	"github.com/parleycc/parley/channel/line/fakeline"
@@ -118,7 +119,7 @@ func channelHandler(b testing.TB, st *sqlstore.Store, bc benchChannel) (http.Han
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	bus := inmem.New()
 	svc := conversation.New(conversation.Config{Store: st, Bus: bus, Logger: log, Channels: parley.NewChannels(bc.ch)})
-	srv := &web.Server{Store: st, Bus: bus, Conversations: svc, Logger: log}
+	srv := &web.Server{Bus: bus, Conversations: svc, Auth: auth.New(st, nil), Logger: log}
 	h, err := srv.Handler()
 	if err != nil {
 		b.Fatal(err)

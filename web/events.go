@@ -98,7 +98,7 @@ func (s *Server) resumePoint(r *http.Request, tenant string) (int64, error) {
 		v = r.URL.Query().Get("after")
 	}
 	if v == "" {
-		return s.Store.LastEventID(r.Context(), tenant)
+		return s.Conversations.LastEventID(r.Context(), tenant)
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id < 0 {

@@ -52,8 +52,9 @@ const excerptLength = 160
 
 // serviceNames resolves service ids to names, once each per request.
 type serviceNames struct {
-	s     *Server
-	names map[string]string
+	s      *Server
+	tenant string
+	names  map[string]string
 }
 
 func (n *serviceNames) name(ctx context.Context, id string) string {
@@ -63,10 +64,7 @@ func (n *serviceNames) name(ctx context.Context, id string) string {
 	if name, ok := n.names[id]; ok {
 		return name
 	}
-	name := ""
-	if sv, err := n.s.Store.Service(ctx, id); err == nil {
-		name = sv.Name
-	}
+	name := n.s.Conversations.ServiceName(ctx, n.tenant, id)
 	n.names[id] = name
 	return name
 }
@@ -86,7 +84,9 @@ func articleURL(a *parley.Article) string {
 	return "/kb/" + url.PathEscape(a.TenantID) + "/articles/" + url.PathEscape(a.ID)
 }
 
-func (s *Server) names() *serviceNames { return &serviceNames{s: s, names: map[string]string{}} }
+func (s *Server) names(tenant string) *serviceNames {
+	return &serviceNames{s: s, tenant: tenant, names: map[string]string{}}
+}
 
 // listArticles lists a page of articles: all for managers, the published
 // ones for agents.
@@ -108,7 +108,7 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	names := s.names()
+	names := s.names(u.TenantID)
 	out := make([]articleJSON, 0, len(page.Articles))
 	for _, a := range page.Articles {
 		out = append(out, s.articleView(r.Context(), names, a))
@@ -139,7 +139,7 @@ func (s *Server) writeArticle(w http.ResponseWriter, r *http.Request, status int
 		s.writeError(w, r, err)
 		return
 	}
-	v := s.articleView(r.Context(), s.names(), a)
+	v := s.articleView(r.Context(), s.names(a.TenantID), a)
 	v.HTML = string(html)
 	writeJSON(w, status, v)
 }
@@ -198,7 +198,7 @@ func (s *Server) searchArticles(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	names := s.names()
+	names := s.names(u.TenantID)
 	out := make([]hitJSON, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, hitJSON{Score: h.Score, Article: s.articleView(r.Context(), names, h.Article)})

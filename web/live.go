@@ -16,7 +16,7 @@ type liveFeed struct {
 // hub returns the server's feed hub.
 func (s *Server) hub() *feed.Hub {
 	s.live.once.Do(func() {
-		s.live.hub = &feed.Hub{Events: s.Store, Bus: s.Bus, Logger: s.Logger}
+		s.live.hub = &feed.Hub{Events: s.Conversations, Bus: s.Bus, Logger: s.Logger}
 	})
 	return s.live.hub
 }

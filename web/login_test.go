@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/bus/inmem"
 	"github.com/parleycc/parley/conversation"
 	"github.com/parleycc/parley/sqlstore"
@@ -68,7 +69,7 @@ func newLoginRig(t *testing.T, st *sqlstore.Store) *loginRig {
 	bus := inmem.New()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := conversation.New(conversation.Config{Store: st, Bus: bus, Logger: log, Clock: clock})
-	h, err := (&web.Server{Store: st, Bus: bus, Conversations: svc, Logger: log, Clock: clock}).Handler()
+	h, err := (&web.Server{Bus: bus, Conversations: svc, Auth: auth.New(st, clock), Logger: log, Clock: clock}).Handler()
 	if err != nil {
 		t.Fatal(err)
 	}

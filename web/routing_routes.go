@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/parleycc/parley"
@@ -69,16 +68,12 @@ type directoryEntry struct {
 // conference targets) and the Not Ready reasons.
 func (s *Server) routingDirectory(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	users, err := s.Store.Users(r.Context(), u.TenantID)
+	dir, err := s.Conversations.Directory(r.Context(), u.TenantID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	svcs, err := s.Store.Services(r.Context(), u.TenantID)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	users, svcs := dir.Agents, dir.Services
 	agents, services := []directoryEntry{}, []directoryEntry{}
 	for _, a := range users {
 		if a.Role != parley.RoleAgent || a.ID == u.ID {
@@ -178,20 +173,4 @@ func (s *Server) inviteAgent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// withConferences adds the chats the agent joined as a conference guest.
-func (s *Server) withConferences(ctx context.Context, u *parley.User, chats []*parley.Chat) ([]*parley.Chat, error) {
-	ids, err := s.Store.ConferenceChats(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		c, err := s.Store.Chat(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		chats = append(chats, c)
-	}
-	return chats, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/conversation"
 	"github.com/parleycc/parley/kb"
 	"github.com/parleycc/parley/web/ui"
@@ -20,9 +21,9 @@ import (
 
 // Server holds the HTTP handlers' collaborators.
 type Server struct {
-	Store         parley.Store
 	Bus           parley.Bus
 	Conversations *conversation.Service
+	Auth          *auth.Service
 	Logger        *slog.Logger
 	Clock         parley.Clock
 	// Simulator, when set (demo mode), serves /simulator/api/ and the fake

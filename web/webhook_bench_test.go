@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/bus/inmem"
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/messenger/fakegraph"
@@ -103,7 +104,7 @@ func parleyHandler(b testing.TB, st *sqlstore.Store) http.Handler {
 	bus := inmem.New()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := conversation.New(conversation.Config{Store: st, Bus: bus, Logger: log, Channels: parley.NewChannels(messenger.New(nil))})
-	srv := &web.Server{Store: st, Bus: bus, Conversations: svc, Logger: log}
+	srv := &web.Server{Bus: bus, Conversations: svc, Auth: auth.New(st, nil), Logger: log}
 	h, err := srv.Handler()
 	if err != nil {
 		b.Fatal(err)

@@ -44,7 +44,7 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Store.Ping(r.Context()); err != nil {
+	if err := s.Conversations.Ready(r.Context()); err != nil {
 		// The details stay in the log: this endpoint is unauthenticated.
 		s.Logger.Warn("not ready", slog.Any("err", err))
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database unreachable or not fully migrated"})

@@ -91,3 +91,13 @@ export function describe(ch, c) {
   if (ch === "vonage") return `${name} · +${c.user}`;
   return `Chatting as ${name}`;
 }
+
+// Suggest a name so a demo is one click away.
+export const NAMES = [
+  ["Jane", "Doe"],
+  ["Sam", "Rivera"],
+  ["Priya", "Shah"],
+  ["Tom", "Becker"],
+  ["Lena", "Novak"],
+  ["Kofi", "Mensah"],
+];

@@ -8,8 +8,9 @@
 import { get, post } from "./api.js";
 import { EventStream } from "./events.js";
 import { h } from "./dom.js";
-import { CHANNELS, ORDER, CHANNEL_KEY, customerKey, sentKey, describe } from "./simulator-channels.js";
+import { CHANNELS, ORDER, NAMES, CHANNEL_KEY, customerKey, sentKey, describe } from "./simulator-channels.js";
 import { stamp, chip, row, typingRow, choices, status } from "./simulator-render.js";
+import { load, save, timeline, split, typingLeft } from "./simulator-thread.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -44,30 +45,7 @@ let typingTimer = 0;
 
 // ---------------------------------------------------------------- storage
 
-function load(key, fallback) {
-  try {
-    return JSON.parse(localStorage.getItem(key)) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-function save(key, value) {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    /* private mode: the conversation just won't survive a reload */
-  }
-}
-
 const saveSent = () => save(sentKey(channel, customer.user), sent);
-
-// The API's time may be RFC 3339 or a Unix time in ms or s.
-function toMillis(t) {
-  if (typeof t === "number") return t < 1e12 ? t * 1000 : t;
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? 0 : ms;
-}
 
 function showError(msg) {
   el.error.textContent = msg;
@@ -76,44 +54,14 @@ function showError(msg) {
 
 // ---------------------------------------------------------------- render
 
-function timeline() {
-  const items = [];
-  sent.forEach((m, i) => items.push({ who: "me", m, time: m.time, order: i }));
-  let i = 0;
-  for (const m of page.values()) items.push({ who: "page", m, time: toMillis(m.time), order: i++ });
-  // Stable: by time, then the customer's own before the page's at the same ms.
-  items.sort((a, b) => a.time - b.time || (a.who === b.who ? a.order - b.order : a.who === "me" ? -1 : 1));
-  return items;
-}
-
-// split separates the bubbles from the page's typing and seen actions.
-function split(items) {
-  let typing = null;
-  let seenAfter = -1; // index in bubbles of the last "me" message seen
-  const bubbles = [];
-  for (const it of items) {
-    const m = it.m;
-    if (it.who === "page" && !m.text && !m.image && !(m.cards && m.cards.length) && !(m.buttons && m.buttons.length)) {
-      if (m.sender_action === "typing_on") typing = it;
-      else if (m.sender_action === "typing_off") typing = null;
-      else if (m.sender_action === "mark_seen") seenAfter = bubbles.length - 1;
-      continue;
-    }
-    if (it.who === "page") typing = null;
-    bubbles.push(it);
-  }
-  return { bubbles, typing: stillTyping(typing), seenAfter };
-}
-
-// stillTyping drops a typing indicator older than the app shows one.
-function stillTyping(typing) {
+// visible returns the thread's bubbles, the typing indicator if it still
+// shows, and the last bubble seen.
+function visible() {
+  const { bubbles, typing, seenAfter } = split(timeline(sent, page));
   clearTimeout(typingTimer);
-  if (!typing) return null;
-  const since = Math.max(typing.time, arrived.get(typing.m.id) || 0);
-  const left = since + CHANNELS[channel].typing - Date.now();
-  if (left <= 0) return null;
-  typingTimer = setTimeout(render, left + 50);
-  return typing;
+  const left = typing ? typingLeft(typing, arrived.get(typing.m.id), CHANNELS[channel].typing) : 0;
+  if (left > 0) typingTimer = setTimeout(render, left + 50);
+  return { bubbles, typing: left > 0, seenAfter };
 }
 
 function welcome() {
@@ -128,7 +76,7 @@ function welcome() {
 }
 
 function render() {
-  const { bubbles, typing, seenAfter } = split(timeline());
+  const { bubbles, typing, seenAfter } = visible();
   const nodes = bubbles.length ? [] : [welcome()];
   let lastTime = 0;
   const lastMe = bubbles.findLastIndex((it) => it.who === "me");
@@ -320,16 +268,6 @@ el.reset.addEventListener("click", () => {
   showSetup();
   el.first.focus();
 });
-
-// Suggest a name so a demo is one click away.
-const NAMES = [
-  ["Jane", "Doe"],
-  ["Sam", "Rivera"],
-  ["Priya", "Shah"],
-  ["Tom", "Becker"],
-  ["Lena", "Novak"],
-  ["Kofi", "Mensah"],
-];
 
 // ---------------------------------------------------------------- tabs
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -136,16 +135,6 @@ func (s *Simulator) messages(w http.ResponseWriter, r *http.Request) {
 		out = []Reply{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
-}
-
-// listChannels names the channels this simulator plays.
-func (s *Simulator) listChannels(w http.ResponseWriter, r *http.Request) {
-	names := make([]string, 0, len(s.channels))
-	for n := range s.channels {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	writeJSON(w, http.StatusOK, map[string]any{"channels": names})
 }
 
 // pollEvery is how often a stream looks for new replies.

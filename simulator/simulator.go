@@ -83,7 +83,6 @@ func New(pageID, pageName, token, appSecret string) *Simulator {
 	s.mux.HandleFunc("POST /simulator/api/send", s.send)
 	s.mux.HandleFunc("GET /simulator/api/messages", s.messages)
 	s.mux.HandleFunc("GET /simulator/api/stream", s.stream)
-	s.mux.HandleFunc("GET /simulator/api/channels", s.listChannels)
 	s.mux.HandleFunc("GET /simulator/media/sample.png", s.servePhoto)
 	s.mount(GraphPath, s.Graph)
 	return s

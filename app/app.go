@@ -224,7 +224,7 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 		if err := writeDemoConfig(a.cfg.ConfigFile); err != nil {
 			return nil, err
 		}
-		a.Simulator = newDemoSimulator(a.URL())
+		a.Simulator = newDemoSimulator(a)
 	}
 	if a.cfg.ConfigFile != "" {
 		f, err := a.applyFile(ctx, "")

@@ -30,7 +30,8 @@ type platform struct {
 	typ     string
 	account string // YAML of the account's fields, indented
 	server  http.Handler
-	// customerSays builds a signed delivery of the customer's text n.
+	// customerSays builds a signed delivery of the customer's text n;
+	// n above 100 comes from a second customer.
 	customerSays func(n int, text string) (body []byte, header http.Header)
 	sent         func() []string
 	name         string // the customer's first name the bot greets
@@ -42,6 +43,7 @@ func platforms(t *testing.T) []platform {
 	ln := fakeline.New()
 	ln.AddBot(fakeline.Bot{Token: "line-token", Secret: "line-secret", UserID: "U0000000000000000000000000000bot1", DisplayName: "Acme"})
 	ln.SetProfile("U11111111111111111111111111111111", fakeline.Profile{DisplayName: "Lin"})
+	ln.SetProfile("U22222222222222222222222222222222", fakeline.Profile{DisplayName: "Lin"})
 	vb := fakeviber.New()
 	vb.AddBot("viber-token", "pa:acme", "Acme")
 	vn := fakevonage.New()
@@ -50,7 +52,7 @@ func platforms(t *testing.T) []platform {
 		{typ: "telegram", server: tg, name: "Tina",
 			account: "    type: telegram\n    access_token: \"555:acme-token\"\n    verify_token: tg-secret\n",
 			customerSays: func(n int, text string) ([]byte, http.Header) {
-				body := faketelegram.TextUpdate(int64(1000+n), int64(n), faketelegram.From{ID: 4242, FirstName: "Tina"}, text, time.Now())
+				body := faketelegram.TextUpdate(int64(1000+n), int64(5000+n), faketelegram.From{ID: int64(4242 + n/100), FirstName: "Tina"}, text, time.Now()) // message ids as in a real chat, apart from the bot's
 				return body, http.Header{"X-Telegram-Bot-Api-Secret-Token": {"tg-secret"}}
 			},
 			sent: func() (out []string) {
@@ -62,7 +64,7 @@ func platforms(t *testing.T) []platform {
 		{typ: "line", server: ln, name: "Lin",
 			account: "    type: line\n    page_id: U0000000000000000000000000000bot1\n    access_token: line-token\n    app_secret: line-secret\n",
 			customerSays: func(n int, text string) ([]byte, http.Header) {
-				body := fakeline.Envelope("U0000000000000000000000000000bot1", ln.TextEvent("U11111111111111111111111111111111", text, time.Now()))
+				body := fakeline.Envelope("U0000000000000000000000000000bot1", ln.TextEvent([]string{"U11111111111111111111111111111111", "U22222222222222222222222222222222"}[min(n/100, 1)], text, time.Now()))
 				return body, http.Header{"X-Line-Signature": {fakeline.Sign(body, "line-secret")}}
 			},
 			sent: func() (out []string) {
@@ -79,7 +81,7 @@ func platforms(t *testing.T) []platform {
 		{typ: "viber", server: vb, name: "Vera",
 			account: "    type: viber\n    access_token: viber-token\n    settings:\n      sender_name: Acme\n",
 			customerSays: func(n int, text string) ([]byte, http.Header) {
-				body := fakeviber.Text(int64(5000000000000000000+n), time.Now(), fakeviber.User{ID: "vera==", Name: "Vera"}, text)
+				body := fakeviber.Text(int64(5000000000000000000+n), time.Now(), fakeviber.User{ID: []string{"vera==", "vic=="}[min(n/100, 1)], Name: "Vera"}, text)
 				return body, fakeviber.SignedHeader(body, "viber-token")
 			},
 			sent: func() (out []string) {
@@ -94,7 +96,7 @@ func platforms(t *testing.T) []platform {
 			account: "    type: vonage\n    page_id: \"447700900000\"\n    app_secret: vonage-secret\n    verify_token: vonage-signature\n" +
 				"    settings:\n      api_key: vonage-key\n      route: sms\n      from: \"447700900000\"\n",
 			customerSays: func(n int, text string) ([]byte, http.Header) {
-				body := fakevonage.Text("sms", "447700900001", "447700900000", text, time.Now())
+				body := fakevonage.Text("sms", []string{"447700900001", "447700900002"}[min(n/100, 1)], "447700900000", text, time.Now())
 				h, err := fakevonage.SignedHeader(body, "vonage-signature", "vonage-key", time.Now())
 				if err != nil {
 					t.Fatal(err)
@@ -175,6 +177,22 @@ func TestChannelsEndToEnd(t *testing.T) {
 					n := 0
 					for _, m := range alice.messages(chatID) {
 						if m.Direction == parley.Outbound && m.Status == parley.MsgSent {
+							n++
+						}
+					}
+					return n == 2
+				})
+
+				// A second customer is greeted too: the platform's message
+				// ids of two customers never collide.
+				body, header = p.customerSays(101, "Hello again")
+				if code, msg := post(t, url, body, header); code != http.StatusOK {
+					t.Fatalf("second customer: HTTP %d %s", code, msg)
+				}
+				eventually(t, "the second customer's greeting", func() bool {
+					n := 0
+					for _, s := range p.sent() {
+						if s == greeting {
 							n++
 						}
 					}

@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/parleycc/parley/channel/messenger/fakegraph"
 )
 
 // SamplePhotoPath is where the simulator serves the picture its customer
@@ -48,53 +45,4 @@ func (s *Simulator) servePhoto(w http.ResponseWriter, r *http.Request) {
 // baseURL is Parley's own address, from the webhook URL.
 func (s *Simulator) baseURL() string {
 	return strings.TrimSuffix(s.WebhookURL, "/webhooks/facebook")
-}
-
-// receipts plays the customer's phone receiving and reading a page
-// message: a delivery then a read webhook, as Messenger sends them.
-func (s *Simulator) receipts(psid, mid string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cust := fakegraph.Customer{PageID: s.PageID, PSID: psid}
-	now := time.Now()
-	if err := s.post(ctx, fakegraph.Body(s.PageID, cust.Delivery([]string{mid}, now, now))); err != nil {
-		return
-	}
-	time.Sleep(300 * time.Millisecond)
-	now = time.Now()
-	_ = s.post(ctx, fakegraph.Body(s.PageID, cust.Read(now, now)))
-}
-
-// templateText renders a button or generic template as the phone's text.
-func templateText(body map[string]any) string {
-	msg, _ := body["message"].(map[string]any)
-	att, _ := msg["attachment"].(map[string]any)
-	p, _ := att["payload"].(map[string]any)
-	var b strings.Builder
-	if t, ok := p["text"].(string); ok {
-		b.WriteString(t)
-	}
-	add := func(btns any) {
-		list, _ := btns.([]any)
-		for _, x := range list {
-			if m, ok := x.(map[string]any); ok {
-				b.WriteString(" [" + asString(m["title"]) + "]")
-			}
-		}
-	}
-	add(p["buttons"])
-	if els, ok := p["elements"].([]any); ok {
-		for _, e := range els {
-			if m, ok := e.(map[string]any); ok {
-				b.WriteString("\n▸ " + asString(m["title"]))
-				add(m["buttons"])
-			}
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func asString(v any) string {
-	s, _ := v.(string)
-	return s
 }

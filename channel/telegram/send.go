@@ -20,7 +20,8 @@ func (c *Channel) Reach(acct *parley.Account, cust *parley.Customer, now time.Ti
 
 // Send delivers one reply as one or more Bot API calls, or a typing
 // action (mark_seen and typing_off are no-ops: the Bot API has neither).
-// ExternalID is the message_id of the first message sent. Telegram has no
+// ExternalID is "<chat id>:<message_id>" of the first message sent (message
+// ids are per chat, as in decode.go). Telegram has no
 // idempotency key: when a later call of a multi-part reply fails, a retry
 // sends the earlier parts again.
 func (c *Channel) Send(ctx context.Context, acct *parley.Account, to *parley.Customer, out *parley.Outgoing) (parley.SendResult, error) {
@@ -45,7 +46,7 @@ func (c *Channel) Send(ctx context.Context, acct *parley.Account, to *parley.Cus
 			return res, sendError(err)
 		}
 		if res.ExternalID == "" {
-			res.ExternalID = strconv.FormatInt(id, 10)
+			res.ExternalID = strconv.FormatInt(chatID, 10) + ":" + strconv.FormatInt(id, 10) // message ids are per chat
 		}
 	}
 	return res, nil

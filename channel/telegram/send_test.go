@@ -108,7 +108,7 @@ func TestSendShapes(t *testing.T) {
 			if got := calls(t, s); !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("calls:\n got %v\nwant %v", got, tt.want)
 			}
-			if tt.out.Action == "" && res.ExternalID != "1" {
+			if tt.out.Action == "" && res.ExternalID != "111222333:1" { // chat id : first message id
 				t.Fatalf("external id %q, want the first message's id", res.ExternalID)
 			}
 		})

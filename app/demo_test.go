@@ -1,0 +1,70 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleycc/parley/app"
+)
+
+// TestDemoSimulatorEveryChannel: `parley demo` has an account per channel,
+// each pointed at its fake in the simulator; a customer writing on any of
+// them through /simulator/api/send gets the demo scenario's greeting back.
+func TestDemoSimulatorEveryChannel(t *testing.T) {
+	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(t.TempDir(), "parley.db"), Demo: true,
+		ConfigFile: filepath.Join(t.TempDir(), "demo.yaml"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: 50 * time.Millisecond})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	for _, tc := range []struct{ channel, user, greeting string }{
+		{"messenger", "2401123456789012", "Hi Dana! Thanks for writing to Parley Demo Co."},
+		{"telegram", "612345678", "Hi Dana! Thanks for writing to Parley Demo Co."},
+		{"line", "U22222222222222222222222222222222", "Hi Dana Demo! Thanks for writing to Parley Demo Co."},
+		{"viber", "dana0123456789==", "Hi Dana Demo! Thanks for writing to Parley Demo Co."},
+		{"vonage", "447700900123", "Hi! Thanks for writing to Parley Demo Co."},
+	} {
+		t.Run(tc.channel, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"channel": tc.channel, "user": tc.user, "first_name": "Dana", "last_name": "Demo", "text": "Hello"})
+			resp, err := http.Post(a.URL()+"/simulator/api/send", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("send: HTTP %d %s", resp.StatusCode, msg)
+			}
+			eventually(t, "the greeting on "+tc.channel, func() bool {
+				return strings.Contains(simulatorTexts(t, a.URL(), tc.channel, tc.user), tc.greeting)
+			})
+		})
+	}
+}
+
+// simulatorTexts joins the texts /simulator/api/messages returns.
+func simulatorTexts(t *testing.T, base, channel, user string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/simulator/api/messages?channel=" + channel + "&user=" + url.QueryEscape(user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Messages []struct{ Text string } }
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	var b strings.Builder
+	for _, m := range out.Messages {
+		b.WriteString(m.Text + "\n")
+	}
+	return b.String()
+}

@@ -61,3 +61,35 @@ func TestStaticFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestStyleBalanced catches a stylesheet whose braces do not match (a rule
+// or @media block left open by an edit swallows every rule after it).
+func TestStyleBalanced(t *testing.T) {
+	css, err := fs.ReadFile(Static, "static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	depth, line := 0, 1
+	inComment := false
+	for i := 0; i < len(css); i++ {
+		switch c := css[i]; {
+		case c == '\n':
+			line++
+		case inComment:
+			if c == '*' && i+1 < len(css) && css[i+1] == '/' {
+				inComment, i = false, i+1
+			}
+		case c == '/' && i+1 < len(css) && css[i+1] == '*':
+			inComment, i = true, i+1
+		case c == '{':
+			depth++
+		case c == '}':
+			if depth--; depth < 0 {
+				t.Fatalf("style.css:%d: a } closes nothing", line)
+			}
+		}
+	}
+	if depth != 0 || inComment {
+		t.Fatalf("style.css ends with %d open blocks (comment open: %v)", depth, inComment)
+	}
+}

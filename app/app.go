@@ -48,6 +48,9 @@ type Config struct {
 	// Channels are more messaging channels to register beside the
 	// built-in ones (tests).
 	Channels []parley.Channel
+	// PasswordCost is the bcrypt cost of passwords from the configuration
+	// file (0: bcrypt's default; tests lower it).
+	PasswordCost int
 	// AllowAPIBaseURL says which Graph API base URLs admins may set through
 	// the API (web.Server.APIBaseURLs): "none" (only the stored one),
 	// "loopback" or "any". Empty means "loopback" in demo mode, where the

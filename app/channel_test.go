@@ -15,6 +15,7 @@ import (
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/app"
 	"github.com/parleycc/parley/channel/channeltest"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestAnyChannelEndToEnd registers a channel the server has never heard
@@ -26,7 +27,7 @@ func TestAnyChannelEndToEnd(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ch := channeltest.New()
 			a := app.New(app.Config{Addr: "127.0.0.1:0", Database: dsn(t), ConfigFile: "testdata/testchannel.yaml",
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
 				Channels: []parley.Channel{ch}})
 			if err := a.Start(context.Background()); err != nil {
 				t.Fatalf("start: %v", err)

@@ -21,6 +21,7 @@ import (
 	"github.com/parleycc/parley/channel/telegram/faketelegram"
 	"github.com/parleycc/parley/channel/viber/fakeviber"
 	"github.com/parleycc/parley/channel/vonage/fakevonage"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // platform is one messaging platform's fake, as the end-to-end test
@@ -217,7 +218,7 @@ func startWith(t *testing.T, dsn, tmplPath string, data any) *app.App {
 		t.Fatal(err)
 	}
 	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: dsn, ConfigFile: cfg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost})
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatalf("start: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley/app"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestDemoSimulatorEveryChannel: `parley demo` has an account per channel,
@@ -22,7 +23,7 @@ import (
 func TestDemoSimulatorEveryChannel(t *testing.T) {
 	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(t.TempDir(), "parley.db"), Demo: true,
 		ConfigFile: filepath.Join(t.TempDir(), "demo.yaml"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		PollInterval: 50 * time.Millisecond})
+		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost})
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatalf("start: %v", err)
 	}

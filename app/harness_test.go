@@ -20,6 +20,7 @@ import (
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/messenger/fakegraph"
 	"github.com/parleycc/parley/sqlstore/sqltest"
+	"golang.org/x/crypto/bcrypt"
 )
 
 const (
@@ -89,7 +90,7 @@ func (w *world) start() {
 		_ = level.UnmarshalText([]byte(os.Getenv("PARLEY_TEST_LOG"))) // e.g. PARLEY_TEST_LOG=debug
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	}
-	cfg := app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond}
+	cfg := app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost}
 	if w.tune != nil {
 		w.tune(&cfg)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley/app"
+	"golang.org/x/crypto/bcrypt"
 )
 
 type kbArticle struct {
@@ -212,7 +213,7 @@ func TestKBAPI(t *testing.T) {
 func TestKBDemoSeed(t *testing.T) {
 	dir := t.TempDir()
 	cfg := app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(dir, "parley.db"), ConfigFile: filepath.Join(dir, "demo.yaml"),
-		Demo: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond}
+		Demo: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost}
 	for run := range 2 {
 		a := app.New(cfg)
 		if err := a.Start(context.Background()); err != nil {

@@ -24,6 +24,7 @@ func (a *App) applyFile(ctx context.Context, tenant string) (*config.File, error
 	if tenant != "" && f.TenantID() != tenant {
 		return nil, errOtherTenant
 	}
+	f.PasswordCost = a.cfg.PasswordCost
 	if a.cfg.Demo {
 		pointDemoPage(f, a.URL())
 	}

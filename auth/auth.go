@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -36,6 +37,9 @@ type Store interface {
 type Service struct {
 	store Store
 	clock parley.Clock
+	// dummy is compared against for unknown users, so timing does not
+	// reveal which usernames exist; made once, at the first need.
+	dummy func() []byte
 }
 
 // New returns the service; a nil clock is the wall clock.
@@ -43,7 +47,10 @@ func New(store Store, clock parley.Clock) *Service {
 	if clock == nil {
 		clock = parley.SystemClock{}
 	}
-	return &Service{store: store, clock: clock}
+	return &Service{store: store, clock: clock, dummy: sync.OnceValue(func() []byte {
+		h, _ := bcrypt.GenerateFromPassword([]byte("parley-dummy-password"), bcrypt.DefaultCost) // fails only on over-long input
+		return h
+	})}
 }
 
 // Attempt is one login.
@@ -80,10 +87,6 @@ func (e *LockedError) Error() string {
 // Unwrap makes the error a parley ETOOMANY with the same message.
 func (e *LockedError) Unwrap() error { return parley.Errorf(parley.ETOOMANY, "%s", e.Error()) }
 
-// dummyHash makes a login for an unknown user cost as much as a wrong
-// password, so timing does not reveal which usernames exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("parley-dummy-password"), bcrypt.DefaultCost)
-
 // SignIn checks the password and opens a session. EUNAUTHORIZED for a
 // wrong username or password; a *LockedError (ETOOMANY) while locked,
 // even with the right password.
@@ -100,11 +103,13 @@ func (s *Service) SignIn(ctx context.Context, a Attempt) (*Login, error) {
 		return nil, &LockedError{Until: locked, Wait: locked.Sub(now)}
 	}
 	u, err := s.store.UserByUsername(ctx, a.Tenant, a.Username)
-	hash := dummyHash
+	var hash []byte
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if parley.ErrorCode(err) != parley.ENOTFOUND {
 		return nil, fmt.Errorf("sign in: %w", err)
+	} else {
+		hash = s.dummy()
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(a.Password)) != nil || u == nil {
 		return nil, s.refuse(ctx, subj, now)

@@ -46,7 +46,7 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 		return err
 	}
 	for _, u := range f.Users {
-		if err := applyUser(ctx, st, tenant, u, serviceIDs); err != nil {
+		if err := applyUser(ctx, st, tenant, u, serviceIDs, f.passwordCost()); err != nil {
 			return err
 		}
 	}
@@ -98,6 +98,14 @@ func (f *File) applyAccounts(ctx context.Context, st parley.Store) (map[string]s
 	return ids, nil
 }
 
+// passwordCost is the bcrypt cost of hashed passwords.
+func (f *File) passwordCost() int {
+	if f.PasswordCost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return f.PasswordCost
+}
+
 // TenantID is the tenant the file declares, or the default one.
 func (f *File) TenantID() string {
 	if f.Tenant == "" {
@@ -106,7 +114,7 @@ func (f *File) TenantID() string {
 	return f.Tenant
 }
 
-func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serviceIDs map[string]string) error {
+func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serviceIDs map[string]string, cost int) error {
 	usr := &parley.User{TenantID: tenant, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Capacity: DefaultCapacity}
 	if usr.DisplayName == "" {
 		usr.DisplayName = u.Username
@@ -124,7 +132,7 @@ func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serv
 		if old, err := st.UserByUsername(ctx, tenant, u.Username); err == nil && bcrypt.CompareHashAndPassword([]byte(old.PasswordHash), []byte(u.Password)) == nil {
 			hash = old.PasswordHash
 		} else {
-			h, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.DefaultCost)
+			h, err := bcrypt.GenerateFromPassword([]byte(u.Password), cost)
 			if err != nil {
 				return fmt.Errorf("config: hash password of %q: %w", u.Username, err)
 			}

@@ -29,6 +29,11 @@ type File struct {
 
 	path string
 	root *yaml.Node
+
+	// PasswordCost is the bcrypt cost of the passwords Apply hashes (0:
+	// bcrypt's default). Tests lower it: hashing at the default cost under
+	// the race detector takes seconds.
+	PasswordCost int `yaml:"-"`
 }
 
 // Account declares an integration account.

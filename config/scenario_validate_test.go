@@ -94,7 +94,7 @@ func TestDemoConfigValid(t *testing.T) {
 	for _, s := range f.Scenarios {
 		names = append(names, s.Name)
 	}
-	if strings.Join(names, ",") != "messenger-chat,messenger-chat-after-hours" {
+	if strings.Join(names, ",") != "messenger-chat,messenger-chat-after-hours,sms-chat" {
 		t.Errorf("demo scenarios = %v", names)
 	}
 	var types []string

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley/app"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // startApp starts Parley in demo mode on SQLite in a temporary directory,
@@ -24,7 +25,7 @@ func startApp(t *testing.T) string {
 		// A fresh copy of the demo configuration each run (not a stale parley-data/demo.yaml).
 		ConfigFile:   filepath.Join(t.TempDir(), "demo.yaml"),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
-		PollInterval: 50 * time.Millisecond,
+		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
 	})
 	ctx := testContext(t)
 	if err := a.Start(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"text/template"
 	"time"
@@ -285,4 +286,48 @@ func TestNumberedChoices(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAgentCards: an agent sends a carousel from the desktop's API, and
+// each channel's platform receives it in its own form (Telegram: a
+// message with an inline keyboard per card).
+func TestAgentCards(t *testing.T) {
+	p := platforms(t)[0] // Telegram
+	fake := httptest.NewServer(p.server)
+	t.Cleanup(fake.Close)
+	a := startWith(t, filepath.Join(t.TempDir(), "parley.db"), "testdata/channels.yaml", map[string]string{"Account": p.account, "URL": fake.URL})
+	accts, err := a.Store.Accounts(context.Background(), parley.DefaultTenant)
+	if err != nil || len(accts) != 1 {
+		t.Fatalf("accounts = %v, %v", accts, err)
+	}
+	body, header := p.customerSays(1, "Which repairs do you do?")
+	if code, msg := post(t, a.URL()+"/webhooks/telegram/"+accts[0].ID, body, header); code != http.StatusOK {
+		t.Fatalf("delivery: HTTP %d %s", code, msg)
+	}
+	w := &world{t: t, app: a}
+	alice := w.login("alice", "alice-pass")
+	alice.do(http.MethodPut, "/api/me/state", map[string]string{"state": "ready"}, nil)
+	var chatID string
+	eventually(t, "the chat assigned to alice", func() bool {
+		for _, c := range alice.chats() {
+			if c.State == parley.ChatAssigned {
+				chatID = c.ID
+			}
+		}
+		return chatID != ""
+	})
+	cards := map[string]any{"elements": []map[string]any{
+		{"title": "Screen repair", "subtitle": "Two days", "buttons": []map[string]string{{"title": "Book", "payload": "BOOK_SCREEN"}}},
+		{"title": "Battery swap", "buttons": []map[string]string{{"title": "Book", "payload": "BOOK_BATTERY"}, {"title": "Prices", "url": "https://shop.example.com/battery"}}},
+	}}
+	if code := alice.do(http.MethodPost, "/api/chats/"+chatID+"/rich", cards, nil); code != http.StatusCreated {
+		t.Fatalf("cards: HTTP %d", code)
+	}
+	if code := alice.do(http.MethodPost, "/api/chats/"+chatID+"/rich", map[string]any{"elements": []map[string]any{{"subtitle": "no title"}}}, nil); code != http.StatusBadRequest {
+		t.Fatalf("a card without a title: HTTP %d, want 400", code)
+	}
+	eventually(t, "both cards shown with their keyboards", func() bool {
+		got := p.sent()
+		return len(got) >= 3 && strings.Contains(strings.Join(got, "|"), "Screen repair") && strings.Contains(strings.Join(got, "|"), "Battery swap")
+	})
 }

@@ -100,14 +100,15 @@ func (s *Server) chatChannel(w http.ResponseWriter, r *http.Request) {
 // (the same payload a scenario's Send Message block produces).
 func (s *Server) postRichMessage(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Text         string                    `json:"text"`
-		QuickReplies []conversation.ButtonJSON `json:"quick_replies"`
-		Buttons      []conversation.ButtonJSON `json:"buttons"`
+		Text         string                     `json:"text"`
+		QuickReplies []conversation.ButtonJSON  `json:"quick_replies"`
+		Buttons      []conversation.ButtonJSON  `json:"buttons"`
+		Elements     []conversation.ElementJSON `json:"elements"`
 	}
 	if !s.readJSON(w, r, &req) {
 		return
 	}
-	m, err := s.Conversations.ReplyRich(r.Context(), userFrom(r.Context()), r.PathValue("id"), req.Text, req.QuickReplies, req.Buttons)
+	m, err := s.Conversations.ReplyRich(r.Context(), userFrom(r.Context()), r.PathValue("id"), req.Text, req.QuickReplies, req.Buttons, req.Elements...)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

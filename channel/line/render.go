@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/internal/utf16text"
 )
 
 // Messaging API limits.
@@ -63,7 +64,7 @@ func render(acct *parley.Account, out *parley.Outgoing) ([]message, error) {
 // textMessages splits text into text messages.
 func textMessages(text string) []message {
 	var msgs []message
-	for _, chunk := range splitText(text, maxText) {
+	for _, chunk := range utf16text.Split(text, maxText) {
 		msgs = append(msgs, message{"type": "text", "text": chunk})
 	}
 	return msgs
@@ -77,9 +78,9 @@ func buttonsTemplate(acct *parley.Account, text string, actions []map[string]any
 	if tmplText == "" || utf16Len(tmplText) > maxTemplateText {
 		msgs, tmplText = textMessages(text), menuText(acct)
 	}
-	alt := truncate(tmplText, maxAltText)
+	alt := utf16text.Truncate(tmplText, maxAltText)
 	return append(msgs, message{"type": "template", "altText": alt,
-		"template": map[string]any{"type": "buttons", "text": truncate(tmplText, maxTemplateText), "actions": actions}})
+		"template": map[string]any{"type": "buttons", "text": utf16text.Truncate(tmplText, maxTemplateText), "actions": actions}})
 }
 
 // buttonActions renders buttons as template actions, or numbered text
@@ -106,7 +107,7 @@ func buttonAction(b parley.Button) (map[string]any, bool) {
 	if title == "" {
 		return nil, false
 	}
-	label := truncate(title, maxLabel)
+	label := utf16text.Truncate(title, maxLabel)
 	if b.Type == parley.ButtonURL {
 		return map[string]any{"type": "uri", "label": label, "uri": b.URL}, b.URL != ""
 	}
@@ -120,13 +121,13 @@ func buttonAction(b parley.Button) (map[string]any, bool) {
 func fallbackButtons(buttons []parley.Button, next *int) string {
 	opts := make([]option, 0, len(buttons))
 	for _, b := range buttons {
-		o := option{title: b.Title}
+		o := option{Title: b.Title}
 		if b.Type == parley.ButtonURL {
-			o.url = b.URL
+			o.URL = b.URL
 		}
 		opts = append(opts, o)
 	}
-	s := numbered(opts, *next)
+	s := utf16text.Numbered(opts, *next)
 	*next += len(opts)
 	return s
 }
@@ -144,9 +145,9 @@ func quickReplyItems(qrs []parley.QuickReply, next *int) ([]map[string]any, stri
 		if !ok || len(qrs) > maxQuickReplies {
 			opts := make([]option, 0, len(qrs))
 			for _, q := range qrs {
-				opts = append(opts, option{title: q.Title})
+				opts = append(opts, option{Title: q.Title})
 			}
-			s := numbered(opts, *next)
+			s := utf16text.Numbered(opts, *next)
 			*next += len(opts)
 			return nil, s
 		}
@@ -160,7 +161,7 @@ func quickReplyAction(q parley.QuickReply) (map[string]any, bool) {
 	if title == "" {
 		return nil, false
 	}
-	label := truncate(title, maxLabel)
+	label := utf16text.Truncate(title, maxLabel)
 	if q.Payload == "" || q.Payload == q.Title {
 		return map[string]any{"type": "message", "label": label, "text": title}, utf16Len(title) <= maxPostbackData
 	}
@@ -174,7 +175,7 @@ func cardMessage(cards []parley.Card, next *int) message {
 	for _, c := range cards {
 		b, ok := bubble(c)
 		if !ok || len(cards) > maxBubbles {
-			return message{"type": "text", "text": truncate(fallbackCards(cards, next), maxText)}
+			return message{"type": "text", "text": utf16text.Truncate(fallbackCards(cards, next), maxText)}
 		}
 		bubbles = append(bubbles, b)
 	}
@@ -182,7 +183,7 @@ func cardMessage(cards []parley.Card, next *int) message {
 	for _, c := range cards {
 		titles = append(titles, c.Title)
 	}
-	alt := truncate(strings.Join(titles, ", "), maxFlexAltText)
+	alt := utf16text.Truncate(strings.Join(titles, ", "), maxFlexAltText)
 	if alt == "" {
 		alt = "Cards"
 	}
@@ -224,8 +225,8 @@ func bubble(c parley.Card) (map[string]any, bool) {
 func fallbackCards(cards []parley.Card, next *int) string {
 	parts := make([]string, 0, len(cards))
 	for _, c := range cards {
-		head := joinNonEmpty(" — ", c.Title, c.Subtitle)
-		parts = append(parts, joinNonEmpty("\n", head, fallbackButtons(c.Buttons, next)))
+		head := utf16text.JoinNonEmpty(" — ", c.Title, c.Subtitle)
+		parts = append(parts, utf16text.JoinNonEmpty("\n", head, fallbackButtons(c.Buttons, next)))
 	}
 	return strings.Join(parts, "\n\n")
 }
@@ -244,7 +245,7 @@ func attachmentMessages(out *parley.Outgoing) ([]message, error) {
 			msgs = append(msgs, message{"type": "image", "originalContentUrl": a.URL, "previewImageUrl": a.URL})
 			continue
 		}
-		msgs = append(msgs, message{"type": "text", "text": joinNonEmpty(": ", a.Name, a.URL)})
+		msgs = append(msgs, message{"type": "text", "text": utf16text.JoinNonEmpty(": ", a.Name, a.URL)})
 	}
 	if len(out.Attachments) == 0 && out.File != nil && len(out.File.Data) > 0 {
 		return nil, &requestError{msg: "LINE takes media by URL only; cannot upload a file"}

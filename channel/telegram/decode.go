@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/internal/utf16text"
 )
 
 // Decode turns one stored Update into what happened. Messages of private
@@ -75,12 +76,12 @@ func addContent(in *parley.Incoming, m *message) {
 	}
 	switch {
 	case m.Venue != nil:
-		in.Location = &parley.InboundLocation{Lat: m.Venue.Location.Latitude, Long: m.Venue.Location.Longitude, Title: joinNonEmpty(", ", m.Venue.Title, m.Venue.Address)}
+		in.Location = &parley.InboundLocation{Lat: m.Venue.Location.Latitude, Long: m.Venue.Location.Longitude, Title: utf16text.JoinNonEmpty(", ", m.Venue.Title, m.Venue.Address)}
 	case m.Location != nil:
 		in.Location = &parley.InboundLocation{Lat: m.Location.Latitude, Long: m.Location.Longitude}
 	}
 	if m.Contact != nil {
-		in.Text = joinNonEmpty("\n", in.Text, contactText(m.Contact))
+		in.Text = utf16text.JoinNonEmpty("\n", in.Text, contactText(m.Contact))
 	}
 }
 
@@ -160,18 +161,8 @@ func profileOf(u *user) *parley.Profile {
 
 // contactText renders a shared contact as text.
 func contactText(c *contact) string {
-	name := joinNonEmpty(" ", c.FirstName, c.LastName)
-	return "Contact: " + joinNonEmpty(", ", name, c.PhoneNumber)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
+	name := utf16text.JoinNonEmpty(" ", c.FirstName, c.LastName)
+	return "Contact: " + utf16text.JoinNonEmpty(", ", name, c.PhoneNumber)
 }
 
 // unix converts Telegram's seconds to a UTC time (zero for 0).

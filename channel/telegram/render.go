@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/internal/utf16text"
 )
 
 // Bot API limits.
@@ -40,7 +41,7 @@ func render(acct *parley.Account, chatID int64, out *parley.Outgoing) ([]call, e
 		text = menuText(acct)
 	}
 	var calls []call
-	for _, chunk := range splitText(text, maxText) {
+	for _, chunk := range utf16text.Split(text, maxText) {
 		calls = append(calls, textCall(chatID, chunk))
 	}
 	if kb != nil {
@@ -112,13 +113,13 @@ func inlineKey(b parley.Button) (map[string]string, bool) {
 func fallbackButtons(buttons []parley.Button, next *int) string {
 	opts := make([]option, 0, len(buttons))
 	for _, b := range buttons {
-		o := option{title: b.Title}
+		o := option{Title: b.Title}
 		if b.Type == parley.ButtonURL {
-			o.url = b.URL
+			o.URL = b.URL
 		}
 		opts = append(opts, o)
 	}
-	s := numbered(opts, *next)
+	s := utf16text.Numbered(opts, *next)
 	*next += len(opts)
 	return s
 }
@@ -143,9 +144,9 @@ func replyKeyboard(qrs []parley.QuickReply, next *int) (any, string) {
 func fallbackQuickReplies(qrs []parley.QuickReply, next *int) string {
 	opts := make([]option, 0, len(qrs))
 	for _, q := range qrs {
-		opts = append(opts, option{title: q.Title})
+		opts = append(opts, option{Title: q.Title})
 	}
-	s := numbered(opts, *next)
+	s := utf16text.Numbered(opts, *next)
 	*next += len(opts)
 	return s
 }
@@ -154,20 +155,20 @@ func fallbackQuickReplies(qrs []parley.QuickReply, next *int) string {
 // caption when it has an image, a text message otherwise, with its buttons
 // as an inline keyboard (or numbered lines when they don't fit).
 func cardCall(chatID int64, card parley.Card, next *int) call {
-	text := joinNonEmpty("\n", card.Title, card.Subtitle)
+	text := utf16text.JoinNonEmpty("\n", card.Title, card.Subtitle)
 	kb, fallback := inlineKeyboard(card.Buttons, next)
 	text = joinText(text, fallback)
 	var c call
 	if card.ImageURL != "" {
 		c = call{method: "sendPhoto", params: map[string]any{"chat_id": chatID, "photo": card.ImageURL}}
 		if text != "" {
-			c.params["caption"] = truncate(text, maxCaption)
+			c.params["caption"] = utf16text.Truncate(text, maxCaption)
 		}
 	} else {
 		if text == "" {
 			text = "-"
 		}
-		c = textCall(chatID, truncate(text, maxText))
+		c = textCall(chatID, utf16text.Truncate(text, maxText))
 	}
 	if kb != nil {
 		c.params["reply_markup"] = kb

@@ -50,6 +50,24 @@ func TestMessengerKinds(t *testing.T) {
 	desk.waitFor("the file in the transcript", `() => [...document.querySelectorAll("#transcript .msg.out .att-file")].some((a) => a.textContent.includes("tracking.pdf"))`)
 	sim.waitText("#sim-thread .bubble.page", "tracking.pdf")
 
+	// A carousel from the card builder, with the composer's text first.
+	desk.do("build two cards",
+		chromedp.Click(chromedp.ID("cards-button")),
+		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-title"), "Screen repair"),
+		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-subtitle"), "Two days"),
+		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-buttons"), "Book it, Details=https://shop.example.com/screen"),
+		chromedp.Click(chromedp.ID("add-card")),
+		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(2) .card-title"), "Battery swap"),
+		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(2) .card-buttons"), "Book it"),
+	)
+	desk.reply("Here is what we can do:", false)
+	sim.waitFor("the two cards with their buttons", `() => {
+		const cards = [...document.querySelectorAll("#sim-thread .sim-card, #sim-thread .card")].map((c) => c.textContent);
+		return cards.length >= 2 && cards.some((c) => c.includes("Screen repair") && c.includes("Details")) && cards.some((c) => c.includes("Battery swap"))
+	}`)
+	sim.waitText("#sim-thread .bubble.page", "Here is what we can do:")
+	desk.waitFor("the cards in the transcript", `() => [...document.querySelectorAll("#transcript .msg-cards .card")].length === 2`)
+
 	desk.screenshot("messenger-desktop")
 	sim.screenshot("messenger-simulator")
 	desk.assertEachMessageOnce()

@@ -11,6 +11,8 @@ import { renderBody, decorateFoot, channelUI } from "./messages-ui.js";
 import { routingUI } from "./routing-ui.js";
 import { h } from "./dom.js";
 
+let cardsPending = false; // the composer's card builder holds cards to send
+
 // ---------------------------------------------------------------- elements
 
 const $ = (id) => document.getElementById(id);
@@ -681,7 +683,7 @@ function renderComposer() {
     : chat.state === "closed"
       ? "This chat is closed"
       : `Reply to ${customerName(chat)}…`;
-  el.send.disabled = !usable || state.sending || !el.composer.value.trim();
+  el.send.disabled = !usable || state.sending || (!el.composer.value.trim() && !cardsPending);
   el.composerForm.classList.toggle("disabled", !usable);
 }
 
@@ -717,7 +719,7 @@ el.composerForm.addEventListener("submit", async (ev) => {
   const id = state.current;
   const chat = state.chats.get(id);
   const text = el.composer.value.trim();
-  if (!chat || chat.state === "closed" || !text || state.sending) return;
+  if (!chat || chat.state === "closed" || (!text && !cardsPending) || state.sending) return;
   state.sending = true;
   el.composer.value = "";
   autoGrow();
@@ -952,6 +954,7 @@ document.addEventListener("keydown", (ev) => {
 setInterval(renderChatList, 60000);
 
 // Messenger features of the composer and customer panel (messages-ui.js).
+// cardsPending: the card builder holds cards, so Send works without text.
 const channel = channelUI({
   form: el.composerForm,
   composer: el.composer,
@@ -964,6 +967,10 @@ const channel = channelUI({
   },
   onError: showComposerError,
   onInfo: renderCustomer,
+  onCards(has) {
+    cardsPending = has;
+    renderComposer();
+  },
 });
 
 // Offers, status reasons, transfer and conference (routing-ui.js).

@@ -5,6 +5,7 @@
 // channel part of the customer panel. desktop.js calls these hooks.
 import { get, post, ApiError } from "./api.js";
 import { h } from "./dom.js";
+import { cardsUI } from "./cards-ui.js";
 
 
 function parse(payload) {
@@ -160,6 +161,7 @@ export function channelUI(opts) {
   const qrInput = h("input", { type: "text", id: "quick-replies-input", class: "qr-input", placeholder: "Options, comma separated (e.g. Yes, No)", hidden: true, "aria-label": "Quick reply options" });
   const bar = opts.form.querySelector(".composer-bar");
   bar.prepend(fileInput, attachBtn, qrBtn, qrInput);
+  const cards = cardsUI(bar, () => opts.onCards && opts.onCards(cards.cards().length > 0));
 
   let info = null; // channel info of the open chat
   let infoChat = null;
@@ -282,6 +284,15 @@ export function channelUI(opts) {
      */
     async send(id, text) {
       stopTyping(id);
+      const carousel = cards.cards();
+      if (carousel.length) {
+        // The text goes first on its own: a carousel shows no text.
+        if (text) opts.onSent(await post(chatURL(id, "messages"), { text }));
+        const m = await post(chatURL(id, "rich"), { elements: carousel });
+        cards.reset();
+        if (opts.onCards) opts.onCards(false);
+        return m;
+      }
       const options = qrInput.hidden ? [] : qrInput.value.split(",").map((s) => s.trim()).filter(Boolean);
       if (!options.length) return null;
       const m = await post(chatURL(id, "rich"), { text, quick_replies: options.map((t) => ({ title: t, payload: t.toUpperCase().replace(/\W+/g, "_") })) });

@@ -67,6 +67,8 @@ func (c *Channel) Receive(_ context.Context, req *parley.WebhookRequest, candida
 	if err != nil {
 		return nil, fmt.Errorf("webchat: encode event: %w", err)
 	}
+	// The dedup key is also the message's platform id (Decode): one
+	// visitor's ids never collide with another's.
 	ev := &parley.InboundEvent{TenantID: acct.TenantID, AccountID: acct.ID, Channel: Type,
 		DedupKey: visitor + ":" + m.ID, Kind: kindOf(&m), Payload: raw}
 	return &parley.Received{Events: []*parley.InboundEvent{ev}}, nil
@@ -113,7 +115,7 @@ func (c *Channel) Decode(_ *parley.Account, ev *parley.InboundEvent) (*parley.In
 		return nil, fmt.Errorf("webchat: decode: the event names no visitor")
 	}
 	m := s.Message
-	in := &parley.Incoming{Kind: parley.InMessage, CustomerID: s.Visitor, MessageID: m.ID,
+	in := &parley.Incoming{Kind: parley.InMessage, CustomerID: s.Visitor, MessageID: s.Visitor + ":" + m.ID,
 		At: time.UnixMilli(s.At).UTC(), Text: m.Text, Profile: profile(m.Fields)}
 	switch kindOf(&m) {
 	case kindPostback:

@@ -8,8 +8,8 @@ import (
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/telegram"
 	"github.com/parleycc/parley/channel/viber"
-	"github.com/parleycc/parley/channel/webchat"
 	"github.com/parleycc/parley/channel/vonage"
+	"github.com/parleycc/parley/channel/webchat"
 )
 
 // Channels registers every messaging platform Parley speaks, by account

@@ -97,7 +97,7 @@ var widgetDemoPage = template.Must(template.New("widget-demo").Parse(`<!doctype 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley Demo Co. — web chat demo</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
-main{max-width:44rem;margin:0 auto;padding:2rem 1.25rem}h1{margin-top:0}</style></head>
+main{max-width:44rem;margin:0 auto;padding:2rem 1.25rem}h1{margin-top:0}pre{white-space:pre-wrap;word-break:break-all}</style></head>
 <body><main><h1>Parley Demo Co.</h1>
 <p>This page stands for a business's website. The chat button in the corner is Parley's web chat widget, added with one tag:</p>
 <pre>&lt;script src="/widget.js" data-account="{{.}}"&gt;&lt;/script&gt;</pre>

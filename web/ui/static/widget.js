@@ -18,6 +18,14 @@
   const storeKey = `parley-widget:${account}`;
   const HEADER = "X-Parley-Visitor";
 
+  // Icons: inline SVG (static markup of our own), so no emoji font is needed.
+  const svg = (d) => `<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${d}</svg>`;
+  const ICON = {
+    chat: svg('<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/>'),
+    close: svg('<path d="M6 6l12 12M18 6L6 18"/>'),
+    clip: svg('<path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/>'),
+  };
+
   // --- state -------------------------------------------------------------
   const saved = load();
   const state = { token: saved.token || "", fields: saved.fields || {}, open: !!saved.open,
@@ -58,16 +66,17 @@
   const host = el("div", { id: "parley-widget" });
   const root = host.attachShadow({ mode: "open" });
   root.append(el("style", {}, CSS()));
-  const launcher = el("button", { class: "launcher", type: "button", "aria-label": "Chat with us", onclick: toggle }, "💬");
+  const launcher = el("button", { class: "launcher", type: "button", "aria-label": "Chat with us", onclick: toggle });
   const title = el("span", { class: "title" }, "Chat");
   const closeBtn = el("button", { class: "close", type: "button", "aria-label": "Close the chat", onclick: toggle }, "×");
   const log = el("div", { class: "log", role: "log", "aria-live": "polite" });
   const greeting = el("p", { class: "greeting" });
   const chips = el("div", { class: "chips" });
-  const status = el("div", { class: "status" });
+  const status = el("div", { class: "status", hidden: "" });
   const input = el("textarea", { rows: "1", placeholder: "Write a message…", "aria-label": "Message" });
   const file = el("input", { type: "file", hidden: "" });
-  const attach = el("button", { class: "attach", type: "button", "aria-label": "Send a file", onclick: () => file.click() }, "📎");
+  const attach = el("button", { class: "attach", type: "button", "aria-label": "Send a file", title: "Send a file", onclick: () => file.click() });
+  attach.innerHTML = ICON.clip;
   const send = el("button", { class: "send", type: "submit" }, "Send");
   const composer = el("form", { class: "composer" }, attach, file, input, send);
   const prechat = el("form", { class: "prechat" });
@@ -238,7 +247,7 @@
 
   function render() {
     panel.hidden = !state.open;
-    launcher.textContent = state.open ? "×" : "💬";
+    launcher.innerHTML = state.open ? ICON.close : ICON.chat;
     const form = needsForm();
     prechat.hidden = !form;
     composer.hidden = form;
@@ -282,15 +291,15 @@
     if (!a.url.startsWith("/widget/")) {
       const href = safeURL(a.url);
       if (a.type === "image" && href) return el("img", { class: "media", src: href, alt: name });
-      return href ? el("a", { class: "file", href, target: "_blank", rel: "noopener noreferrer" }, `📄 ${name}`) : null;
+      return href ? el("a", { class: "file", href, target: "_blank", rel: "noopener noreferrer" }, name) : null;
     }
     // Our own files need the visitor token: fetched, then shown as a blob.
     const out = a.type === "image" ? el("img", { class: "media", alt: name })
-      : el("a", { class: "file", href: "#", download: name }, `📄 ${name}`);
+      : el("a", { class: "file", href: "#", download: name }, name);
     call(base + a.url).then((r) => r.blob()).then((blob) => {
       const u = URL.createObjectURL(blob);
       if (a.type === "image") out.src = u; else out.href = u;
-    }).catch(() => { out.replaceWith(el("span", { class: "file" }, `📄 ${name} (unavailable)`)); });
+    }).catch(() => { out.replaceWith(el("span", { class: "file" }, `${name} (unavailable)`)); });
     return out;
   }
   function renderChips(last) {
@@ -330,14 +339,16 @@ header .title { flex: 1; }
 .card img { width: 100%; height: 100px; object-fit: cover; border-radius: 6px; }
 .card small { color: #6b7785; }
 .media { max-width: 100%; border-radius: 8px; display: block; margin-top: 4px; }
-.file { color: inherit; }
+.file { color: inherit; text-decoration: underline; }
+.file::before { content: "↗ "; }
+.launcher svg, .attach svg { display: block; margin: auto; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0 12px; background: #f7f8fa; }
 .chips:not(:empty) { padding-bottom: 8px; }
 .chip { border: 1px solid #2f6fed; color: #2f6fed; background: #fff; border-radius: 16px; padding: 5px 12px; font: inherit; cursor: pointer; }
 .status { padding: 4px 12px; font-size: 12px; color: #a4370b; background: #fff6f0; }
 .composer { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #e1e5ea; align-items: flex-end; }
 .composer textarea { flex: 1; resize: none; font: inherit; padding: 8px; border: 1px solid #cfd6de; border-radius: 8px; }
-.attach { background: none; border: 0; font-size: 20px; cursor: pointer; padding: 6px 2px; }
+.attach { background: none; border: 0; color: #4a5561; cursor: pointer; padding: 6px 2px; }
 .send, .prechat button { background: #2f6fed; color: #fff; border: 0; border-radius: 8px; padding: 8px 14px; font: inherit; cursor: pointer; }
 .prechat { display: flex; flex-direction: column; gap: 10px; padding: 14px; border-top: 1px solid #e1e5ea; }
 .prechat label { display: flex; flex-direction: column; gap: 4px; font-size: 13px; color: #4a5561; }

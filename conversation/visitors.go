@@ -296,4 +296,3 @@ func (s *Service) VisitorFile(ctx context.Context, v *Visitor, id string) (*parl
 	}
 	return nil, notFound
 }
-

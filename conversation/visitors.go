@@ -264,7 +264,7 @@ func (s *Service) VisitorUpload(ctx context.Context, v *Visitor, clientID, name,
 	att := AttachmentJSON{Type: AttachmentType(contentType), URL: FileURL(f.ID), FileID: f.ID, Name: f.Name, ContentType: contentType, Size: f.Size}
 	now := s.Clock.Now()
 	msg := &parley.Message{Direction: parley.Inbound, Sender: parley.SenderCustomer, Kind: parley.KindAttachment, Text: f.Name,
-		Payload: string(mustJSON(map[string]any{"attachments": []AttachmentJSON{att}})), ExternalID: "file:" + clientID,
+		Payload: string(mustJSON(map[string]any{"attachments": []AttachmentJSON{att}})), ExternalID: "file:" + v.ID + ":" + clientID,
 		Status: parley.MsgReceived, PlatformTime: now}
 	first := v.Customer.FirstName
 	if first == "" {

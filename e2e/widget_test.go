@@ -27,7 +27,8 @@ func TestWidgetDemo(t *testing.T) {
 		chromedp.EmulateViewport(1280, 720),
 		chromedp.Navigate(srv.URL+"/widget-demo"),
 	)
-	vis.waitFor("the launcher", `() => !!`+shadow+`?.querySelector(".launcher")`)
+	vis.waitFor("the launcher", `() => !!`+shadow+`?.querySelector(".launcher svg")`)
+	vis.screenshot("widget-closed-1280")
 	vis.do("open the chat", chromedp.Evaluate[chromedp.Void](shadow+`.querySelector(".launcher").click()`))
 	vis.waitFor("the pre-chat form", `() => `+shadow+`.querySelectorAll(".prechat input").length === 2`)
 	vis.screenshot("widget-prechat-1280")
@@ -73,6 +74,34 @@ func TestWidgetDemo(t *testing.T) {
 	alice.call("POST", "/api/chats/"+chatID+"/messages", map[string]string{"text": "Hi Vera, I'm Alice. Which phone is it?"}, nil)
 	waitBubble(vis, ".agent", "Hi Vera, I'm Alice. Which phone is it?")
 	vis.screenshot("widget-chat-1280")
+
+	// Quick replies and a postback button: the taps carry their payloads.
+	alice.call("POST", "/api/chats/"+chatID+"/rich", map[string]any{"text": "Pick one:",
+		"quick_replies": []map[string]string{{"title": "iPhone", "payload": "PHONE_IPHONE"}, {"title": "Pixel", "payload": "PHONE_PIXEL"}}}, nil)
+	vis.waitFor("the quick replies", `() => `+shadow+`.querySelectorAll(".chips .chip").length === 2`)
+	vis.screenshot("widget-quick-replies-1280")
+	vis.do("tap Pixel", chromedp.Evaluate[chromedp.Void](`[...`+shadow+`.querySelectorAll(".chips .chip")].find((b) => b.textContent === "Pixel").click()`))
+	waitBubble(vis, ".customer", "Pixel")
+	alice.call("POST", "/api/chats/"+chatID+"/rich", map[string]any{"text": "Book a repair?",
+		"buttons": []map[string]string{{"type": "postback", "title": "Book it", "payload": "BOOK_REPAIR"}}}, nil)
+	vis.waitFor("the button", `() => [...`+shadow+`.querySelectorAll(".msg .btn")].some((b) => b.textContent === "Book it")`)
+	vis.do("tap Book it", chromedp.Evaluate[chromedp.Void](`[...`+shadow+`.querySelectorAll(".msg .btn")].find((b) => b.textContent === "Book it").click()`))
+	waitBubble(vis, ".customer", "Book it")
+	payloads := map[string]bool{}
+	deadline = time.Now().Add(10 * time.Second)
+	for !(payloads["PHONE_PIXEL"] && payloads["BOOK_REPAIR"]) && time.Now().Before(deadline) {
+		var msgs struct {
+			Messages []struct{ Kind, Payload string } `json:"messages"`
+		}
+		alice.call("GET", "/api/chats/"+chatID+"/messages", nil, &msgs)
+		for _, m := range msgs.Messages {
+			payloads[m.Payload] = true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !payloads["PHONE_PIXEL"] || !payloads["BOOK_REPAIR"] {
+		t.Fatalf("the agent's transcript lacks the taps' payloads: %v", payloads)
+	}
 
 	vis.do("reload the page", chromedp.Reload())
 	vis.waitFor("the launcher again", `() => !!`+shadow+`?.querySelector(".launcher")`)

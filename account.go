@@ -1,6 +1,9 @@
 package parley
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Channel types an integration account can have.
 const (
@@ -45,4 +48,30 @@ func (a *Account) Validate() error {
 		return Errorf(EINVALID, "account %q: type required", a.Name)
 	}
 	return nil
+}
+
+// Normalize prepares an account for saving: its channel fills what it can
+// (AccountNormalizer), and an account the platform gives no id of its own
+// gets one from its tenant and name, since no two accounts of a type may
+// share a page id.
+func (a *Account) Normalize(ch Channel) {
+	if n, ok := ch.(AccountNormalizer); ok {
+		n.NormalizeAccount(a)
+	}
+	if a.PageID == "" {
+		a.PageID = LocalPageID(a.TenantID, a.Name)
+	}
+}
+
+// localPrefix marks a page id Parley made up for an account whose
+// platform gave none.
+const localPrefix = "parley:"
+
+// LocalPageID is the page id of an account whose platform gave none.
+func LocalPageID(tenantID, name string) string { return localPrefix + tenantID + ":" + name }
+
+// HasPlatformID reports whether the account's page id is the platform's
+// own (and not one Parley made up), so a check may compare it.
+func (a *Account) HasPlatformID() bool {
+	return a.PageID != "" && !strings.HasPrefix(a.PageID, localPrefix)
 }

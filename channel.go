@@ -132,6 +132,13 @@ func SecretSetting(key string) bool {
 	return false
 }
 
+// AccountNormalizer is a Channel that fills what an account's other fields
+// say (Telegram: the bot id is the token's prefix) before it is validated
+// and saved.
+type AccountNormalizer interface {
+	NormalizeAccount(a *Account)
+}
+
 // ChoiceNumberer is a Sender that shows a reply's choices as a numbered
 // list (parley.Reply.Choices order) where its platform has no buttons, so
 // a customer's bare number answers the last message's choices.

@@ -9,6 +9,7 @@ import (
 	"github.com/parleycc/parley/channel/telegram"
 	"github.com/parleycc/parley/channel/viber"
 	"github.com/parleycc/parley/channel/vonage"
+	"github.com/parleycc/parley/channel/webchat"
 )
 
 // Channels registers every messaging platform Parley speaks, by account
@@ -21,5 +22,6 @@ func Channels(hc *http.Client, extra ...parley.Channel) *parley.Channels {
 		line.New(hc),
 		viber.New(hc),
 		vonage.New(hc),
+		webchat.New(),
 	}, extra...)...)
 }

@@ -222,6 +222,7 @@ func (s *Accounts) SaveAccount(ctx context.Context, a *parley.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	a.Normalize(ch)
 	if err := ch.ValidateAccount(a); err != nil {
 		return parley.Errorf(parley.EINVALID, "account %q: %s", a.Name, parley.ErrorMessage(err))
 	}

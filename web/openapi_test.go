@@ -44,6 +44,8 @@ var notAPI = map[string]bool{
 	"GET /admin/accounts":  true,
 	"GET /admin/kb":        true,
 	"/simulator/":          true,
+	"GET /widget.js":       true,
+	"GET /widget-demo":     true,
 }
 
 // routeFiles are the files of this package that register routes: every
@@ -305,6 +307,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Customer", conversation.CustomerView{ID: "u1", Name: "Jane Doe", ProfilePic: "https://example.com/p.jpg"}},
 		{"Message", msg},
 		{"User", conversation.UserJSON{ID: "a1", Username: "alice", DisplayName: "Alice", Role: "supervisor", State: "not_ready", Capacity: 2}},
+		{"WidgetSession", conversation.WidgetSession{VisitorToken: "dG9r.c2ln", VisitorID: "v1", Title: "Chat with us", Greeting: "Hi!", PrechatFields: []string{"name"}, Started: true}},
+		{"VisitorTranscript", conversation.VisitorTranscript{ChatID: "c1", State: "bot", LastEventID: 42, Messages: []conversation.VisitorMessage{}}},
+		{"VisitorMessage", conversation.VisitorMessage{ID: "m1", ChatID: "c1", Seq: 2, Sender: "bot", Kind: "text", CreatedAt: at,
+			Reply: parley.Reply{Text: "Pick one", QuickReplies: []parley.QuickReply{{Title: "Yes", Payload: "YES"}}}}},
 		{"SimulatorReply", simulator.Reply{ID: "m1", Text: "Hi", Image: "https://example.com/a.png",
 			QuickReplies: []simulator.Button{{Title: "Yes", Tap: &simulator.Tap{Text: "Yes", QuickReply: "YES"}}},
 			Buttons: []simulator.Button{{Title: "Site", URL: "https://example.com"}, {Title: "Buy", Tap: &simulator.Tap{Text: "Buy",

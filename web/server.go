@@ -98,12 +98,13 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
 	s.routingRoutes(mux)
 	s.kbRoutes(mux)
+	s.widgetRoutes(mux)
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)
 		mux.Handle("/simulator/", s.Simulator)
 	}
-	return s.logRequests(http.NewCrossOriginProtection().Handler(mux)), nil
+	return s.logRequests(s.widgetCORS(mux, http.NewCrossOriginProtection().Handler(mux))), nil
 }
 
 // uploadReadTimeout is how long an agent's file upload may take to arrive;

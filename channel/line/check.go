@@ -20,7 +20,7 @@ func (c *Channel) TestConnection(ctx context.Context, acct *parley.Account) (par
 		return failedConnection(err), nil
 	}
 	res := parley.ConnectionResult{Valid: true, ID: info.UserID, Name: info.DisplayName}
-	if acct.PageID != "" && acct.PageID != info.UserID {
+	if acct.HasPlatformID() && acct.PageID != info.UserID {
 		res.Valid = false
 		res.Reason = fmt.Sprintf("the token belongs to bot %s (%s), not to the account's bot %s", info.UserID, info.BasicID, acct.PageID)
 	}

@@ -102,3 +102,11 @@ func menuText(a *parley.Account) string {
 	}
 	return DefaultMenuText
 }
+
+// NormalizeAccount takes the bot's id from its token ("<bot id>:<secret>")
+// when the account names none.
+func (c *Channel) NormalizeAccount(a *parley.Account) {
+	if id, _, ok := strings.Cut(a.AccessToken, ":"); ok && a.PageID == "" && id != "" {
+		a.PageID = id
+	}
+}

@@ -59,7 +59,7 @@ func (c *Channel) TestConnection(ctx context.Context, acct *parley.Account) (par
 	if err != nil {
 		return failedConnection(err), nil
 	}
-	if acct.PageID != "" && info.ID != acct.PageID {
+	if acct.HasPlatformID() && info.ID != acct.PageID {
 		return parley.ConnectionResult{Credentials: true, ID: info.ID, Name: info.Name,
 			Reason: fmt.Sprintf("the token belongs to bot %s, not %s", info.ID, acct.PageID)}, nil
 	}

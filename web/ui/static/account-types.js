@@ -63,6 +63,17 @@ export const TYPES = {
       baseURL("https://api.nexmo.com"),
     ],
   },
+  webchat: {
+    label: "Web chat widget",
+    fields: [
+      { key: "page_id", label: "Widget ID", placeholder: "acme-site (any unique name)" },
+      { key: "app_secret", label: "Visitor token secret", secret: true, generate: true },
+      { key: "settings.allowed_origins", label: "Allowed origins", placeholder: "https://www.acme.com, https://shop.acme.com" },
+      { key: "settings.title", label: "Panel title", placeholder: "the account's name" },
+      { key: "settings.greeting", label: "Greeting", textarea: true },
+      { key: "settings.prechat_fields", label: "Pre-chat fields", placeholder: "name,email" },
+    ],
+  },
 };
 
 // label is what the Admin page calls an account type.

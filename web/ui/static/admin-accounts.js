@@ -47,7 +47,8 @@ function webhookCell(a) {
 }
 
 function row(a) {
-  const who = [a.page_username && "@" + a.page_username.replace(/^@/, ""), a.page_id].filter(Boolean).join(" · ");
+  const ownID = a.page_id && !a.page_id.startsWith("parley:") ? a.page_id : ""; // not one Parley made up
+  const who = [a.page_username && "@" + a.page_username.replace(/^@/, ""), ownID].filter(Boolean).join(" · ");
   return h(
     "tr",
     { "data-account": a.name },

@@ -217,6 +217,9 @@ type InboundEntry struct {
 	Type   string
 	AdID   string
 	Text   string // how the transcript says it
+	// Vars are answers the customer gave on the way in (a web chat's
+	// pre-chat form): they become scenario variables, $(email).
+	Vars map[string]string
 }
 
 // InboundReceipt raises our messages to delivered or read: those with the

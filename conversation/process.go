@@ -142,11 +142,7 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 		return err
 	}
 	if created || unstarted {
-		ref := ""
-		if in.Entry != nil {
-			ref = in.Entry.Ref
-		}
-		return s.startScenario(ctx, chat, acct, cust, ref)
+		return s.startScenario(ctx, chat, acct, cust, in.Entry)
 	}
 	sig := scenario.Signal{Kind: scenario.SigInput, Text: msg.Text}
 	if msg.Kind == parley.KindQuickReply || msg.Kind == parley.KindPostback {

@@ -12,7 +12,7 @@ import (
 )
 
 // startScenario runs the scenario of the chat's entry from its first block.
-func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, ref string) error {
+func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, how *parley.InboundEntry) error {
 	ctx = stepContext(ctx)
 	entry, err := s.Store.EntryByAccount(ctx, acct.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -33,9 +33,7 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 	if err != nil {
 		return err
 	}
-	if ref != "" {
-		vars["ref"] = ref
-	}
+	addEntryVars(vars, how)
 	return s.engine.Start(ctx, chat, sc, vars)
 }
 
@@ -159,6 +157,36 @@ func (s *Service) startVars(ctx context.Context, chat *parley.Chat, acct *parley
 		vars["returning_customer"] = "true"
 	}
 	return vars, nil
+}
+
+// addEntryVars adds how the customer arrived: the ref of a link, ad or
+// opt-in as $(ref), and answers given on the way in (a pre-chat form) under
+// their own names, never replacing a variable Parley sets.
+func addEntryVars(vars map[string]string, how *parley.InboundEntry) {
+	if how == nil {
+		return
+	}
+	if how.Ref != "" {
+		vars["ref"] = how.Ref
+	}
+	for k, v := range how.Vars {
+		if _, taken := vars[k]; !taken && varName(k) {
+			vars[k] = v
+		}
+	}
+}
+
+// varName reports whether k can be a scenario variable's name.
+func varName(k string) bool {
+	if k == "" || len(k) > 40 {
+		return false
+	}
+	for _, r := range k {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // runtime is what scenario blocks do, done through the service. It

@@ -127,7 +127,7 @@ func (c *Channel) Decode(_ *parley.Account, ev *parley.InboundEvent) (*parley.In
 		}
 	case kindStarted:
 		in.Kind = parley.InEntry
-		in.Entry = &parley.InboundEntry{Kind: "started", Source: "webchat", Text: describe(m.Fields)}
+		in.Entry = &parley.InboundEntry{Kind: "started", Source: "webchat", Text: describe(m.Fields), Vars: m.Fields}
 	}
 	return in, nil
 }

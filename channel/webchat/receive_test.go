@@ -87,7 +87,8 @@ func TestDecode(t *testing.T) {
 			At: at(1767225720000), Text: "Billing", Payload: "BILLING", QuickReply: true, Profile: visitor},
 		"started.json": {Kind: parley.InEntry, CustomerID: v, MessageID: v + ":a3bb189e-8bf9-3888-9912-ace4e6543002",
 			At: at(1767225540000), Profile: ann, Entry: &parley.InboundEntry{Kind: "started", Source: "webchat",
-				Text: "Started the chat · email: ann@example.com · name: Ann Lee"}},
+				Text: "Started the chat · email: ann@example.com · name: Ann Lee",
+				Vars: map[string]string{"email": "ann@example.com", "name": "Ann Lee"}}},
 	} {
 		t.Run(file, func(t *testing.T) {
 			raw, err := os.ReadFile(filepath.Join("testdata", file))

@@ -50,14 +50,18 @@ func (a *Account) Validate() error {
 	return nil
 }
 
-// Normalize prepares an account for saving: its channel fills what it can
-// (AccountNormalizer), and an account the platform gives no id of its own
-// gets one from its tenant and name, since no two accounts of a type may
-// share a page id.
+// Normalize lets the account's channel fill what the other fields say
+// (AccountNormalizer), before the channel validates it.
 func (a *Account) Normalize(ch Channel) {
 	if n, ok := ch.(AccountNormalizer); ok {
 		n.NormalizeAccount(a)
 	}
+}
+
+// EnsurePageID gives an account whose platform has no id of its own one
+// made from its tenant and name, since no two accounts of a type may share
+// a page id. Call it after validation, which may require the real one.
+func (a *Account) EnsurePageID() {
 	if a.PageID == "" {
 		a.PageID = LocalPageID(a.TenantID, a.Name)
 	}

@@ -86,6 +86,7 @@ func (f *File) applyAccounts(ctx context.Context, st parley.Store) (map[string]s
 	ids := map[string]string{}
 	for _, a := range f.Accounts {
 		acct := f.account(a)
+		acct.EnsurePageID()
 		acct.Active = true
 		if old := byName[a.Name]; old != nil && old.AccessToken == acct.AccessToken {
 			acct.Active, acct.StatusReason = old.Active, old.StatusReason

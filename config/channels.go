@@ -22,16 +22,11 @@ func (f *File) CheckChannels(channels *parley.Channels) error {
 	return nil
 }
 
-// account is the account a declaration makes (without state). An account
-// whose platform gives no id gets one from its tenant and name.
+// account is the account a declaration makes (without state).
 func (f *File) account(a Account) *parley.Account {
-	acct := &parley.Account{TenantID: f.TenantID(), Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
+	return &parley.Account{TenantID: f.TenantID(), Name: a.Name, Type: a.Type, PageID: a.PageID, PageUsername: a.PageUsername,
 		AccessToken: a.AccessToken, AppSecret: a.AppSecret, VerifyToken: a.VerifyToken, APIBaseURL: a.APIBaseURL,
 		HumanAgent: a.HumanAgent, Settings: a.Settings}
-	if acct.PageID == "" {
-		acct.PageID = parley.LocalPageID(acct.TenantID, acct.Name)
-	}
-	return acct
 }
 
 func joinTypes(ts []string) string {

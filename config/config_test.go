@@ -118,6 +118,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"capacity_not_number", 4, "lots", "cannot unmarshal !!str `lots` into int"},
 		{"bad_syntax", 3, "", "found unexpected end of stream"},
 		{"missing_access_token", 2, "access_token", `accounts[0] (page): access_token: required`},
+		{"missing_page_id", 2, "page_id", `accounts[0] (page): page_id: required`},
 		{"missing_username", 4, "username", `users[1].username: required`},
 		{"missing_password", 2, "password", `users[0] (alice): password or password_hash: required`},
 		{"bad_account_type", 3, "type", `accounts[0].type: unsupported type "whatsapp" (supported: facebook)`},

@@ -226,6 +226,7 @@ func (s *Accounts) SaveAccount(ctx context.Context, a *parley.Account) error {
 	if err := ch.ValidateAccount(a); err != nil {
 		return parley.Errorf(parley.EINVALID, "account %q: %s", a.Name, parley.ErrorMessage(err))
 	}
+	a.EnsurePageID()
 	if err := s.store.UpsertAccount(ctx, a); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/internal/runetext"
 )
 
 // Limits of send_message.
@@ -78,7 +79,7 @@ type button struct {
 func render(acct *parley.Account, receiver string, out *parley.Outgoing) ([]sendBody, error) {
 	base := sendBody{Receiver: receiver, Sender: senderOf(acct)}
 	var msgs []sendBody
-	for _, part := range splitText(out.Text, MaxText) {
+	for _, part := range runetext.Split(out.Text, MaxText) {
 		m := base
 		m.Type, m.Text = "text", strp(part)
 		msgs = append(msgs, m)
@@ -214,37 +215,6 @@ func cardButtons(c parley.Card) []button {
 		out = append(out, buttonOf(b, MaxCardCols, 1))
 	}
 	return out
-}
-
-// splitText cuts s into parts of at most limit characters, preferring to
-// cut after a newline or a space; "" gives no parts. Invalid UTF-8 bytes
-// count as one character each and are kept as they are.
-func splitText(s string, limit int) []string {
-	var parts []string
-	for s != "" {
-		cut := prefixLen(s, limit)
-		if cut == len(s) {
-			return append(parts, s)
-		}
-		if i := strings.LastIndexAny(s[:cut], "\n "); i > cut/2 {
-			cut = i + 1
-		}
-		parts = append(parts, s[:cut])
-		s = s[cut:]
-	}
-	return parts
-}
-
-// prefixLen is the byte length of the first n characters of s.
-func prefixLen(s string, n int) int {
-	i := 0
-	for j := range s {
-		if i == n {
-			return j
-		}
-		i++
-	}
-	return len(s)
 }
 
 // isPictureURL reports whether the URL path ends in an extension Viber

@@ -1,9 +1,8 @@
 package vonage
 
 import (
-	"strings"
-
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/internal/runetext"
 )
 
 // Text limits per route, in characters.
@@ -89,7 +88,7 @@ func render(acct *parley.Account, to string, out *parley.Outgoing) ([]messageBod
 		media = append(media, mediaBody(base, route, a))
 	}
 	var msgs []messageBody
-	parts := splitText(text, textLimit(route))
+	parts := runetext.Split(text, textLimit(route))
 	for i, p := range parts {
 		m := base
 		m.MessageType, m.Text = "text", p
@@ -141,35 +140,4 @@ func mediaBody(base messageBody, route string, a parley.ReplyAttachment) message
 	}
 	m.MessageType = typ
 	return m
-}
-
-// splitText cuts s into parts of at most limit characters, preferring to
-// cut after a newline or a space; "" gives no parts. Invalid UTF-8 bytes
-// count as one character each and are kept as they are.
-func splitText(s string, limit int) []string {
-	var parts []string
-	for s != "" {
-		cut := prefixLen(s, limit)
-		if cut == len(s) {
-			return append(parts, s)
-		}
-		if i := strings.LastIndexAny(s[:cut], "\n "); i > cut/2 {
-			cut = i + 1
-		}
-		parts = append(parts, s[:cut])
-		s = s[cut:]
-	}
-	return parts
-}
-
-// prefixLen is the byte length of the first n characters of s.
-func prefixLen(s string, n int) int {
-	i := 0
-	for j := range s {
-		if i == n {
-			return j
-		}
-		i++
-	}
-	return len(s)
 }

@@ -1,4 +1,4 @@
-package vonage
+package runetext
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestSplitText(t *testing.T) {
+func TestSplit(t *testing.T) {
 	tests := []struct {
 		in    string
 		limit int
@@ -20,21 +20,21 @@ func TestSplitText(t *testing.T) {
 		{strings.Repeat("\xff", 5), 2, []string{"\xff\xff", "\xff\xff", "\xff"}},
 	}
 	for _, tt := range tests {
-		got := splitText(tt.in, tt.limit)
+		got := Split(tt.in, tt.limit)
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
-			t.Errorf("splitText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+			t.Errorf("Split(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 		}
 	}
 }
 
-func FuzzSplitText(f *testing.F) {
+func FuzzSplit(f *testing.F) {
 	f.Add("hello world, this is long", 7)
 	f.Add("\xff\xfeé x", 1)
 	f.Fuzz(func(t *testing.T, s string, limit int) {
 		if limit < 1 || limit > 100 {
 			return
 		}
-		parts := splitText(s, limit)
+		parts := Split(s, limit)
 		if strings.Join(parts, "") != s {
 			t.Fatal("text not preserved")
 		}

@@ -1,16 +1,13 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,44 +114,10 @@ var benchSeq atomic.Int64
 // runIngest posts b.N one-event deliveries to h from 64 concurrent clients
 // and returns events/s, p99 latency in ms and how many were acknowledged.
 func runIngest(b *testing.B, h http.Handler) (eps, p99ms float64, acked int) {
-	ts := httptest.NewServer(h)
-	defer ts.Close()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
-	var mu sync.Mutex
-	lat := make([]time.Duration, 0, b.N)
-	b.SetParallelism(64 / max(1, testingProcs()))
-	b.ResetTimer()
-	b.StartTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		local := make([]time.Duration, 0, 256)
-		for pb.Next() {
-			n := benchSeq.Add(1)
-			body := fakegraph.TextEvent(benchPage, "7100000000000001", fmt.Sprintf("m_bench_%d_%d", time.Now().UnixNano(), n), "hello", time.Now())
-			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/webhooks/facebook", bytes.NewReader(body))
-			req.Header.Set(messenger.SignatureHeader, messenger.Sign(body, benchSecret))
-			t0 := time.Now()
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				b.Errorf("HTTP %d", resp.StatusCode)
-				return
-			}
-			local = append(local, time.Since(t0))
-		}
-		mu.Lock()
-		lat = append(lat, local...)
-		mu.Unlock()
+	return runDeliveries(b, h, "/webhooks/facebook", func(n int64) ([]byte, http.Header) {
+		body := fakegraph.TextEvent(benchPage, "7100000000000001", fmt.Sprintf("m_bench_%d_%d", time.Now().UnixNano(), n), "hello", time.Now())
+		return body, http.Header{messenger.SignatureHeader: {messenger.Sign(body, benchSecret)}}
 	})
-	elapsed := time.Since(start)
-	b.StopTimer()
-	client.CloseIdleConnections()
-	return summarize(lat, elapsed)
 }
 
 // summarize turns latencies into events/s, p99 in ms and the count.

@@ -100,6 +100,15 @@ func TestScenarioRestart(t *testing.T) {
 			joe.says("Hi")
 			jane.hears("Hi Jane!", "We are closed. Your email?")
 			joe.hears("Hi Joe!", "We are closed. Your email?")
+			// The prompt goes out before the step that sent it saves the
+			// chat's wait (issue 15: atomic steps): wait for the saved wait,
+			// the state this test is about, not for the prompt.
+			for _, who := range []*customer{jane, joe} {
+				eventually(t, "the Ask block's wait saved", func() bool {
+					sc := who.chat().Scenario
+					return sc.Waiting == "input" && !sc.WakeAt.IsZero()
+				})
+			}
 			wake := joe.chat().Scenario.WakeAt
 
 			w.restart()

@@ -39,6 +39,21 @@ type Receiver interface {
 	Decode(acct *Account, ev *InboundEvent) (*Incoming, error)
 }
 
+// ReplyTokenUser is a Sender that can answer with the single-use reply
+// token of the customer's last event (LINE: free, while pushes count
+// against the monthly quota). The outbox hands such a channel the
+// customer's unused token in Outgoing.ReplyToken; others never see one.
+type ReplyTokenUser interface {
+	UsesReplyTokens() bool
+}
+
+// ChatPacer is a Sender whose platform limits how fast one chat may
+// receive messages (Telegram: about one a second, short bursts
+// tolerated). The outbox paces each chat's sends to it.
+type ChatPacer interface {
+	ChatPace() (perSecond, burst int)
+}
+
 // Sender delivers replies and applies the platform's messaging policy.
 type Sender interface {
 	// Reach says whether and how the customer can be messaged now.
@@ -139,11 +154,14 @@ type AccountNormalizer interface {
 	NormalizeAccount(a *Account)
 }
 
-// ChoiceNumberer is a Sender that shows a reply's choices as a numbered
-// list (parley.Reply.Choices order) where its platform has no buttons, so
-// a customer's bare number answers the last message's choices.
+// ChoiceNumberer is a Sender that shows some or all of a reply's choices
+// as a numbered list where its platform has no buttons for them, so a
+// customer's bare number answers the last message's choices.
 type ChoiceNumberer interface {
-	NumbersChoices(acct *Account) bool
+	// NumberedChoices lists the choices of r the channel shows numbered,
+	// in their numbering order (the first is "1"); none when it shows
+	// them all as buttons.
+	NumberedChoices(acct *Account, r Reply) []Choice
 }
 
 // Inbound kinds: what a stored platform event means for a chat.
@@ -282,6 +300,10 @@ type Outgoing struct {
 	// Reach is the customer's reach as the outbox saw it just before
 	// sending (the channel's own Reach, with the outbox's clock).
 	Reach Reach
+	// ReplyToken, when set, is the customer's unused reply token
+	// (Incoming.ReplyToken, still valid): a channel that has them may
+	// answer with it for free (LINE) instead of pushing. Taken once.
+	ReplyToken string
 	Reply
 	// File is an attachment's content when it is stored by Parley
 	// (uploaded rather than linked).

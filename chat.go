@@ -42,11 +42,37 @@ type ScenarioPosition struct {
 	Vars    map[string]string // scenario variables
 }
 
+// ScenarioStep is what one scenario step leaves behind: the chat's new
+// position and the bot messages it queued (Store.SaveStep).
+type ScenarioStep struct {
+	ChatID   string
+	Position ScenarioPosition
+	// Messages are outbound messages of the chat, pending delivery.
+	Messages []*Message
+	// Announce, if set, makes the event that tells the desktops of a
+	// message, once the message has its id and place; Events receives them.
+	Announce func(*Message) *Event
+	Events   []*Event
+}
+
 // ChatFilter selects chats. Zero fields do not filter.
 type ChatFilter struct {
 	TenantID   string
 	AgentID    string
 	CustomerID string
 	States     []string
+	// ServiceIDs, when set, keeps only chats of these services (a
+	// supervisor's scope).
+	ServiceIDs []string
 	Limit      int
+	// Before, when set, keeps only chats older than this one in the
+	// list's order (created_at, then id, both descending): the cursor of
+	// the next page.
+	Before *ChatCursor
+}
+
+// ChatCursor is a place in a newest-first list of chats.
+type ChatCursor struct {
+	CreatedAt time.Time
+	ID        string
 }

@@ -55,8 +55,14 @@ func NumberedList(choices []Choice) string {
 // reply's choices ("2", " 2. "); ok is false for any other text, a number
 // out of range, or a link.
 func (r Reply) PickedChoice(answer string) (c Choice, ok bool) {
+	return PickChoice(r.Choices(), answer)
+}
+
+// PickChoice reads a customer's answer as the number of one of choices
+// (numbered from 1); ok is false for any other text, a number out of
+// range, or a link.
+func PickChoice(choices []Choice, answer string) (c Choice, ok bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(answer), "."))
-	choices := r.Choices()
 	if err != nil || n < 1 || n > len(choices) || choices[n-1].URL != "" {
 		return Choice{}, false
 	}

@@ -8,11 +8,15 @@ import (
 
 // Event types shown live in the web UI.
 const (
+	EventChatCreated  = "chat.created"
 	EventChatAssigned = "chat.assigned"
 	EventChatUpdated  = "chat.updated"
 	EventChatClosed   = "chat.closed"
 	EventMessage      = "message"
 	EventAgentState   = "agent.state"
+	// EventCustomerTyping: the customer is writing (channels that tell,
+	// the web chat widget). Desktops show it for a few seconds.
+	EventCustomerTyping = "customer.typing"
 )
 
 // Event is something that happened, kept in an ordered log so a browser that
@@ -25,6 +29,10 @@ type Event struct {
 	AgentID   string // the agent it concerns, if any
 	Data      json.RawMessage
 	CreatedAt time.Time
+	// Hook is the event's public name (parley.Hook*) when it is news for
+	// integrators: outgoing webhooks deliver these only. Copies made for
+	// each desktop that follows a chat, and internal events, have none.
+	Hook string
 }
 
 // Bus wakes up listeners when events are appended, on this node or others.

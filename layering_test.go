@@ -32,6 +32,8 @@ func TestLayering(t *testing.T) {
 		{"auth", func(imp string) bool { return isModule(imp) && imp != module }, "signing in knows the domain only"},
 		{"config", under("sqlstore", "conversation", "web", "channel"), "config parses and applies through the Store interface"},
 		{"kb", func(imp string) bool { return isModule(imp) && imp != module }, "the knowledge base knows the domain only"},
+		{"audit", func(imp string) bool { return isModule(imp) && imp != module }, "the audit trail knows the domain only"},
+		{"hooks", func(imp string) bool { return isModule(imp) && imp != module }, "outgoing webhooks know the domain only"},
 	}
 	for dir, imps := range imports {
 		if strings.HasPrefix(dir, "channel/") && !strings.HasSuffix(dir, "test") {

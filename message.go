@@ -75,3 +75,9 @@ type Message struct {
 	PlatformTime  time.Time // the platform's timestamp of an inbound message
 	CreatedAt     time.Time
 }
+
+// MaybeSentPrefix begins the error of an outbound message that is failed
+// because it may have reached the customer: its send began but no answer
+// came (a timeout, a lost connection, a crash). Such a message is never
+// sent again by Parley; the agent sees it and may resend.
+const MaybeSentPrefix = "may have been sent"

@@ -156,6 +156,10 @@ type RoutingStore interface {
 	// TransferChat re-queues an assigned chat in serviceID with its place,
 	// aimed at targetAgent if set, with the note.
 	TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error
+	// RequeueChat puts an assigned chat back in its service's queue with
+	// its place because its agent left (signed off, absent): like
+	// TransferChat, but recorded as the agent leaving, not a transfer.
+	RequeueChat(ctx context.Context, chatID, targetAgent string, at time.Time) error
 	// DropTransferTarget gives up a transfer to agentID that has not been
 	// offered yet (the agent went away): the chat stays queued in its
 	// service with its place. ECONFLICT if the chat is not queued for that

@@ -22,6 +22,9 @@ type Store interface {
 	MessengerStore
 	ScenarioStore
 	LoginLimitStore
+	DeskStore
+	QualityStore
+	MetricStore
 	// Ping reports whether the database is reachable and fully migrated.
 	Ping(ctx context.Context) error
 	Close() error
@@ -86,6 +89,17 @@ type UserStore interface {
 	// Session returns an unexpired session; ENOTFOUND otherwise.
 	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// UserSessions lists the user's sessions that expire after now,
+	// newest first.
+	UserSessions(ctx context.Context, userID string, now time.Time) ([]*Session, error)
+	// DeleteUserSession ends one of the user's sessions; ENOTFOUND if the
+	// user has no such session.
+	DeleteUserSession(ctx context.Context, userID, tokenHash string) error
+	// DeleteUserSessions ends every session of the user.
+	DeleteUserSessions(ctx context.Context, userID string) error
+	// SetUserDeactivated deactivates the user at at, ending their
+	// sessions, or reactivates them with a zero at.
+	SetUserDeactivated(ctx context.Context, userID string, at time.Time) error
 }
 
 // CustomerStore keeps customers.
@@ -96,6 +110,10 @@ type CustomerStore interface {
 	Customer(ctx context.Context, id string) (*Customer, error)
 	UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error
 	TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error
+	// SetReplyToken keeps the customer's newest reply token (LINE) until
+	// before; TakeReplyToken hands it out once while valid ("" if none).
+	SetReplyToken(ctx context.Context, customerID, token string, before time.Time) error
+	TakeReplyToken(ctx context.Context, customerID string, now time.Time) (string, error)
 }
 
 // ChatStore keeps chats and the queue.
@@ -107,6 +125,12 @@ type ChatStore interface {
 	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
 	// SaveScenario persists the chat's scenario position.
 	SaveScenario(ctx context.Context, chatID string, p ScenarioPosition) error
+	// SaveStep commits what one scenario step leaves behind in one
+	// transaction: its outgoing messages (appended in order, each with the
+	// event Announce makes for it) and the chat's position. Either all of
+	// it is stored or none, so a crash never re-sends a prompt and never
+	// loses a wait. It sets the messages' and events' ids.
+	SaveStep(ctx context.Context, step *ScenarioStep) error
 	// EnqueueChat puts a chat in serviceID's queue. A chat that was queued
 	// before keeps its QueuedAt (its place in line).
 	EnqueueChat(ctx context.Context, chatID, serviceID string, priority int, at time.Time) error
@@ -128,20 +152,31 @@ type MessageStore interface {
 	Message(ctx context.Context, id string) (*Message, error)
 	// Messages returns the chat's messages with Seq > afterSeq in order.
 	Messages(ctx context.Context, chatID string, afterSeq int64) ([]*Message, error)
+	// MessagesPage is Messages bounded to limit messages (a page).
+	MessagesPage(ctx context.Context, chatID string, afterSeq int64, limit int) ([]*Message, error)
 	// LastMessage returns the chat's newest message; ENOTFOUND if it has none.
 	LastMessage(ctx context.Context, chatID string) (*Message, error)
+	// LastMessageFrom returns the chat's newest message from sender (e.g.
+	// SenderCustomer) that is not of kind skipKind ("" skips none);
+	// ENOTFOUND if there is none.
+	LastMessageFrom(ctx context.Context, chatID, sender, skipKind string) (*Message, error)
 	// ClaimOutbound marks up to limit due pending outbound messages as
 	// sending and returns them, never more than one per chat and never one
 	// that has an earlier unsent message in its chat.
 	ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	// StartSend records that the send of a claimed message begins (its
+	// request may reach the platform from now on). attempt is the
+	// message's Attempts as claimed; ECONFLICT if that claim was lost.
+	StartSend(ctx context.Context, id string, attempt int, at time.Time) error
 	MarkSent(ctx context.Context, id, externalID string, at time.Time) error
 	// MarkRetry returns a sending message to pending with a later due time.
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
 	MarkFailed(ctx context.Context, id, errText string) error
-	// FailInterrupted fails messages left sending by a stopped process:
-	// they may have gone out, so they are never sent again. Only claims
-	// made before claimedBefore count: a younger one may belong to a live
-	// node sending it right now.
+	// FailInterrupted ends claims left by a stopped process: a message
+	// whose send had begun may have gone out, so it is failed and never
+	// sent again; one whose send had not begun is pending again. Only
+	// claims made before claimedBefore count: a younger one may belong to
+	// a live node sending it right now. It returns how many it failed.
 	FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error)
 	AddAttempt(ctx context.Context, a *OutboundAttempt) error
 	Attempts(ctx context.Context, messageID string) ([]*OutboundAttempt, error)

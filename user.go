@@ -29,7 +29,13 @@ type User struct {
 	State        string
 	StateSince   time.Time
 	IdleSince    time.Time // when the agent last had no chat; routing favours the oldest
+	// DeactivatedAt is when an admin deactivated the user (zero: active).
+	// A deactivated user cannot sign in; their history stays.
+	DeactivatedAt time.Time
 }
+
+// Active reports whether the user may sign in.
+func (u *User) Active() bool { return u.DeactivatedAt.IsZero() }
 
 // Validate reports the first invalid field.
 func (u *User) Validate() error {
@@ -51,4 +57,6 @@ type Session struct {
 	TenantID  string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	Address   string // the client's address at login
+	UserAgent string // the browser at login, as it named itself
 }

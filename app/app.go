@@ -17,10 +17,14 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/metrics"
+	"github.com/parleycc/parley/netguard"
 	"github.com/parleycc/parley/simulator"
 	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/telemetry"
 	"github.com/parleycc/parley/web"
 )
 
@@ -39,6 +43,12 @@ type Config struct {
 	Logger *slog.Logger
 	// PollInterval overrides how often background workers poll (tests).
 	PollInterval time.Duration
+	// HookTick is how often outgoing webhooks look for new events
+	// (default 1 s).
+	HookTick time.Duration
+	// HookMaxBackoff caps the wait between delivery attempts at one event
+	// (default 10 min; tests shorten it).
+	HookMaxBackoff time.Duration
 	// PresenceGrace overrides how long an agent's desktop may be gone
 	// before routing stops offering them chats (tests).
 	PresenceGrace time.Duration
@@ -57,6 +67,24 @@ type Config struct {
 	// simulator plays the Graph API, and "none" otherwise. The configuration
 	// file may always set one.
 	AllowAPIBaseURL string
+	// AllowPrivateFetch lets the scenarios' HTTP Request blocks and the
+	// copying of customers' media reach loopback, private and link-local
+	// addresses (the server's own network), which they are refused
+	// otherwise. The demo allows them: its simulator is on loopback.
+	AllowPrivateFetch bool
+	// Secrets says where the key that encrypts credentials at rest comes
+	// from (see SecretKeys).
+	Secrets SecretKeys
+	// MetricsToken, when set, is the bearer token GET /metrics asks for;
+	// without it /metrics answers private addresses only.
+	MetricsToken string
+	// SendTimeout bounds one request to a messaging platform (default
+	// 20 s). A send that gets no answer within it may have been sent and
+	// is never retried.
+	SendTimeout time.Duration
+	// Clock, when set, is the time of the store and the conversations
+	// (tests that drive a day of traffic); default the system clock.
+	Clock parley.Clock
 	// Timeouts bound how long a client may take to send a request and how
 	// long an idle connection stays open; zero fields take the defaults.
 	Timeouts Timeouts
@@ -90,11 +118,14 @@ func (t Timeouts) withDefaults() Timeouts {
 
 // App is a running server.
 type App struct {
-	cfg       Config
-	Store     *sqlstore.Store
-	channels  *parley.Channels
-	Service   *conversation.Service
-	Simulator *simulator.Simulator
+	cfg      Config
+	Store    *sqlstore.Store
+	channels *parley.Channels
+	// fetchClient is the HTTP Request blocks' client: inside addresses
+	// refused unless allowed (netguard).
+	fetchClient *http.Client
+	Service     *conversation.Service
+	Simulator   *simulator.Simulator
 
 	listener net.Listener
 	web      *web.Server
@@ -135,8 +166,24 @@ func (a *App) Start(ctx context.Context) (err error) {
 		if a.Store, err = OpenStore(ctx, a.cfg.Database); err != nil {
 			return err
 		}
+		if err := useKeys(ctx, a.Store, a.cfg.Secrets, a.cfg.Database, a.cfg.Logger); err != nil {
+			return err
+		}
+	} else if a.cfg.Secrets != (SecretKeys{}) {
+		if err := useKeys(ctx, a.Store, a.cfg.Secrets, a.cfg.Database, a.cfg.Logger); err != nil {
+			return err
+		}
 	}
-	a.channels = Channels(&http.Client{Timeout: 20 * time.Second}, a.cfg.Channels...)
+	if a.cfg.Clock != nil {
+		a.Store.SetClock(a.cfg.Clock)
+	}
+	sendTimeout := a.cfg.SendTimeout
+	if sendTimeout <= 0 {
+		sendTimeout = 20 * time.Second
+	}
+	allowPrivate := func() bool { return a.cfg.AllowPrivateFetch || a.cfg.Demo }
+	a.channels = Channels(&http.Client{Timeout: sendTimeout, Transport: netguard.Transport(allowPrivate)}, a.cfg.Channels...)
+	a.fetchClient = netguard.Client(20*time.Second, allowPrivate)
 	switch a.cfg.AllowAPIBaseURL {
 	case "", web.BaseURLsNone, web.BaseURLsLoopback, web.BaseURLsAny:
 	default:
@@ -155,14 +202,24 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.closeBus = closeBus
 	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
-		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels})
+		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels, HTTPClient: a.fetchClient, Clock: a.cfg.Clock,
+		Facts: a.factRecorder()})
 	kbs, err := a.knowledgeBase(ctx, tenants)
 	if err != nil {
 		return err
 	}
 	srv := &web.Server{Bus: bus, Conversations: a.Service, Auth: auth.New(a.Store, nil), Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(),
-		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), KB: kbs}
+		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), KB: kbs, Hooks: a.hooks(), Keys: auth.NewKeys(a.Store, nil),
+		Audit: audit.New(a.Store),
+
+		MetricsToken: a.cfg.MetricsToken,
+		Metrics:      telemetry.Handler(func(ctx context.Context) (telemetry.Backlog, error) { return a.Store.Backlog(ctx, time.Now()) }, a.Store.DB())}
+	if a.cfg.Demo {
+		if err := a.seedDemoHook(ctx, srv.Hooks, tenants[len(tenants)-1]); err != nil {
+			return err
+		}
+	}
 	if a.Simulator != nil {
 		srv.Simulator = a.Simulator
 	}
@@ -176,7 +233,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 		ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.wg.Add(2)
+	a.wg.Add(3)
+	go func() {
+		defer a.wg.Done()
+		srv.Hooks.Run(runCtx)
+	}()
 	go func() {
 		defer a.wg.Done()
 		if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -241,6 +302,15 @@ func (a *App) applyConfig(ctx context.Context) ([]string, error) {
 	if err := a.Store.EnsureTenant(ctx, &parley.Tenant{ID: parley.DefaultTenant, Name: parley.DefaultTenant}); err != nil {
 		return nil, err
 	}
+	if a.cfg.Demo {
+		now := time.Now()
+		if a.cfg.Clock != nil {
+			now = a.cfg.Clock.Now()
+		}
+		if err := seedDemoHistory(ctx, a.Store, a.cfg.Logger, now); err != nil {
+			return nil, err
+		}
+	}
 	return tenants, nil
 }
 
@@ -290,4 +360,14 @@ func OpenStore(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// factRecorder is where conversation records the facts it observes
+// (survey answers, grades): the store itself when it records facts with
+// each service's thresholds, else a fact log with the default ones.
+func (a *App) factRecorder() conversation.FactRecorder {
+	if _, ok := any(a.Store).(conversation.FactRecorder); ok {
+		return nil // conversation uses the store
+	}
+	return a.Store.FactLog(metrics.DefaultConfig())
 }

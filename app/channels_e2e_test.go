@@ -37,6 +37,9 @@ type platform struct {
 	customerSays func(n int, text string) (body []byte, header http.Header)
 	sent         func() []string
 	name         string // the customer's first name the bot greets
+	// sentBy, when set, names how each sent message went (LINE: reply
+	// or push).
+	sentBy func() []string
 }
 
 func platforms(t *testing.T) []platform {
@@ -69,13 +72,11 @@ func platforms(t *testing.T) []platform {
 				body := fakeline.Envelope("U0000000000000000000000000000bot1", ln.TextEvent([]string{"U11111111111111111111111111111111", "U22222222222222222222222222222222"}[min(n/100, 1)], text, time.Now()))
 				return body, http.Header{"X-Line-Signature": {fakeline.Sign(body, "line-secret")}}
 			},
-			sent: func() (out []string) {
+			sent: func() []string { return lineTexts(ln) },
+			sentBy: func() (out []string) {
 				for _, r := range ln.Requests() {
-					var b struct{ Messages []struct{ Text string } }
-					if json.Unmarshal(r.Body, &b) == nil {
-						for _, m := range b.Messages {
-							out = append(out, m.Text)
-						}
+					if p, ok := strings.CutPrefix(r.Path, "/v2/bot/message/"); ok {
+						out = append(out, p)
 					}
 				}
 				return out
@@ -166,6 +167,14 @@ func TestChannelsEndToEnd(t *testing.T) {
 				eventually(t, "the greeting and the reply sent once each", func() bool {
 					return slices.Equal(p.sent(), []string{greeting, "How can I help?"})
 				})
+				if p.sentBy != nil {
+					// The greeting answers the customer's event with its
+					// reply token; the token is used up, so the agent's
+					// later answer is pushed.
+					if got := p.sentBy(); !slices.Equal(got, []string{"reply", "push"}) {
+						t.Errorf("sent by %q, want the greeting by reply and the agent's answer by push", got)
+					}
+				}
 				var fromCustomer []string
 				for _, m := range alice.messages(chatID) {
 					if m.Sender == parley.SenderCustomer {
@@ -219,7 +228,8 @@ func startWith(t *testing.T, dsn, tmplPath string, data any) *app.App {
 		t.Fatal(err)
 	}
 	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: dsn, ConfigFile: cfg,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
+		AllowPrivateFetch: true}) // the platforms' fakes serve media on loopback
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatalf("start: %v", err)
 	}
@@ -243,49 +253,113 @@ func post(t *testing.T, url string, body []byte, header http.Header) (int, strin
 	return resp.StatusCode, string(msg)
 }
 
-// TestNumberedChoices: where the platform shows no buttons, the choices
-// go out as a numbered list and the customer's "2" picks the second, as a
-// tap would.
+// TestNumberedChoices: where the platform shows no buttons (SMS), or not
+// that many (LINE: 13 quick replies), the choices go out as a numbered
+// list and the customer's bare number picks that choice, as a tap would.
 func TestNumberedChoices(t *testing.T) {
-	for name, dsn := range databases(t) {
-		t.Run(name, func(t *testing.T) {
+	type customer struct {
+		say   func(string)
+		texts func() []string
+	}
+	tests := []struct {
+		name   string
+		config string
+		fake   func() http.Handler
+		start  func(t *testing.T, url string, fake http.Handler) customer
+		list   string // the question as sent
+		answer string
+		chosen string
+	}{
+		{"sms", "testdata/numbered.yaml", func() http.Handler {
 			vn := fakevonage.New()
 			vn.AddAccount("vonage-key", "vonage-secret")
-			fake := httptest.NewServer(vn)
-			t.Cleanup(fake.Close)
-			a := startWith(t, dsn(t), "testdata/numbered.yaml", map[string]string{"URL": fake.URL})
-			accts, err := a.Store.Accounts(context.Background(), parley.DefaultTenant)
-			if err != nil || len(accts) != 1 {
-				t.Fatalf("accounts = %v, %v", accts, err)
-			}
-			url := a.URL() + "/webhooks/vonage/" + accts[0].ID
-			say := func(text string) {
-				body := fakevonage.Text("sms", "447700900001", "447700900000", text, time.Now())
-				h, err := fakevonage.SignedHeader(body, "vonage-signature", "vonage-key", time.Now())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if code, msg := post(t, url, body, h); code != http.StatusOK {
-					t.Fatalf("delivery: HTTP %d %s", code, msg)
-				}
-			}
-			texts := func() (out []string) {
-				for _, m := range vn.Sent() {
-					out = append(out, m["text"].(string))
-				}
-				return out
-			}
-			say("Hi")
-			eventually(t, "the numbered question", func() bool {
-				return slices.Equal(texts(), []string{"What is it about?\n\n1. Orders\n2. Returns"})
-			})
-			say("2")
-			eventually(t, "the second choice picked", func() bool {
-				got := texts()
-				return len(got) == 2 && got[1] == "You chose RETURNS."
-			})
-		})
+			return vn
+		}, func(t *testing.T, url string, fake http.Handler) customer {
+			say, texts := smsCustomer(t, url, fake.(*fakevonage.Server))
+			return customer{say, texts}
+		}, "What is it about?\n\n1. Orders\n2. Returns", "2", "You chose RETURNS."},
+		{"line", "testdata/numbered_line.yaml", func() http.Handler {
+			ln := fakeline.New()
+			ln.AddBot(fakeline.Bot{Token: "line-token", Secret: "line-secret", UserID: "U0000000000000000000000000000bot1", DisplayName: "Acme"})
+			return ln
+		}, func(t *testing.T, url string, fake http.Handler) customer {
+			say, texts := lineCustomer(t, url, fake.(*fakeline.Server))
+			return customer{say, texts}
+		}, "Which letter?\n\n1. A\n2. B\n3. C\n4. D\n5. E\n6. F\n7. G\n8. H\n9. I\n10. J\n11. K\n12. L\n13. M\n14. N", "14", "You chose L_N."},
 	}
+	for _, tt := range tests {
+		for name, dsn := range databases(t) {
+			t.Run(tt.name+"/"+name, func(t *testing.T) {
+				platform := tt.fake()
+				fake := httptest.NewServer(platform)
+				t.Cleanup(fake.Close)
+				a := startWith(t, dsn(t), tt.config, map[string]string{"URL": fake.URL})
+				accts, err := a.Store.Accounts(context.Background(), parley.DefaultTenant)
+				if err != nil || len(accts) != 1 {
+					t.Fatalf("accounts = %v, %v", accts, err)
+				}
+				c := tt.start(t, a.URL()+"/webhooks/"+accts[0].Type+"/"+accts[0].ID, platform)
+				c.say("Hi")
+				eventually(t, "the numbered question", func() bool {
+					return slices.Equal(c.texts(), []string{tt.list})
+				})
+				c.say(tt.answer)
+				eventually(t, "the choice picked", func() bool {
+					got := c.texts()
+					return len(got) == 2 && got[1] == tt.chosen
+				})
+			})
+		}
+	}
+}
+
+// lineCustomer is a LINE friend of the bot at url: say sends a signed
+// text event, texts lists the texts the fake LINE API was asked to show.
+func lineCustomer(t *testing.T, url string, ln *fakeline.Server) (say func(string), texts func() []string) {
+	say = func(text string) {
+		t.Helper()
+		body := fakeline.Envelope("U0000000000000000000000000000bot1", ln.TextEvent("U11111111111111111111111111111111", text, time.Now()))
+		if code, msg := post(t, url, body, http.Header{"X-Line-Signature": {fakeline.Sign(body, "line-secret")}}); code != http.StatusOK {
+			t.Fatalf("delivery: HTTP %d %s", code, msg)
+		}
+	}
+	return say, func() []string { return lineTexts(ln) }
+}
+
+// lineTexts lists the texts the fake LINE API was asked to show, in order.
+func lineTexts(ln *fakeline.Server) (out []string) {
+	for _, r := range ln.Requests() {
+		var b struct{ Messages []struct{ Text string } }
+		if json.Unmarshal(r.Body, &b) == nil {
+			for _, m := range b.Messages {
+				out = append(out, m.Text)
+			}
+		}
+	}
+	return out
+}
+
+// smsCustomer is an SMS customer of the Vonage account at url: say sends
+// a signed inbound text, texts lists what the fake Vonage API was sent.
+func smsCustomer(t *testing.T, url string, vn *fakevonage.Server) (say func(string), texts func() []string) {
+	say = func(text string) {
+		t.Helper()
+		body := fakevonage.Text("sms", "447700900001", "447700900000", text, time.Now())
+		h, err := fakevonage.SignedHeader(body, "vonage-signature", "vonage-key", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, msg := post(t, url, body, h); code != http.StatusOK {
+			t.Fatalf("delivery: HTTP %d %s", code, msg)
+		}
+	}
+	texts = func() (out []string) {
+		for _, m := range vn.Sent() {
+			out = append(out, m["text"].(string))
+		}
+		return out
+	}
+	return say, texts
 }
 
 // TestAgentCards: an agent sends a carousel from the desktop's API, and

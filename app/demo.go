@@ -126,4 +126,14 @@ func pointDemoPage(f *config.File, baseURL string) {
 			a.APIBaseURL = baseURL + path
 		}
 	}
+	// The screen pops of the demo's built-in CRM page (/demo/crm) are
+	// written for the default address.
+	for i := range f.Services {
+		if p := f.Services[i].ScreenPop; p != nil && strings.HasPrefix(p.URL, demoDefaultURL+"/demo/") {
+			p.URL = baseURL + strings.TrimPrefix(p.URL, demoDefaultURL)
+		}
+	}
 }
+
+// demoDefaultURL is the address demo.yaml is written for.
+const demoDefaultURL = "http://127.0.0.1:8080"

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -68,4 +69,38 @@ func simulatorTexts(t *testing.T, base, channel, user string) string {
 		b.WriteString(m.Text + "\n")
 	}
 	return b.String()
+}
+
+// TestDemoWebhook: the demo subscribes the simulator's inbox, so a newcomer
+// who writes as a customer sees deliveries in Admin → Webhooks.
+func TestDemoWebhook(t *testing.T) {
+	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(t.TempDir(), "parley.db"), Demo: true,
+		ConfigFile: filepath.Join(t.TempDir(), "demo.yaml"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost, HookTick: 50 * time.Millisecond})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	body, _ := json.Marshal(map[string]string{"channel": "messenger", "user": "2401123456789012", "first_name": "Dana", "text": "Hello"})
+	resp, err := http.Post(a.URL()+"/simulator/api/send", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	jar, _ := cookiejar.New(nil)
+	admin := &agent{t: t, base: a.URL(), client: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	if code := admin.do(http.MethodPost, "/api/login", map[string]string{"username": "admin", "password": "admin-demo"}, nil); code != http.StatusOK {
+		t.Fatalf("login: HTTP %d", code)
+	}
+	eventually(t, "a delivery to the demo inbox", func() bool {
+		var list struct {
+			Webhooks []struct {
+				Name          string
+				Status        string
+				LastSuccessAt *time.Time `json:"last_success_at"`
+			}
+		}
+		admin.do(http.MethodGet, "/api/admin/webhooks", nil, &list)
+		return len(list.Webhooks) == 1 && list.Webhooks[0].Name == "demo-inbox" && list.Webhooks[0].Status == "ok" && list.Webhooks[0].LastSuccessAt != nil
+	})
 }

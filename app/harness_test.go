@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -62,13 +61,19 @@ func newWorld(t *testing.T, dsn string) *world {
 // newTunedWorld is newWorld with tune applied to the app's configuration.
 func newTunedWorld(t *testing.T, dsn string, tune func(*app.Config)) *world {
 	t.Helper()
+	return newWorldFrom(t, dsn, "testdata/parley.yaml", tune)
+}
+
+// newWorldFrom is newTunedWorld with the configuration template at tmplPath.
+func newWorldFrom(t *testing.T, dsn, tmplPath string, tune func(*app.Config)) *world {
+	t.Helper()
 	graph := fakegraph.New()
 	graph.AddPage(pageID, "Acme", pageToken)
 	graph.SetProfile(psid, "Jane", "Doe", "")
 	gs := httptest.NewServer(graph)
 	t.Cleanup(gs.Close)
 
-	tmpl := template.Must(template.ParseFiles("testdata/parley.yaml"))
+	tmpl := template.Must(template.ParseFiles(tmplPath))
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, map[string]string{"GraphURL": gs.URL}); err != nil {
 		t.Fatal(err)
@@ -90,7 +95,9 @@ func (w *world) start() {
 		_ = level.UnmarshalText([]byte(os.Getenv("PARLEY_TEST_LOG"))) // e.g. PARLEY_TEST_LOG=debug
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	}
-	cfg := app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost}
+	// The fakes (Graph API, media, HTTP Request targets) are on loopback.
+	cfg := app.Config{Addr: "127.0.0.1:0", Database: w.dsn, ConfigFile: w.cfg, Logger: log, PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
+		AllowPrivateFetch: true}
 	if w.tune != nil {
 		w.tune(&cfg)
 	}
@@ -154,24 +161,8 @@ func (w *world) login(user, pass string) *agent {
 
 func (a *agent) do(method, path string, in, out any) int {
 	a.t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, a.base+path, body)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := a.client.Do(req)
-	if err != nil {
-		a.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			a.t.Fatalf("%s %s: decode: %v", method, path, err)
-		}
-	}
-	return resp.StatusCode
+	code, _ := a.call(method, path, in, out)
+	return code
 }
 
 type chatJSON struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/parleycc/parley/app"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -53,13 +54,16 @@ type flowWorld struct {
 	graphURL string
 }
 
-func newFlowWorld(t *testing.T, dsn string, c flowConfig) *flowWorld {
+func newFlowWorld(t *testing.T, dsn string, c flowConfig, tune ...func(*app.Config)) *flowWorld {
 	t.Helper()
 	graph := fakegraph.New()
 	graph.AddPage(pageID, "Acme", pageToken)
 	gs := httptest.NewServer(graph)
 	t.Cleanup(gs.Close)
 	w := &flowWorld{world: &world{t: t, graph: graph, cfg: filepath.Join(t.TempDir(), "parley.yaml"), dsn: dsn}, graphURL: gs.URL}
+	if len(tune) > 0 {
+		w.tune = tune[0]
+	}
 	w.writeConfig(c)
 	w.start()
 	return w

@@ -29,6 +29,8 @@ type Store interface {
 	CreateSession(ctx context.Context, s *parley.Session) error
 	Session(ctx context.Context, tokenHash string, now time.Time) (*parley.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	UserSessions(ctx context.Context, userID string, now time.Time) ([]*parley.Session, error)
+	DeleteUserSession(ctx context.Context, userID, tokenHash string) error
 	LoginLimits(ctx context.Context, subjects ...string) ([]*parley.LoginLimit, error)
 	UpdateLoginLimit(ctx context.Context, subject string, fn func(*parley.LoginLimit)) error
 }
@@ -59,6 +61,9 @@ type Attempt struct {
 	// Address is the client's address (the connection's: headers can be
 	// forged), which failures are counted against too.
 	Address string
+	// UserAgent is the browser's name for itself, kept with the session
+	// so that its user can tell their sessions apart.
+	UserAgent string
 }
 
 // Login is a successful sign-in: the user and the session's secret token.
@@ -89,7 +94,7 @@ func (e *LockedError) Unwrap() error { return parley.Errorf(parley.ETOOMANY, "%s
 
 // SignIn checks the password and opens a session. EUNAUTHORIZED for a
 // wrong username or password; a *LockedError (ETOOMANY) while locked,
-// even with the right password.
+// even with the right password; EFORBIDDEN for a deactivated user.
 func (s *Service) SignIn(ctx context.Context, a Attempt) (*Login, error) {
 	if a.Tenant == "" {
 		a.Tenant = parley.DefaultTenant
@@ -119,15 +124,20 @@ func (s *Service) SignIn(ctx context.Context, a Attempt) (*Login, error) {
 			return nil, err
 		}
 	}
-	return s.open(ctx, u, now)
+	if !u.Active() {
+		// Said only to whoever knows the password.
+		return nil, parley.Errorf(parley.EFORBIDDEN, "this account was deactivated; ask an administrator")
+	}
+	return s.open(ctx, u, a, now)
 }
 
 // open starts a session for u.
-func (s *Service) open(ctx context.Context, u *parley.User, now time.Time) (*Login, error) {
+func (s *Service) open(ctx context.Context, u *parley.User, a Attempt, now time.Time) (*Login, error) {
 	token := make([]byte, 32)
 	_, _ = rand.Read(token) // crypto/rand never fails on supported platforms
 	raw := base64.RawURLEncoding.EncodeToString(token)
-	sess := &parley.Session{TokenHash: hashToken(raw), UserID: u.ID, TenantID: u.TenantID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	sess := &parley.Session{TokenHash: hashToken(raw), UserID: u.ID, TenantID: u.TenantID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL),
+		Address: a.Address, UserAgent: truncate(a.UserAgent, 200)}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
 	}
@@ -156,6 +166,46 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 		return fmt.Errorf("end session: %w", err)
 	}
 	return nil
+}
+
+// SessionInfo is one of a user's sessions as the user sees it. ID is the
+// hash of its token: it names the session without being able to open it.
+type SessionInfo struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Address   string    `json:"address"`
+	UserAgent string    `json:"user_agent"`
+	Current   bool      `json:"current"` // the session asking
+}
+
+// Sessions lists the live sessions of token's user, newest first.
+func (s *Service) Sessions(ctx context.Context, u *parley.User, token string) ([]SessionInfo, error) {
+	ss, err := s.store.UserSessions(ctx, u.ID, s.clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	current := hashToken(token)
+	out := make([]SessionInfo, 0, len(ss))
+	for _, x := range ss {
+		out = append(out, SessionInfo{ID: x.TokenHash, CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, Address: x.Address,
+			UserAgent: x.UserAgent, Current: x.TokenHash == current})
+	}
+	return out, nil
+}
+
+// Revoke ends one of u's sessions by its id; ENOTFOUND if u has none such.
+func (s *Service) Revoke(ctx context.Context, u *parley.User, id string) error {
+	return s.store.DeleteUserSession(ctx, u.ID, id)
+}
+
+func truncate(s string, n int) string {
+	for i := range s {
+		if i > n {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 func hashToken(raw string) string {

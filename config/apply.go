@@ -27,6 +27,11 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 			return fmt.Errorf("config: apply not_ready_reasons: %w", err)
 		}
 	}
+	if f.TimeZone != "" {
+		if err := st.SetTenantTimeZone(ctx, tenant, f.TimeZone); err != nil {
+			return fmt.Errorf("config: apply time_zone: %w", err)
+		}
+	}
 	accountIDs, err := f.applyAccounts(ctx, st)
 	if err != nil {
 		return err
@@ -40,15 +45,24 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 		if err := applyServiceRouting(ctx, st, svc.ID, s); err != nil {
 			return err
 		}
+		if err := applyThresholds(ctx, st, svc.ID, s); err != nil {
+			return err
+		}
 		serviceIDs[s.Name] = svc.ID
 	}
 	if err := f.applyChatAccounts(ctx, st, serviceIDs, accountIDs); err != nil {
+		return err
+	}
+	if err := f.applyQuality(ctx, st, serviceIDs); err != nil {
 		return err
 	}
 	for _, u := range f.Users {
 		if err := applyUser(ctx, st, tenant, u, serviceIDs, f.passwordCost()); err != nil {
 			return err
 		}
+	}
+	if err := f.applyDesk(ctx, st, serviceIDs); err != nil { // desk.go
+		return err
 	}
 	for _, s := range f.Scenarios {
 		def, err := json.Marshal(s.Definition())

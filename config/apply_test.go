@@ -135,6 +135,18 @@ func TestApply(t *testing.T) {
 		if support == nil || support.MaxChatsPerAgent != 2 || sales == nil || sales.MaxChatsPerAgent != 0 {
 			t.Fatalf("services = %+v", first.Services)
 		}
+		ths, err := st.ServiceThresholds(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTh := parley.ServiceThresholds{ServiceID: support.ID, ServiceLevel: 30 * time.Second, ServiceLevelTarget: 90,
+			Dropout: 5 * time.Second, ChatTimeLimit: 20 * time.Minute, MaxWait: 2 * time.Minute}
+		if len(ths) != 1 || ths[support.ID] != wantTh {
+			t.Errorf("thresholds = %+v, want only Support's %+v", ths, wantTh)
+		}
+		if zone, err := st.TenantTimeZone(ctx, "acme"); err != nil || zone != "Europe/Paris" {
+			t.Errorf("time zone = %q, %v", zone, err)
+		}
 		users := byName(first.Users, func(u *parley.User) string { return u.Username })
 		alice, sam, root := users["alice"], users["sam"], users["root"]
 		if alice.DisplayName != "Alice Martin" || alice.Role != parley.RoleAgent || alice.Capacity != 2 {

@@ -26,6 +26,12 @@ type File struct {
 	// NotReadyReasons are the reasons agents pick when Not Ready.
 	NotReadyReasons []string   `yaml:"not_ready_reasons"`
 	Schedules       []Schedule `yaml:"schedules"`
+	// CannedResponses is the tenant's global list (desk.go).
+	CannedResponses []Canned `yaml:"canned_responses"`
+	// EvaluationForms are the quality forms supervisors grade chats with (quality.go).
+	EvaluationForms []EvaluationForm `yaml:"evaluation_forms"`
+	// TimeZone is the IANA zone of the reports' days and hours (default UTC).
+	TimeZone string `yaml:"time_zone"`
 
 	path string
 	root *yaml.Node
@@ -54,11 +60,14 @@ type Account struct {
 
 // Service declares a service (queue).
 type Service struct {
-	Name             string          `yaml:"name"`
-	MaxChatsPerAgent int             `yaml:"max_chats_per_agent"`
-	MaxQueueLength   int             `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
-	Routing          *ServiceRouting `yaml:"routing"`          // routing.go
-	ChatAccounts     []string        `yaml:"chat_accounts"`    // outbound chat accounts; at most one Facebook page (messenger.go)
+	Name             string             `yaml:"name"`
+	MaxChatsPerAgent int                `yaml:"max_chats_per_agent"`
+	MaxQueueLength   int                `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
+	Routing          *ServiceRouting    `yaml:"routing"`          // routing.go
+	ChatAccounts     []string           `yaml:"chat_accounts"`    // outbound chat accounts; at most one Facebook page (messenger.go)
+	DeskFields       `yaml:",inline"`   // canned responses, dispositions, screen pop (desk.go)
+	Survey           *Survey            `yaml:"survey"`     // post-chat survey (quality.go)
+	Thresholds       *ServiceThresholds `yaml:"thresholds"` // service level, dropout, chat time, max wait (thresholds.go)
 }
 
 // User declares an agent, supervisor or admin.
@@ -71,6 +80,8 @@ type User struct {
 	Capacity     *int           `yaml:"capacity"`
 	Services     []string       `yaml:"services"`
 	Skills       map[string]int `yaml:"skills"` // skill → level 0–100 (routing.go)
+	// CannedResponses are the user's personal list (desk.go).
+	CannedResponses []Canned `yaml:"canned_responses"`
 }
 
 // Entry declares a scenario entry: which scenario handles an account's chats.

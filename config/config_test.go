@@ -49,7 +49,9 @@ func TestLoadValid(t *testing.T) {
 	if !reflect.DeepEqual(f.Accounts, wantAccounts) {
 		t.Errorf("Accounts =\n%+v\nwant\n%+v", f.Accounts, wantAccounts)
 	}
-	wantServices := []config.Service{{Name: "Support", MaxChatsPerAgent: 2}, {Name: "Sales"}}
+	target := 90
+	wantServices := []config.Service{{Name: "Support", MaxChatsPerAgent: 2, Thresholds: &config.ServiceThresholds{
+		ServiceLevel: "30s", ServiceLevelTarget: &target, Dropout: "5s", ChatTimeLimit: "20m", MaxWait: "2m"}}, {Name: "Sales"}}
 	if !reflect.DeepEqual(f.Services, wantServices) {
 		t.Errorf("Services = %+v, want %+v", f.Services, wantServices)
 	}
@@ -117,6 +119,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"unknown_field", 7, "pageid", "field pageid not found in type config.Account"},
 		{"capacity_not_number", 4, "lots", "cannot unmarshal !!str `lots` into int"},
 		{"bad_syntax", 3, "", "found unexpected end of stream"},
+		{"bad_threshold", 5, "service_level_target", `services[0].thresholds.service_level_target: must be 1–100 (percent), not 120`},
+		{"bad_threshold_duration", 5, "dropout", `services[0].thresholds.dropout: "soon" is not a positive duration like 20s or 5m`},
+		{"bad_time_zone", 2, "time_zone", `time_zone: "Europe/Pariss" is not an IANA time zone like Europe/Paris`},
 		{"missing_access_token", 2, "access_token", `accounts[0] (page): access_token: required`},
 		{"missing_page_id", 2, "page_id", `accounts[0] (page): page_id: required`},
 		{"missing_username", 4, "username", `users[1].username: required`},
@@ -142,7 +147,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"unset_env_password", 3, "password", `users[0].password: environment variable PARLEY_CONFIG_TEST_UNSET_PASSWORD is not set`},
 		{"empty_scenario", 2, "chat", `scenarios[0] (chat): scenario "chat" has no blocks`},
 		{"missing_block_id", 7, "id", `scenarios[0] (chat): block "#2": id: required`},
-		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat exit find_agent http_request if send_message send_to_service set_variable wait])`},
+		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat exit find_agent http_request if send_message send_to_service set_variable survey wait])`},
 		{"missing_block_param", 4, "text", `scenarios[0] (chat): block "hello": text: required`},
 		{"unknown_block_param", 7, "txet", `scenarios[0] (chat): block "hello": txet: unknown parameter`},
 		{"exit_nowhere", 7, "exits.next", `scenarios[0] (chat): block "hello": exits.next: points to unknown block "goodby"`},

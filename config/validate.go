@@ -41,6 +41,12 @@ func (f *File) validate() error {
 	if err := f.validateRouting(); err != nil {
 		return err
 	}
+	if err := f.validateQuality(services); err != nil {
+		return err
+	}
+	if err := f.validateThresholds(); err != nil {
+		return err
+	}
 	if err := f.validateReasons(); err != nil {
 		return err
 	}
@@ -92,6 +98,9 @@ func (f *File) validate() error {
 			return f.errorf(f.line("entries", i, "schedule"), "entries[%d].schedule: unknown schedule %q", i, e.Schedule)
 		}
 		pages[e.Account] = e.Name
+	}
+	if err := f.validateDesk(); err != nil { // desk.go
+		return err
 	}
 	var errs []error
 	for i := range f.Scenarios {

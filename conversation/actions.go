@@ -55,6 +55,7 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 // channel: whether the customer can be reached, who they are on the page,
 // and their earlier chats.
 type ChannelInfo struct {
+	Channel string         `json:"channel"` // the account type (facebook, telegram, …)
 	Reach   parley.Reach   `json:"reach"`
 	Page    string         `json:"page"`
 	PSID    string         `json:"psid"`
@@ -93,7 +94,7 @@ func (s *Service) Channel(ctx context.Context, u *parley.User, chatID string) (*
 	if err != nil {
 		return nil, err
 	}
-	info := &ChannelInfo{Reach: ch.Reach(acct, cust, s.Clock.Now()), Page: acct.PageUsername, PSID: cust.ExternalID,
+	info := &ChannelInfo{Channel: acct.Type, Reach: ch.Reach(acct, cust, s.Clock.Now()), Page: acct.PageUsername, PSID: cust.ExternalID,
 		Since: cust.CreatedAt, Earlier: []EarlierChat{}, Account: AccountSummary{Name: acct.Name, Active: acct.Active, Reason: acct.StatusReason}}
 	if info.Page == "" {
 		info.Page = acct.Name

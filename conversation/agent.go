@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/parleycc/parley"
-	"github.com/parleycc/parley/scenario"
 )
 
 // maxReplyRunes is Messenger's limit on a text message.
@@ -87,6 +86,9 @@ func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID strin
 	if chat.AgentID != u.ID && s.participant(ctx, chat.ID, u.ID) {
 		return s.LeaveConference(ctx, u, chat)
 	}
+	if err := s.requireDisposition(ctx, chat, ""); err != nil { // wrapup.go
+		return err
+	}
 	if err := s.endConference(ctx, chat); err != nil {
 		return err
 	}
@@ -96,18 +98,12 @@ func (s *Service) CloseByAgent(ctx context.Context, u *parley.User, chatID strin
 	if err := s.startWrapUp(ctx, chat); err != nil {
 		return err
 	}
-	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: chat.AgentID, Data: mustJSON(map[string]string{"chat_id": chat.ID})}); err != nil {
+	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: chat.AgentID, Data: mustJSON(map[string]string{"chat_id": chat.ID}),
+		Hook: parley.HookChatClosed}); err != nil {
 		return err
 	}
 	poke(s.routeWake) // capacity freed
-	chat, sc, err := s.chatScenario(ctx, chatID)
-	if err != nil {
-		return err
-	}
-	if sc == nil || chat.Scenario.Waiting != scenario.SigChatEnded {
-		return runtime{s}.Close(ctx, chat)
-	}
-	return s.engine.Signal(ctx, chat, sc, scenario.Signal{Kind: scenario.SigChatEnded})
+	return s.afterAgentPart(ctx, chat.ID, chat.AgentID)
 }
 
 // UserJSON is a user as the web UI sees it.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/netguard"
 )
 
 // MaxFileBytes bounds attachments we copy and files agents upload (the
@@ -28,7 +29,9 @@ func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, ch p
 	if !fetchable {
 		return out
 	}
-	f, err := ch.Download(ctx, acct, &a, MaxFileBytes)
+	// A customer chose the link: it may not reach the server's own
+	// network (netguard; the channels' transport that app wires checks it).
+	f, err := ch.Download(netguard.Guarded(ctx), acct, &a, MaxFileBytes)
 	if err != nil {
 		s.Logger.Warn("copy attachment", slog.String("account", acct.Name), slog.Any("err", err))
 		out.CopyError = err.Error()
@@ -95,13 +98,14 @@ func (s *Service) SendFile(ctx context.Context, u *parley.User, chatID, name, co
 		Text: f.Name, Payload: string(mustJSON(map[string]any{"attachments": []AttachmentJSON{att}}))})
 }
 
-// agentConnected returns the chat if it is assigned to u.
+// agentConnected returns the chat if it is connected to u: assigned to
+// them, or they are a guest of its conference.
 func (s *Service) agentConnected(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
 	chat, err := s.AgentChat(ctx, u, chatID)
 	if err != nil {
 		return nil, err
 	}
-	if chat.State != parley.ChatAssigned || chat.AgentID != u.ID {
+	if chat.State != parley.ChatAssigned || (chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID)) {
 		return nil, parley.Errorf(parley.ECONFLICT, "the chat is not connected to you")
 	}
 	return chat, nil

@@ -155,6 +155,12 @@ func (s *Service) Seen(ctx context.Context, u *parley.User) error {
 	return s.Store.TouchPresence(ctx, u.ID, s.Clock.Now())
 }
 
+// Gone records that the agent's desktop left (logged out): they are no
+// longer present, whatever stream of theirs is still closing.
+func (s *Service) Gone(ctx context.Context, u *parley.User) error {
+	return s.Store.TouchPresence(ctx, u.ID, time.Time{})
+}
+
 // PresenceTouch is how often a connected desktop should call Seen.
 func (s *Service) PresenceTouch() time.Duration {
 	return min(presenceTouch, s.presenceGrace()/3)

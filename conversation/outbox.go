@@ -3,11 +3,16 @@ package conversation
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
+	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/telemetry"
 )
 
 // maxAttempts bounds retries of a retryable failure before it is final.
@@ -29,6 +34,8 @@ type Outbox struct {
 	clock    parley.Clock
 	logger   *slog.Logger
 	limiter  *rateLimiter
+	paceMu   sync.Mutex
+	pacers   map[string]*rateLimiter // per chat, by channel type (parley.ChatPacer)
 	status   *accountStatus
 	emit     func(context.Context, *parley.Chat, *parley.Message) error
 	wake     chan struct{}
@@ -42,11 +49,13 @@ type outboxStore interface {
 	Message(ctx context.Context, id string) (*parley.Message, error)
 	File(ctx context.Context, id string) (*parley.File, error)
 	ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]*parley.Message, error)
+	StartSend(ctx context.Context, id string, attempt int, at time.Time) error
 	MarkSent(ctx context.Context, id, externalID string, at time.Time) error
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
 	MarkFailed(ctx context.Context, id, errText string) error
 	FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error)
 	AddAttempt(ctx context.Context, a *parley.OutboundAttempt) error
+	TakeReplyToken(ctx context.Context, customerID string, now time.Time) (string, error)
 }
 
 // Wake tells the outbox there is something to send.
@@ -107,8 +116,17 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if !out.Reach.Allows(m.Sender) {
 		return s.finish(ctx, chat, m, s.store.MarkFailed(ctx, m.ID, refusal(out.Reach, m.Sender)))
 	}
+	if err := s.chatPace(ctx, ch, acct.Type, chat.ID); err != nil {
+		return err // shutting down: the message is pending again
+	}
 	if err := s.limiter.wait(ctx, acct.ID); err != nil {
-		return err // shutting down before sending: the claim lease expires and it is failed
+		// Shutting down before sending: nothing left, so the message is
+		// simply pending again (a crash here leaves a claim that the
+		// lease returns to pending too).
+		if rerr := s.store.MarkRetry(context.WithoutCancel(ctx), m.ID, s.clock.Now(), m.Error); rerr != nil {
+			return rerr
+		}
+		return err
 	}
 	// From here the send is finished and its outcome recorded even if the
 	// node is shutting down (the HTTP client's timeout bounds it).
@@ -116,6 +134,20 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	// chat's later messages until the lease expires, and then failed
 	// although the customer may well have received it.
 	ctx = context.WithoutCancel(ctx)
+	// The request may reach the platform from now on: recorded first, so
+	// that only such a message is "may have been sent" after a crash.
+	if err := s.store.StartSend(ctx, m.ID, m.Attempts, s.clock.Now()); parley.ErrorCode(err) == parley.ECONFLICT {
+		return nil // the claim ran out and another node has the message
+	} else if err != nil {
+		return err // not begun: the lease returns it to pending
+	}
+	if rt, ok := ch.(parley.ReplyTokenUser); ok && rt.UsesReplyTokens() && out.Action == "" {
+		// A reply token is for a message; taken (used up) only now that
+		// the send begins, and only for a channel that answers with one.
+		if out.ReplyToken, err = s.store.TakeReplyToken(ctx, cust.ID, s.clock.Now()); err != nil {
+			s.logger.Warn("outbox: reply token", slog.String("customer", cust.ID), slog.Any("err", err))
+		}
+	}
 	res, sendErr := ch.Send(ctx, acct, cust, out)
 	now := s.clock.Now()
 	attempt := &parley.OutboundAttempt{MessageID: m.ID, Attempt: m.Attempts, At: now, ExternalID: res.ExternalID}
@@ -125,15 +157,41 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if err := s.store.AddAttempt(ctx, attempt); err != nil {
 		return err
 	}
-	return s.finish(ctx, chat, m, s.record(ctx, acct, m, res, sendErr, now))
+	err = s.record(ctx, acct, m, res, sendErr, now)
+	telemetry.Sends.WithLabelValues(acct.Type, sendResult(sendErr, m.Attempts)).Inc()
+	return s.finish(ctx, chat, m, err)
 }
 
-// record stores the outcome of a send.
+// sendResult names the outcome of a send for parley_sends_total, as
+// record decides it.
+func sendResult(sendErr error, attempts int) string {
+	se := asSendError(sendErr)
+	switch {
+	case sendErr == nil:
+		return "sent"
+	case se.Class == parley.SendCredentials:
+		return "held"
+	case mayHaveBeenSent(sendErr):
+		return "maybe_sent"
+	case se.Class == parley.SendRetry && attempts < maxAttempts:
+		return "retry"
+	}
+	return "failed"
+}
+
+// record stores the outcome of a send. One rule decides what may have
+// been sent: a send whose request may have reached the platform without an
+// answer (a timeout, a connection lost after the request went out) is
+// failed as "may have been sent" and never retried, exactly like a send a
+// crash interrupted (Store.FailInterrupted); only failures the platform
+// answered, or that happened before the request left, are retried.
 func (s *Outbox) record(ctx context.Context, acct *parley.Account, m *parley.Message, res parley.SendResult, sendErr error, now time.Time) error {
 	se := asSendError(sendErr)
 	switch {
 	case sendErr == nil:
-		return s.store.MarkSent(ctx, m.ID, res.ExternalID, now)
+		return s.recordSent(ctx, m, res.ExternalID, now)
+	case mayHaveBeenSent(sendErr):
+		return s.store.MarkFailed(ctx, m.ID, parley.MaybeSentPrefix+": "+se.Message+"; not retried so that the customer never gets it twice")
 	case se.Class == parley.SendCredentials:
 		// Kept, not failed: it goes out once the token is fixed. Held
 		// first, so whoever sees the account red sees the message held.
@@ -149,6 +207,66 @@ func (s *Outbox) record(ctx context.Context, acct *parley.Account, m *parley.Mes
 		return s.store.MarkRetry(ctx, m.ID, now.Add(backoff(m.Attempts, se.RetryAfter)), sendErr.Error())
 	}
 	return s.store.MarkFailed(ctx, m.ID, se.Message)
+}
+
+// recordAttempts bounds how often recordSent tries to store a send that
+// succeeded; recordPause is the first pause between tries (doubling).
+const (
+	recordAttempts = 6
+	recordPause    = 50 * time.Millisecond
+)
+
+// recordSent stores that the message went out. The customer has it, so it
+// is recorded whatever happens: a platform id already stored for another
+// message (platforms have reused ids) is dropped from the message (the
+// attempt log keeps it), and a failing database is tried again, so the
+// chat's next messages are not held back behind it.
+func (s *Outbox) recordSent(ctx context.Context, m *parley.Message, externalID string, now time.Time) error {
+	var err error
+	pause := recordPause
+	for try := 1; try <= recordAttempts; try++ {
+		err = s.store.MarkSent(ctx, m.ID, externalID, now)
+		switch parley.ErrorCode(err) {
+		case "":
+			return nil
+		case parley.ECONFLICT:
+			s.logger.Warn("the platform's message id is already stored for another message; recorded as sent without it",
+				slog.String("message", m.ID), slog.String("platform_id", externalID))
+			externalID = ""
+			continue
+		case parley.ENOTFOUND:
+			return err
+		}
+		s.logger.Warn("recording a sent message failed; trying again", slog.String("message", m.ID), slog.Int("try", try), slog.Any("err", err))
+		time.Sleep(pause)
+		pause *= 2
+	}
+	return err
+}
+
+// mayHaveBeenSent reports whether a failed send's request may have reached
+// the platform: no answer came (a timeout) or the connection broke after
+// the request went out. A failure to connect at all, or an answer from
+// the platform (an error body), is not in doubt.
+func mayHaveBeenSent(err error) bool {
+	se := asSendError(err)
+	if se == nil || se.Class != parley.SendRetry {
+		return false // an answer the channel classified, or nothing sent
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return false
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // asSendError reads a channel's failure; anything else is permanent.
@@ -180,4 +298,27 @@ func (s *Outbox) finish(ctx context.Context, chat *parley.Chat, m *parley.Messag
 func backoff(attempt int, asked time.Duration) time.Duration {
 	d := time.Second << min(attempt, 9)
 	return max(min(d, 5*time.Minute), asked)
+}
+
+// chatPace waits until the chat may receive another message, for channels
+// whose platform limits a chat's rate. The pace is kept per node: a
+// chat's messages go in order, one at a time, so they are rarely sent by
+// two nodes within a second, and a platform's 429 pauses the account.
+func (s *Outbox) chatPace(ctx context.Context, ch parley.Channel, typ, chatID string) error {
+	p, ok := ch.(parley.ChatPacer)
+	if !ok {
+		return nil
+	}
+	s.paceMu.Lock()
+	l := s.pacers[typ]
+	if l == nil {
+		rate, burst := p.ChatPace()
+		l = newRateLimiter(rate, burst)
+		if s.pacers == nil {
+			s.pacers = map[string]*rateLimiter{}
+		}
+		s.pacers[typ] = l
+	}
+	s.paceMu.Unlock()
+	return l.wait(ctx, chatID)
 }

@@ -111,6 +111,9 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	if err := s.Store.TouchCustomer(ctx, cust.ID, in.At); err != nil {
 		return err
 	}
+	if err := s.Store.SetReplyToken(ctx, cust.ID, in.ReplyToken, in.ReplyBefore); err != nil {
+		return err
+	}
 	chat, created, err := s.openChat(ctx, acct, cust)
 	if err != nil {
 		return err
@@ -119,7 +122,12 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	held := true
+	defer func() {
+		if held {
+			unlock()
+		}
+	}()
 	if chat, err = s.Store.Chat(ctx, chat.ID); err != nil { // as it is now that we hold it
 		return err
 	}
@@ -127,9 +135,34 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	// died between storing the first message and starting it (the event
 	// is then handled again, by this or another node).
 	unstarted := chat.State == parley.ChatBot && chat.Scenario.Name == ""
+	if !created && !unstarted {
+		// A customer asked for a survey score who writes about something
+		// else starts a new conversation once the old one has ended.
+		aside, err := s.surveySetAside(ctx, chat, msg)
+		if err != nil {
+			return err
+		}
+		if aside {
+			if chat, err = s.Store.Chat(ctx, chat.ID); err != nil {
+				return err
+			}
+			if chat.State == parley.ChatClosed {
+				held = false
+				unlock()
+				return s.customerMessage(ctx, acct, in, msg)
+			}
+		}
+	}
 	msg.TenantID, msg.ChatID = chat.TenantID, chat.ID
 	if err := s.pickNumbered(ctx, acct, chat, msg); err != nil {
 		return err
+	}
+	if created || unstarted {
+		// Repeated when a node died before the scenario started: the
+		// event log is at least once, like the outgoing webhooks it feeds.
+		if err := s.emitChat(ctx, parley.EventChatCreated, chat); err != nil {
+			return err
+		}
 	}
 	if err := s.Store.AddMessage(ctx, msg); err != nil {
 		if parley.ErrorCode(err) != parley.ECONFLICT {
@@ -143,6 +176,9 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	}
 	if created || unstarted {
 		return s.startScenario(ctx, chat, acct, cust, in.Entry)
+	}
+	if handled, err := s.surveyAnswer(ctx, chat, msg); handled || err != nil {
+		return err
 	}
 	sig := scenario.Signal{Kind: scenario.SigInput, Text: msg.Text}
 	if msg.Kind == parley.KindQuickReply || msg.Kind == parley.KindPostback {
@@ -159,7 +195,8 @@ func (s *Service) pickNumbered(ctx context.Context, acct *parley.Account, chat *
 	if err != nil || msg.Kind != parley.KindText {
 		return err
 	}
-	if n, ok := ch.(parley.ChoiceNumberer); !ok || !n.NumbersChoices(acct) {
+	numberer, ok := ch.(parley.ChoiceNumberer)
+	if !ok {
 		return nil
 	}
 	if _, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(msg.Text), ".")); err != nil {
@@ -174,7 +211,7 @@ func (s *Service) pickNumbered(ctx context.Context, acct *parley.Account, chat *
 	if last.Direction != parley.Outbound {
 		return nil
 	}
-	if c, ok := replyOf(last).PickedChoice(msg.Text); ok {
+	if c, ok := parley.PickChoice(numberer.NumberedChoices(acct, replyOf(last)), msg.Text); ok {
 		msg.Kind, msg.Payload = parley.KindQuickReply, c.Payload
 		msg.Text = strings.TrimSpace(msg.Text) + " · " + c.Title
 	}
@@ -224,7 +261,7 @@ func (s *Service) receipt(ctx context.Context, acct *parley.Account, in *parley.
 		if err != nil {
 			return err
 		}
-		if err := s.emitMessage(ctx, chat, m); err != nil {
+		if err := s.emitMessageStatus(ctx, chat, m); err != nil {
 			return err
 		}
 	}

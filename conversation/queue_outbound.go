@@ -9,7 +9,9 @@ import (
 // queueOutbound stores a message for delivery to the chat's customer and
 // wakes the outbox. The stored message is the outbox entry. An agent's
 // message the messaging policy would refuse is refused here, before it is
-// stored, so the agent knows at once.
+// stored, so the agent knows at once. A bot message queued by a scenario
+// step is kept with the step and stored when the step commits
+// (saveScenario): its ID is set only then.
 func (s *Service) queueOutbound(ctx context.Context, chat *parley.Chat, m *parley.Message) (*parley.Message, error) {
 	m.TenantID, m.ChatID, m.Direction, m.Status = chat.TenantID, chat.ID, parley.Outbound, parley.MsgPending
 	if m.Kind == "" {
@@ -19,6 +21,11 @@ func (s *Service) queueOutbound(ctx context.Context, chat *parley.Chat, m *parle
 		if err := s.checkReach(ctx, chat, parley.SenderAgent); err != nil {
 			return nil, err
 		}
+	}
+	if b := stepOf(ctx); b != nil && m.Sender == parley.SenderBot {
+		// A scenario step's message is stored with the step's position.
+		b.add(m)
+		return m, nil
 	}
 	if err := s.Store.AddMessage(ctx, m); err != nil {
 		return nil, err

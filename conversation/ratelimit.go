@@ -22,7 +22,11 @@ type rateLimiter struct {
 
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	pruneAt int // forget full buckets when there are this many
 }
+
+// minPrune is the bucket count below which nothing is forgotten.
+const minPrune = 1024
 
 type bucket struct {
 	tokens float64
@@ -37,7 +41,7 @@ func newRateLimiter(rate, burst int) *rateLimiter {
 	if burst <= 0 {
 		burst = DefaultSendBurst
 	}
-	return &rateLimiter{rate: float64(rate), burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+	return &rateLimiter{rate: float64(rate), burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}, pruneAt: minPrune}
 }
 
 // wait blocks until key may make one call or ctx ends.
@@ -64,6 +68,9 @@ func (l *rateLimiter) reserve(key string, now time.Time) time.Duration {
 	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
+		if len(l.buckets) >= l.pruneAt {
+			l.prune(now)
+		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
@@ -92,4 +99,16 @@ func (l *rateLimiter) pause(key string, d time.Duration) {
 	if until := now.Add(d); until.After(b.paused) {
 		b.paused = until
 	}
+}
+
+// prune forgets the buckets that have refilled and are not paused: a new
+// bucket starts full, so forgetting them changes nothing. Keys per chat
+// would otherwise grow without end.
+func (l *rateLimiter) prune(now time.Time) {
+	for k, b := range l.buckets {
+		if !now.Before(b.paused) && b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+	l.pruneAt = max(minPrune, 2*len(l.buckets))
 }

@@ -3,8 +3,12 @@ package conversation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/channeltest"
 )
 
 // TestRateLimiter drives the per-page token bucket with an injected clock.
@@ -122,5 +126,60 @@ func TestRateLimiterWait(t *testing.T) {
 	clock.Advance(time.Second)
 	if err := l.wait(ctx, "A"); err != nil {
 		t.Fatalf("after refill: %v", err)
+	}
+}
+
+// TestRateLimiterPrune: with many keys (one per chat) the buckets that
+// have refilled are forgotten, a bucket still spent or paused is kept.
+func TestRateLimiterPrune(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := newRateLimiter(1, 2)
+	l.now = clock.Now
+	l.reserve("spent", clock.Now())
+	l.reserve("spent", clock.Now())
+	l.pause("paused", time.Hour)
+	for i := range minPrune - 2 { // just short of a prune
+		l.reserve(fmt.Sprint("chat-", i), clock.Now())
+	}
+	clock.Advance(time.Second) // "spent" has one token of two back; the chats are full again
+	l.reserve("spent", clock.Now())
+	l.reserve("one more", clock.Now()) // over minPrune: prunes
+	if _, ok := l.buckets["chat-0"]; ok || len(l.buckets) != 3 {
+		t.Fatalf("after pruning %d buckets are left, want spent, paused and the new one", len(l.buckets))
+	}
+	if got := l.reserve("spent", clock.Now()); got != time.Second {
+		t.Fatalf("the spent bucket forgot its state: wait %v, want 1s", got)
+	}
+	if got := l.reserve("paused", clock.Now()); got <= 0 {
+		t.Fatal("the paused bucket was forgotten")
+	}
+}
+
+// pacedChannel is a channel whose platform limits each chat's rate.
+type pacedChannel struct{ parley.Channel }
+
+func (pacedChannel) ChatPace() (int, int) { return 1, 2 }
+
+// TestChatPace: a chat of a paced channel gets its burst, then waits; other
+// chats and unpaced channels never wait.
+func TestChatPace(t *testing.T) {
+	o := &Outbox{}
+	done, cancel := context.WithCancel(context.Background())
+	cancel() // a wait gives up at once: what blocks shows as an error
+	paced := pacedChannel{channeltest.New()}
+	steps := []struct {
+		ch      parley.Channel
+		chat    string
+		blocked bool
+	}{
+		{paced, "A", false}, {paced, "A", false}, {paced, "A", true},
+		{paced, "B", false},
+		{channeltest.New(), "A", false}, {channeltest.New(), "A", false}, {channeltest.New(), "A", false},
+	}
+	for i, s := range steps {
+		err := o.chatPace(done, s.ch, "paced", s.chat)
+		if blocked := err != nil; blocked != s.blocked {
+			t.Fatalf("step %d (chat %s): blocked %v (%v), want %v", i, s.chat, blocked, err, s.blocked)
+		}
 	}
 }

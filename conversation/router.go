@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/routing"
+	"github.com/parleycc/parley/telemetry"
 )
 
 // Routing runs on one node per tenant, the leader (Store.Leadership: a
@@ -23,7 +24,9 @@ import (
 
 // Default routing timings; see Service.PresenceGrace.
 const (
-	DefaultPresenceGrace = 30 * time.Second
+	// Long enough that a 30-second network drop or a short laptop sleep
+	// does not send an agent's chats back to the queue.
+	DefaultPresenceGrace = 90 * time.Second
 	presenceTouch        = 10 * time.Second // how often a connected desktop refreshes last_seen
 )
 
@@ -442,6 +445,7 @@ func (s *Service) commit(ctx context.Context, tr *tenantRouter, d routing.Decisi
 	if err := s.Store.OfferChat(ctx, o, d.Capacity, d.Auto); err != nil {
 		return err
 	}
+	telemetry.Offers.Inc()
 	s.Logger.Info("routing decision", slog.String("chat", d.ChatID), slog.String("agent", d.AgentName),
 		slog.Int("priority", d.Priority), slog.Time("queued_at", d.QueuedAt), slog.Bool("auto", d.Auto), slog.String("why", d.Reason))
 	chat, err := s.Store.Chat(ctx, d.ChatID)

@@ -79,8 +79,41 @@ func (s *Service) withScenario(ctx context.Context, chatID string, fn func(conte
 // step's effects (a message queued) and the saved position that records
 // them go together, so a graceful restart never repeats a step. Blocks
 // that call out bound their own time.
+//
+// It also collects the bot messages the step queues (see queueOutbound):
+// they are stored with the position the step leaves the chat in, in one
+// transaction (saveScenario), so a crash never re-sends a prompt and never
+// loses a wait.
 func stepContext(ctx context.Context) context.Context {
-	return context.WithoutCancel(ctx)
+	return context.WithValue(context.WithoutCancel(ctx), stepKey{}, &stepOutbox{})
+}
+
+type stepKey struct{}
+
+// stepOutbox holds the bot messages of the scenario step under way.
+type stepOutbox struct {
+	mu   sync.Mutex
+	msgs []*parley.Message
+}
+
+func (b *stepOutbox) add(m *parley.Message) {
+	b.mu.Lock()
+	b.msgs = append(b.msgs, m)
+	b.mu.Unlock()
+}
+
+func (b *stepOutbox) take() []*parley.Message {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ms := b.msgs
+	b.msgs = nil
+	return ms
+}
+
+// stepOf returns the step under way in ctx, or nil.
+func stepOf(ctx context.Context) *stepOutbox {
+	b, _ := ctx.Value(stepKey{}).(*stepOutbox)
+	return b
 }
 
 // chatScenario loads a chat and the scenario version it runs (nil if none).
@@ -96,8 +129,35 @@ func (s *Service) chatScenario(ctx context.Context, chatID string) (*parley.Chat
 	return chat, sc, err
 }
 
+// saveScenario commits the step under way: the messages it queued and the
+// chat's position, together (Store.SaveStep). Only then are the messages
+// announced and the outbox woken.
 func (s *Service) saveScenario(ctx context.Context, chat *parley.Chat) error {
-	return s.Store.SaveScenario(ctx, chat.ID, chat.Scenario)
+	var msgs []*parley.Message
+	if b := stepOf(ctx); b != nil {
+		msgs = b.take()
+	}
+	step := &parley.ScenarioStep{ChatID: chat.ID, Position: chat.Scenario, Messages: msgs,
+		Announce: func(m *parley.Message) *parley.Event {
+			return &parley.Event{TenantID: chat.TenantID, Type: parley.EventMessage, ChatID: chat.ID, AgentID: chat.AgentID,
+				Data: mustJSON(messageView(m)), Hook: parley.HookMessageCreated}
+		}}
+	if err := s.Store.SaveStep(ctx, step); err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	for _, e := range step.Events {
+		if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
+			return err
+		}
+		if err := s.echoToParticipants(ctx, e); err != nil {
+			return err
+		}
+	}
+	s.outbox.Wake()
+	return nil
 }
 
 func (s *Service) loadScenario(ctx context.Context, tenant, name string, version int) (*scenario.Scenario, error) {
@@ -220,5 +280,6 @@ func (r runtime) Close(ctx context.Context, chat *parley.Chat) error {
 	}
 	agent := chat.AgentID
 	chat.State, chat.AgentID = parley.ChatClosed, ""
-	return r.s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: agent, Data: mustJSON(map[string]string{"chat_id": chat.ID})})
+	return r.s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID, AgentID: agent, Data: mustJSON(map[string]string{"chat_id": chat.ID}),
+		Hook: parley.HookChatClosed})
 }

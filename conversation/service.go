@@ -37,6 +37,10 @@ type Config struct {
 	PresenceGrace time.Duration
 	// SendRate caps sends per second per account (DefaultSendRate).
 	SendRate int
+	// Facts, when set, records the facts of chats' lives that this
+	// package observes (survey answers, grades) for the reports; unset,
+	// the store records them if it can (FactRecorder).
+	Facts FactRecorder
 	// HealthInterval is how often every account's credentials and webhook
 	// are checked (DefaultHealthInterval; negative: never).
 	HealthInterval time.Duration
@@ -85,7 +89,10 @@ type Service struct {
 	chatLocks keyedMutex
 	nodeID    string    // this process, as the owner of chat run leases
 	stalledAt time.Time // last look for stalled scenarios (timer loop only)
+	alertsAt  time.Time // last threshold check (timer loop only)
 	routing   routerState
+	alerts    alertMemory   // wallboard levels last seen (thresholds.go)
+	reports   []ReportTable // extra report tables (reports.go)
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}
@@ -98,7 +105,7 @@ func New(cfg Config) *Service {
 		inboundWake: make(chan struct{}, 1), routeWake: make(chan struct{}, 1)}
 	cache := &accountCache{}
 	s.outbox = &Outbox{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
-		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), emit: s.emitMessage,
+		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), emit: s.emitMessageStatus,
 		wake: make(chan struct{}, 1), every: cfg.PollInterval}
 	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake}
 	s.outbox.status = s.status

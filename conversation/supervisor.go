@@ -72,7 +72,8 @@ func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorVi
 	if err != nil {
 		return nil, err
 	}
-	v := &SupervisorView{Reasons: reasons, Now: s.Clock.Now()}
+	// Empty lists, never null: the page maps over each of them.
+	v := &SupervisorView{Reasons: reasons, Now: s.Clock.Now(), Agents: []UserJSON{}, Chats: []SupervisorChat{}}
 	users, ars, err := s.supervisorAgents(ctx, t)
 	if err != nil {
 		return nil, err
@@ -81,11 +82,22 @@ func (s *Service) Supervisor(ctx context.Context, u *parley.User) (*SupervisorVi
 	if err != nil {
 		return nil, err
 	}
+	// A supervisor of some services sees their queues, chats and members
+	// only: what she may supervise (SupervisedChat).
+	scope := SupervisorScope(u)
+	inScope := func(serviceIDs ...string) bool {
+		return scope == nil || slices.ContainsFunc(serviceIDs, func(id string) bool { return slices.Contains(scope, id) })
+	}
+	chats = slices.DeleteFunc(chats, func(oc *parley.OpenChat) bool { return !inScope(oc.Chat.ServiceID) })
 	if v.Queues, err = s.supervisorQueues(ctx, t, chats, users, ars, v.Now); err != nil {
 		return nil, err
 	}
+	v.Queues = slices.DeleteFunc(v.Queues, func(q QueueView) bool { return !inScope(q.ServiceID) })
+	if v.Queues == nil {
+		v.Queues = []QueueView{}
+	}
 	for _, usr := range users {
-		if usr.Role != parley.RoleAgent && len(usr.ServiceIDs) == 0 {
+		if usr.Role != parley.RoleAgent && len(usr.ServiceIDs) == 0 || !inScope(usr.ServiceIDs...) {
 			continue
 		}
 		ar := ars[usr.ID]

@@ -263,9 +263,9 @@ func (s *Service) abandon(ctx context.Context, chat *parley.Chat, why string) er
 	}
 	s.Logger.Info("chat abandoned", slog.String("chat", chat.ID), slog.String("why", why))
 	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatAbandoned, ChatID: chat.ID,
-		Data: mustJSON(map[string]string{"chat_id": chat.ID, "service_id": chat.ServiceID, "why": why})}); err != nil {
+		Data: mustJSON(map[string]string{"chat_id": chat.ID, "service_id": chat.ServiceID, "why": why}), Hook: parley.HookChatAbandoned}); err != nil {
 		return err
 	}
 	return s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatClosed, ChatID: chat.ID,
-		Data: mustJSON(map[string]string{"chat_id": chat.ID})})
+		Data: mustJSON(map[string]string{"chat_id": chat.ID}), Hook: parley.HookChatClosed})
 }

@@ -31,6 +31,13 @@ func (s *Service) fireDueTimers(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.expireSurveys(ctx); err != nil {
+		return err
+	}
+	if time.Since(s.alertsAt) >= alertEvery*s.PollInterval {
+		s.alertsAt = time.Now()
+		s.checkThresholds(ctx)
+	}
 	for {
 		ids, err := s.Store.DueTimers(ctx, s.Clock.Now(), 100)
 		if err != nil || len(ids) == 0 {
@@ -84,4 +91,24 @@ func (s *Service) fireTimer(ctx context.Context, chatID string) error {
 		}
 		return err
 	})
+}
+
+// alertEvery is how often, in poll intervals, the routing leader of a
+// tenant computes its wallboard to raise threshold alerts that no event
+// caused (a wait growing past its limit): every 5 s by default.
+const alertEvery = 5
+
+// checkThresholds raises the alerts of the tenants this node leads.
+func (s *Service) checkThresholds(ctx context.Context) {
+	s.routing.mu.Lock()
+	tenants := make([]string, 0, len(s.routing.tenants))
+	for t := range s.routing.tenants {
+		tenants = append(tenants, t)
+	}
+	s.routing.mu.Unlock()
+	for _, t := range tenants {
+		if _, err := s.Wallboard(ctx, t); err != nil && ctx.Err() == nil {
+			s.Logger.Error("threshold alerts", slog.String("tenant", t), slog.Any("err", err))
+		}
+	}
 }

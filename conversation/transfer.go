@@ -83,7 +83,8 @@ func (s *Service) Transfer(ctx context.Context, u *parley.User, chatID string, r
 func (s *Service) emitTransfer(ctx context.Context, chat *parley.Chat, from string, req TransferRequest, to string) error {
 	data := mustJSON(map[string]string{"chat_id": chat.ID, "from": from, "to": to, "agent_id": req.AgentID,
 		"service_id": req.ServiceID, "note": req.Note})
-	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatTransfer, ChatID: chat.ID, AgentID: from, Data: data}); err != nil {
+	if err := s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventChatTransfer, ChatID: chat.ID, AgentID: from, Data: data,
+		Hook: parley.HookChatTransferred}); err != nil {
 		return err
 	}
 	// The previous agent's desktop drops the chat.
@@ -100,7 +101,7 @@ func (s *Service) requeue(ctx context.Context, chat *parley.Chat, target, text s
 	}
 	defer unlock()
 	from := chat.AgentID
-	if err := s.Store.TransferChat(ctx, chat.ID, chat.ServiceID, target, "", s.Clock.Now()); err != nil {
+	if err := s.Store.RequeueChat(ctx, chat.ID, target, s.Clock.Now()); err != nil {
 		return err
 	}
 	if err := s.note(ctx, chat, text); err != nil {

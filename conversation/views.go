@@ -18,6 +18,10 @@ type ChatView struct {
 	AssignedAt  *time.Time   `json:"assigned_at,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	LastMessage *MessageView `json:"last_message"`
+	// LastCustomerMessage is the customer's newest message (not an
+	// event): what offers and chat lists preview, and where the
+	// customer's wait starts. Nil when the customer wrote nothing yet.
+	LastCustomerMessage *MessageView `json:"last_customer_message,omitempty"`
 	// Vars are the scenario's variables (customer fields, collected
 	// answers), shown to the agent; internal ones (starting with _) are left out.
 	Vars map[string]string `json:"vars,omitempty"`
@@ -39,6 +43,7 @@ type MessageView struct {
 	Seq       int64     `json:"seq"`
 	Direction string    `json:"direction"`
 	Sender    string    `json:"sender"`
+	AgentID   string    `json:"agent_id,omitempty"`
 	AgentName string    `json:"agent_name,omitempty"`
 	Kind      string    `json:"kind"`
 	Text      string    `json:"text"`
@@ -71,6 +76,18 @@ func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, erro
 	switch last, err := s.Store.LastMessage(ctx, c.ID); {
 	case err == nil:
 		v.LastMessage = s.ViewMessage(ctx, last)
+		if last.Sender == parley.SenderCustomer && last.Kind != parley.KindEvent {
+			v.LastCustomerMessage = v.LastMessage
+			return v, nil
+		}
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
+		return nil, err
+	default:
+		return v, nil // no messages at all
+	}
+	switch m, err := s.Store.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, parley.KindEvent); {
+	case err == nil:
+		v.LastCustomerMessage = messageView(m)
 	case parley.ErrorCode(err) != parley.ENOTFOUND:
 		return nil, err
 	}
@@ -90,7 +107,7 @@ func (s *Service) ViewMessage(ctx context.Context, m *parley.Message) *MessageVi
 
 // messageView is a message's view without the agent's name.
 func messageView(m *parley.Message) *MessageView {
-	return &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender,
+	return &MessageView{ID: m.ID, ChatID: m.ChatID, Seq: m.Seq, Direction: m.Direction, Sender: m.Sender, AgentID: m.AgentID,
 		Kind: m.Kind, Text: m.Text, Payload: m.Payload, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
 }
 
@@ -109,11 +126,26 @@ func (s *Service) emitChat(ctx context.Context, typ string, c *parley.Chat) erro
 	if err != nil {
 		return err
 	}
-	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: typ, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v)})
+	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: typ, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v), Hook: chatHooks[typ]})
 }
 
+// chatHooks are the public names of chat events emitted by emitChat.
+var chatHooks = map[string]string{
+	parley.EventChatCreated:  parley.HookChatCreated,
+	parley.EventChatAssigned: parley.HookChatAssigned,
+}
+
+// emitMessage shows a new message.
 func (s *Service) emitMessage(ctx context.Context, c *parley.Chat, m *parley.Message) error {
-	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m))})
+	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m)),
+		Hook: parley.HookMessageCreated})
+}
+
+// emitMessageStatus shows a message's new delivery status (sent,
+// delivered, read, failed).
+func (s *Service) emitMessageStatus(ctx context.Context, c *parley.Chat, m *parley.Message) error {
+	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m)),
+		Hook: parley.HookMessageUpdated})
 }
 
 // mustJSON encodes values that cannot fail to encode (plain structs/maps).

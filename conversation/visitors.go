@@ -221,7 +221,7 @@ func (s *Service) visitorMessage(v *Visitor, m *MessageView) *VisitorMessage {
 		return nil
 	}
 	switch m.Kind {
-	case parley.KindEvent, parley.KindAction, parley.KindReferral, parley.KindOptin:
+	case parley.KindEvent, parley.KindAction, parley.KindReferral, parley.KindOptin, parley.KindWhisper:
 		return nil
 	}
 	switch m.Status {
@@ -295,4 +295,21 @@ func (s *Service) VisitorFile(ctx context.Context, v *Visitor, id string) (*parl
 		}
 	}
 	return nil, notFound
+}
+
+// VisitorTyping tells the desktops following the visitor's open chat that
+// the visitor is writing. The widget sends it at most every few seconds
+// while the visitor types; without an open chat it does nothing.
+func (s *Service) VisitorTyping(ctx context.Context, v *Visitor) error {
+	chat, err := s.visitorChat(ctx, v)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if chat.State == parley.ChatClosed {
+		return nil
+	}
+	return s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventCustomerTyping, ChatID: chat.ID, AgentID: chat.AgentID,
+		Data: mustJSON(map[string]string{"chat_id": chat.ID})})
 }

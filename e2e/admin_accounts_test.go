@@ -25,14 +25,7 @@ func TestAdminAccountTypes(t *testing.T) {
 	browser := newBrowser(t)
 
 	adm := newTab(t, browser, "admin")
-	adm.do("log in as the admin",
-		chromedp.Navigate(srv.URL+"/login?next=/admin/accounts"),
-		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), "admin"),
-		chromedp.SendKeys(chromedp.ID("password"), "admin-demo"),
-		chromedp.Click(chromedp.ID("login-button")),
-		chromedp.WaitVisible(chromedp.ID("new-account")),
-	)
+	adm.signIn(srv, "admin", "admin-demo", "/admin/accounts", "new-account")
 	adm.waitFor("the account list", `() => document.querySelectorAll("#accounts-body tr[data-account]").length > 0`)
 	adm.do("open the form for a Telegram bot",
 		chromedp.Click(chromedp.ID("new-account")),

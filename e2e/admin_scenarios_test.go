@@ -19,14 +19,7 @@ func TestAdminScenarioEdit(t *testing.T) {
 	browser := newBrowser(t)
 
 	adm := newTab(t, browser, "admin")
-	adm.do("log in as the admin",
-		chromedp.Navigate(srv.URL+"/login?next=/admin/scenarios"),
-		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), "admin"),
-		chromedp.SendKeys(chromedp.ID("password"), "admin-demo"),
-		chromedp.Click(chromedp.ID("login-button")),
-		chromedp.WaitVisible(chromedp.ID("scenario-yaml")),
-	)
+	adm.signIn(srv, "admin", "admin-demo", "/admin/scenarios", "scenario-yaml")
 	adm.waitFor("the scenario list", `() => [...document.querySelectorAll("#scenario-list .scn-item")].some((b) => b.textContent.startsWith("messenger-chat ·"))`)
 	adm.do("open messenger-chat", chromedp.Evaluate[chromedp.Void](
 		`[...document.querySelectorAll("#scenario-list .scn-item")].find((b) => b.textContent.startsWith("messenger-chat ·")).click()`))

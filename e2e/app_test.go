@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,9 +19,22 @@ import (
 // listening on a free loopback port, and returns its base URL. The server's
 // log is shown when the test fails.
 func startApp(t *testing.T) string {
+	return startAppHandle(t).url
+}
+
+// appHandle is an in-process Parley a test can restart.
+type appHandle struct {
+	t    *testing.T
+	cfg  app.Config
+	app  *app.App
+	url  string
+	logs *syncBuffer
+}
+
+func startAppHandle(t *testing.T) *appHandle {
 	t.Helper()
 	logs := &syncBuffer{}
-	a := app.New(app.Config{
+	h := &appHandle{t: t, logs: logs, cfg: app.Config{
 		Database: filepath.Join(t.TempDir(), "parley.db"),
 		Addr:     "127.0.0.1:0",
 		Demo:     true,
@@ -26,29 +42,51 @@ func startApp(t *testing.T) string {
 		ConfigFile:   filepath.Join(t.TempDir(), "demo.yaml"),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
-	})
-	ctx := testContext(t)
-	if err := a.Start(ctx); err != nil {
-		t.Fatalf("start parley: %v", err)
-	}
+	}}
+	h.start()
+	h.cfg.Addr = strings.TrimPrefix(h.url, "http://") // a restart listens where the first one did
 	t.Cleanup(func() {
-		if err := a.Close(); err != nil {
+		if err := h.app.Close(); err != nil {
 			t.Errorf("close parley: %v", err)
 		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
+	return h
+}
+
+func (h *appHandle) start() {
+	h.t.Helper()
+	a := app.New(h.cfg)
+	ctx := testContext(h.t)
+	if err := a.Start(ctx); err != nil {
+		h.t.Fatalf("start parley: %v", err)
+	}
+	h.app, h.url = a, a.URL()
 	go func() {
 		select {
 		case err := <-a.Err():
 			if err != nil {
-				logs.Write([]byte("FATAL: " + err.Error() + "\n"))
+				h.logs.Write([]byte("FATAL: " + err.Error() + "\n"))
 			}
 		case <-ctx.Done():
 		}
 	}()
-	return a.URL()
+}
+
+// restart stops the server and starts a new one on the same address and
+// database, as an operator restarting Parley does.
+func (h *appHandle) restart() {
+	h.t.Helper()
+	if err := h.app.Close(); errors.Is(err, context.DeadlineExceeded) {
+		// Some streaming response outlived the shutdown's grace; the
+		// server is stopped all the same (listener, store).
+		h.t.Logf("stop parley: %v", err)
+	} else if err != nil {
+		h.t.Fatalf("stop parley: %v", err)
+	}
+	h.start()
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.

@@ -127,6 +127,15 @@ func newTab(t *testing.T, browser context.Context, name string, opts ...chromedp
 		}
 	}()
 	t.Cleanup(func() {
+		// A CSP violation is a page that looks or works wrong for real users
+		// (an unstyled widget, a blocked script) even when the steps passed.
+		tb.mu.Lock()
+		for _, line := range tb.console {
+			if strings.Contains(line, "Content Security Policy") {
+				t.Errorf("%s: the page broke its Content-Security-Policy: %s", name, line)
+			}
+		}
+		tb.mu.Unlock()
 		if t.Failed() {
 			tb.screenshot("FAILED-" + name)
 			tb.mu.Lock()

@@ -56,24 +56,30 @@ func TestConversation(t *testing.T) {
 		t.Errorf("simulator thread out of order: %q", order)
 	}
 
-	// A second customer writes while the agent is busy with Jane: the chat
-	// shows up, unread, and does not take the agent away from Jane.
+	// A second customer writes while the agent is busy with Jane: accepting
+	// the offer opens Sam's chat (issue 10, defect 1: before, the agent kept
+	// typing into Jane's).
 	sam := openSimulator(t, browser, srv, "Sam", "Rivera", chromedp.WithNewBrowserContext())
 	sam.sendAsCustomer("Hi! Do you ship to Canada?")
 	desk.acceptOfferFrom("Sam Rivera")
-	desk.waitFor("Sam's chat, unread", `() => [...document.querySelectorAll("#chat-list .chat-item.unread")].some((li) => li.textContent.includes("Sam Rivera"))`)
-	if got := eval[string](desk, `document.querySelector("#customer-name").textContent.trim()`); got != customerName {
-		t.Errorf("a new chat took the agent away from %s to %q", customerName, got)
+	desk.waitFor("Sam's chat to open", `() => document.querySelector("#customer-name").textContent.trim() === "Sam Rivera" && !document.querySelector("#composer").disabled`)
+	desk.waitText("#transcript .msg.in", "Do you ship to Canada?")
+
+	// Jane writes again meanwhile: her chat is unread, Sam's stays open.
+	sim.sendAsCustomer("Are you still there?")
+	desk.waitFor("Jane's chat, unread", `() => [...document.querySelectorAll("#chat-list .chat-item.unread")].some((li) => li.textContent.includes("Jane Doe"))`)
+	if got := eval[string](desk, `document.querySelector("#customer-name").textContent.trim()`); got != "Sam Rivera" {
+		t.Errorf("a message in Jane's chat took the agent away from Sam to %q", got)
 	}
 
 	sim.screenshot("simulator")
 	desk.screenshot("desktop")
 	desk.assertEachMessageOnce()
 
-	// Opening Sam's chat marks it read.
-	desk.openChatWith("Sam Rivera")
-	desk.waitText("#transcript .msg.in", "Do you ship to Canada?")
-	desk.waitFor("Sam's chat to be read", `() => !document.querySelector("#chat-list .chat-item.unread")`)
+	// Opening Jane's chat marks it read.
+	desk.openChatWith(customerName)
+	desk.waitText("#transcript .msg.in", "Are you still there?")
+	desk.waitFor("Jane's chat to be read", `() => !document.querySelector("#chat-list .chat-item.unread")`)
 	desk.assertEachMessageOnce()
 
 	// Closing the chat ends it for both sides and locks the composer.
@@ -230,11 +236,19 @@ func (tb *tab) goReady() {
 	// The menu gets its state once the page has loaded the agent.
 	tb.waitFor("the status menu", `() => !!document.querySelector("#status-select")?.dataset.state`)
 	if eval[string](tb, `document.querySelector("#status-select").dataset.state`) != "ready" {
-		tb.do("choose Ready", chromedp.SetValue(chromedp.ID("status-select"), "ready"))
-		tb.do("notify the change", chromedp.Evaluate[chromedp.Void](`document.querySelector("#status-select").dispatchEvent(new Event("change"))`))
+		tb.chooseStatus("ready")
 	}
 	tb.waitFor("the Ready state", `() => document.querySelector("#status-select").dataset.state === "ready" &&
 		document.querySelector("#status-select").selectedOptions[0].textContent === "Ready"`)
+}
+
+// chooseStatus picks value in the status menu and fires its change in one
+// step, as a user's pick is: a redraw between the two would send what the
+// redraw chose.
+func (tb *tab) chooseStatus(value string) {
+	tb.t.Helper()
+	tb.do("choose "+value, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const s = document.querySelector("#status-select");
+		s.value = %q; s.dispatchEvent(new Event("change")) })()`, value)))
 }
 
 // openChatWith waits for the customer's chat to show up in the list and

@@ -112,8 +112,7 @@ func TestOfferRejectTransferConference(t *testing.T) {
 
 	// A chat waits while nobody is Ready; the supervisor raises its priority.
 	for _, tb := range []*tab{alice, bob} {
-		tb.do("go Not Ready (Break)", chromedp.SetValue(chromedp.ID("status-select"), "not_ready|Break"))
-		tb.do("notify the change", chromedp.Evaluate[chromedp.Void](`document.querySelector("#status-select").dispatchEvent(new Event("change"))`))
+		tb.chooseStatus("not_ready|Break")
 	}
 	sup.waitText("#agents tbody tr[data-agent=bob]", "Break")
 	sim2 := openSimulator(t, browser, srv, "Omar", "Haddad", chromedp.WithNewBrowserContext())
@@ -127,4 +126,22 @@ func TestOfferRejectTransferConference(t *testing.T) {
 	})()`))
 	sup.waitFor("priority 5", `() => [...document.querySelectorAll("#chats tbody tr")].some((r) => r.textContent.includes("Omar Haddad") && r.querySelector(".prio-input").value === "5")`)
 	sup.screenshot("supervisor")
+}
+
+// signIn logs tb in on the sign-in page and opens path. The page is opened
+// again with chromedp's own navigation once the login has landed: actions
+// by node right after a navigation the page's script started can hit the
+// previous document's nodes ("Could not find node with given id").
+func (tb *tab) signIn(srv *server, user, password, path, readyID string) {
+	tb.t.Helper()
+	tb.do("log in as "+user,
+		chromedp.Navigate(srv.URL+"/login?next="+path),
+		chromedp.WaitVisible(chromedp.ID("login-form")),
+		chromedp.SendKeys(chromedp.ID("username"), user),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("login-button")),
+		chromedp.WaitVisible(chromedp.ID(readyID)),
+		chromedp.Navigate(srv.URL+path),
+		chromedp.WaitVisible(chromedp.ID(readyID)),
+	)
 }

@@ -19,6 +19,7 @@ type server struct {
 	URL string // what the browser opens
 
 	proxy *httptest.Server
+	app   *appHandle // nil when the server is outside the test ($PARLEY_E2E_URL)
 	mu    sync.Mutex
 	held  chan struct{} // non-nil while /api/events requests are held back
 }
@@ -28,14 +29,16 @@ type server struct {
 func startServer(t *testing.T) *server {
 	t.Helper()
 	backend := os.Getenv("PARLEY_E2E_URL")
+	var h *appHandle
 	if backend == "" {
-		backend = startApp(t)
+		h = startAppHandle(t)
+		backend = h.url
 	}
 	target, err := url.Parse(strings.TrimSuffix(backend, "/"))
 	if err != nil {
 		t.Fatalf("server URL %q: %v", backend, err)
 	}
-	s := &server{}
+	s := &server{app: h}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	rp.FlushInterval = -1 // Server-Sent Events go through at once
 	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
@@ -78,6 +81,17 @@ func (s *server) disconnect() {
 	}
 	s.mu.Unlock()
 	s.proxy.CloseClientConnections()
+}
+
+// restartApp stops Parley and starts it again on the same address and
+// database; the browser's connections through the proxy break meanwhile.
+func (s *server) restartApp(t *testing.T) {
+	t.Helper()
+	if s.app == nil {
+		t.Skip("the server is outside the test ($PARLEY_E2E_URL): it cannot be restarted")
+	}
+	s.proxy.CloseClientConnections() // what a stopping server does to its clients
+	s.app.restart()
 }
 
 // reconnect lets the held-back event streams through.

@@ -116,9 +116,39 @@ func TestWidgetDemo(t *testing.T) {
 		t.Fatalf("a message is shown twice")
 	}
 
+	// Checked before another tab opens: a background tab does not lay out.
 	vis.do("a phone's width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	vis.waitFor("the panel at full width", `() => `+shadow+`.querySelector(".panel").getBoundingClientRect().width === 390`)
 	vis.screenshot("widget-chat-phone")
+
+	// Alice at her desktop sees Vera typing, and the line goes when the
+	// message arrives.
+	desk := loginAs(t, browser, srv, "alice", "alice-demo", "/desktop")
+	desk.openChatWith("Vera Stone")
+	// Web chat has no messaging window: nothing warns or blocks the
+	// composer, and the chat says where it comes from.
+	desk.waitFor("the channel panel", `() => [...document.querySelectorAll("#customer-details dt")].some((dt) =>
+		dt.textContent === "Reachable" && dt.nextElementSibling.textContent === "Yes")`)
+	if !eval[bool](desk, `document.querySelector("#reach-banner").hidden && !document.querySelector("#composer").hasAttribute("data-unreachable")`) {
+		t.Error("the desktop warns that a web chat visitor cannot be reached")
+	}
+	desk.waitText(".conv-sub-text", "Web chat")
+	desk.waitText("#customer-channel", "Web chat")
+	desk.reply("Let me check the repair slots", false)
+	waitBubble(vis, ".agent", "Let me check the repair slots")
+	vis.do("start typing", chromedp.Evaluate[chromedp.Void](`(() => {
+		const ta = `+shadow+`.querySelector(".composer textarea");
+		ta.value = "It is a Pix"; ta.dispatchEvent(new Event("input"));
+	})()`))
+	desk.waitText("#typing-indicator:not([hidden])", "Vera Stone is typing…")
+	desk.screenshot("desk-customer-typing")
+	vis.do("send it", chromedp.Evaluate[chromedp.Void](`(() => {
+		const r = `+shadow+`;
+		r.querySelector(".composer textarea").value = "It is a Pixel 8";
+		r.querySelector(".composer").requestSubmit();
+	})()`))
+	desk.waitText("#transcript", "It is a Pixel 8")
+	desk.waitFor("the typing line to go", `() => document.querySelector("#typing-indicator").hidden`)
 }
 
 // waitBubble waits for a transcript bubble of a sender class holding text.

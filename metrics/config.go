@@ -1,6 +1,10 @@
 package metrics
 
-import "time"
+import (
+	"time"
+
+	"github.com/parleycc/parley"
+)
 
 // Thresholds are the limits that decide into which counter a chat falls.
 // They are applied when facts are aggregated: changing them later does not
@@ -39,4 +43,16 @@ func (c Config) For(serviceID string) Thresholds {
 		return t
 	}
 	return c.Default
+}
+
+// ConfigFor is the configuration of a tenant's stored thresholds:
+// parley.DefaultThresholds for the services not in ts.
+func ConfigFor(ts map[string]parley.ServiceThresholds) Config {
+	d := parley.DefaultThresholds("")
+	cfg := Config{Default: Thresholds{ServiceLevel: d.ServiceLevel, ShortAbandon: d.Dropout, ChatTimeLimit: d.ChatTimeLimit},
+		Services: make(map[string]Thresholds, len(ts))}
+	for id, t := range ts {
+		cfg.Services[id] = Thresholds{ServiceLevel: t.ServiceLevel, ShortAbandon: t.Dropout, ChatTimeLimit: t.ChatTimeLimit}
+	}
+	return cfg
 }

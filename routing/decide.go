@@ -54,6 +54,7 @@ func (x *Index) decide(c *chat, s *svc, cl *class, now time.Time) Decision {
 	var cands []Candidate
 	var winner *agent
 	var first *agent
+	passed := 0 // ready agents ahead of the winner who declined the chat
 	cl.ready.Ascend(func(k agentKey) bool {
 		a := x.agents[k.id]
 		declined := slices.Contains(c.Declined, a.ID)
@@ -66,14 +67,18 @@ func (x *Index) decide(c *chat, s *svc, cl *class, now time.Time) Decision {
 		if !declined && winner == nil {
 			winner = a
 		}
+		if declined && winner == nil {
+			passed++
+		}
 		return winner == nil || len(cands) < maxCandidates
 	})
+	allDeclined := winner == nil
 	if winner == nil {
 		winner = first
 	}
 	d := Decision{ChatID: c.ID, ServiceID: s.ID, Service: s.Name, Strategy: strategyName(s.Strategy),
 		Priority: c.Priority, QueuedAt: c.QueuedAt, Eligible: cl.ready.Len(), Candidates: cands, At: now}
-	d.Reason = reason(winner, s, cl.skills, d.Eligible, len(c.Declined) > 0)
+	d.Reason = reason(winner, s, cl.skills, d.Eligible, passed, allDeclined)
 	if len(c.Skills) > 0 {
 		d.Reason += "; the chat requires " + skillReq(c.Skills)
 	}
@@ -194,8 +199,10 @@ func strategyName(s string) string {
 	return s
 }
 
-// reason says in one sentence why the winner got the chat.
-func reason(a *agent, s *svc, skills map[string]int, eligible int, declines bool) string {
+// reason says in one sentence why the winner got the chat. passed counts
+// the ready agents ranked ahead of the winner who declined the chat (or let
+// its offer time out); allDeclined says every ready agent did.
+func reason(a *agent, s *svc, skills map[string]int, eligible, passed int, allDeclined bool) string {
 	var why string
 	switch s.Strategy {
 	case parley.StrategyLeastBusy:
@@ -212,8 +219,13 @@ func reason(a *agent, s *svc, skills map[string]int, eligible int, declines bool
 		}
 	}
 	txt := fmt.Sprintf("%s: %s among %d eligible agent(s) of %s", a.Name, why, eligible, s.Name)
-	if declines {
-		txt += "; agents who declined it were passed over"
+	switch {
+	case allDeclined:
+		txt += "; every ready agent had declined it, so it is offered again"
+	case passed == 1:
+		txt += "; 1 agent who declined it was passed over"
+	case passed > 1:
+		txt += fmt.Sprintf("; %d agents who declined it were passed over", passed)
 	}
 	return txt
 }

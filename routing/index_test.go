@@ -115,6 +115,42 @@ func TestDeclinedByAllIsReoffered(t *testing.T) {
 	}
 }
 
+// TestReasonNamesDeclinesOnlyWhenSomeonePassed: the routing reason speaks
+// of declines only when a ready agent who declined was passed over.
+func TestReasonNamesDeclinesOnlyWhenSomeonePassed(t *testing.T) {
+	x := NewIndex()
+	x.SetService(Service{ID: "s", Name: "Support"})
+	x.SetAgent(ready("a", 1, "s"))
+	x.SetChat(Chat{ID: "c", ServiceID: "s", QueuedAt: t0})
+	x.Route(t0, 0)
+	x.Decline("c")
+	// a, who declined, leaves; b arrives: nobody who declined is passed over.
+	away := ready("a", 1, "s")
+	away.State = parley.StateNotReady
+	x.SetAgent(away)
+	x.SetAgent(ready("b", 1, "s"))
+	ds := x.Route(t0, 0)
+	if len(ds) != 1 || ds[0].AgentID != "b" {
+		t.Fatalf("route = %+v, want c to b", ds)
+	}
+	if strings.Contains(ds[0].Reason, "declined") {
+		t.Errorf("reason %q speaks of declines, but no ready agent declined", ds[0].Reason)
+	}
+
+	// With a back and ahead of b, a decline by a is named.
+	y := NewIndex()
+	y.SetService(Service{ID: "s", Name: "Support"})
+	y.SetAgent(Agent{ID: "a", Name: "a", State: parley.StateReady, Present: true, Capacity: 1, Services: []string{"s"}, IdleSince: t0.Add(-time.Hour)})
+	y.SetChat(Chat{ID: "c", ServiceID: "s", QueuedAt: t0})
+	y.Route(t0, 0)
+	y.Decline("c")
+	y.SetAgent(Agent{ID: "b", Name: "b", State: parley.StateReady, Present: true, Capacity: 1, Services: []string{"s"}, IdleSince: t0})
+	ds = y.Route(t0, 0)
+	if len(ds) != 1 || ds[0].AgentID != "b" || !strings.Contains(ds[0].Reason, "1 agent who declined it was passed over") {
+		t.Fatalf("route = %+v, want c to b, naming a's decline", ds)
+	}
+}
+
 func TestRerouteOnStateChange(t *testing.T) {
 	x := NewIndex()
 	x.SetService(Service{ID: "s", Name: "Support", AutoAccept: true})

@@ -32,6 +32,7 @@ var types = map[string]BlockType{
 	"send_to_service": {Exits: []string{DefaultExit, "found", "timeout", "no_agents", "queue_full"}, Waits: true, Immediate: []string{"no_agents", "queue_full"}, New: newSendToService},
 	"connect_chat":    {Exits: []string{DefaultExit}, Waits: true, New: newConnectChat},
 	"http_request":    {Exits: []string{DefaultExit, "error", "timeout"}, New: newHTTPRequest},
+	"survey":          {Exits: []string{DefaultExit, "timeout", "failed"}, Waits: true, New: newSurvey},
 	"exit":            {Exits: nil, New: newExit},
 }
 

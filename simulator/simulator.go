@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,9 @@ type channel interface {
 	replies(user string) []Reply
 }
 
+// WebhookInboxPath accepts the demo's outgoing webhooks.
+const WebhookInboxPath = "/simulator/webhook-inbox"
+
 // New returns a simulator for one Facebook page, whose fake Graph API
 // accepts token. Add the other platforms with AddTelegram, AddLine,
 // AddViber and AddVonage.
@@ -84,6 +88,12 @@ func New(pageID, pageName, token, appSecret string) *Simulator {
 	s.mux.HandleFunc("GET /simulator/api/messages", s.messages)
 	s.mux.HandleFunc("GET /simulator/api/stream", s.stream)
 	s.mux.HandleFunc("GET /simulator/media/sample.png", s.servePhoto)
+	// The demo's outgoing webhook target: an integrator that accepts
+	// everything, so Admin → Webhooks shows deliveries out of the box.
+	s.mux.HandleFunc("POST /simulator/webhook-inbox", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+		w.WriteHeader(http.StatusNoContent)
+	})
 	s.mount(GraphPath, s.Graph)
 	return s
 }

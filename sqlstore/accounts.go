@@ -56,7 +56,12 @@ func (s *Store) UpsertAccount(ctx context.Context, a *parley.Account) error {
 		return wrap("upsert account", err)
 	}
 	at := s.now()
+	sealed, err := s.sealAccount(a)
+	if err != nil {
+		return wrap("upsert account", err)
+	}
 	err = s.inTx(ctx, func(r runner) error {
+		a := sealed
 		err := r.queryRow(ctx, `INSERT INTO accounts (`+accountCols+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tenant_id, name) DO UPDATE SET
@@ -76,7 +81,7 @@ func (s *Store) UpsertAccount(ctx context.Context, a *parley.Account) error {
 		return err
 	})
 	if err == nil {
-		a.UpdatedAt = at
+		a.ID, a.UpdatedAt = sealed.ID, at
 	}
 	return wrap("upsert account", err)
 }
@@ -87,7 +92,7 @@ func (s *Store) Account(ctx context.Context, id string) (*parley.Account, error)
 	if err != nil {
 		return nil, wrap("account", notFound(err, "account", id))
 	}
-	return a, nil
+	return a, wrap("account", s.openAccount(a))
 }
 
 // AccountsByType lists the accounts of one channel type in all tenants,
@@ -108,7 +113,16 @@ func (s *Store) accounts(ctx context.Context, query string, args ...any) ([]*par
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, scanAccount)
+	as, err := collect(rows, scanAccount)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if err := s.openAccount(a); err != nil {
+			return nil, err
+		}
+	}
+	return as, nil
 }
 
 // SetAccountStatus marks the account active or inactive, with the reason

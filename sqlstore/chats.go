@@ -78,11 +78,23 @@ func (s *Store) CreateChat(ctx context.Context, c *parley.Chat) error {
 		created = s.now()
 	}
 	p := c.Scenario
-	_, err = s.r().exec(ctx, `INSERT INTO chats (`+chatCols+`)
+	err = s.inTx(ctx, func(r runner) error {
+		_, err := r.exec(ctx, `INSERT INTO chats (`+chatCols+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, c.TenantID, c.AccountID, c.CustomerID, c.EntryID, c.ServiceID, c.AgentID, state,
-		c.Priority, dbTime(c.QueuedAt), dbTime(c.AssignedAt), dbTime(c.ClosedAt), dbTime(created), dbTime(created),
-		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars)
+			id, c.TenantID, c.AccountID, c.CustomerID, c.EntryID, c.ServiceID, c.AgentID, state,
+			c.Priority, dbTime(c.QueuedAt), dbTime(c.AssignedAt), dbTime(c.ClosedAt), dbTime(created), dbTime(created),
+			p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars)
+		if err != nil || state != parley.ChatAssigned || c.AgentID == "" {
+			return err
+		}
+		// A chat an agent starts is an agent segment without a queue.
+		at := normTime(c.AssignedAt)
+		if at.IsZero() {
+			at = created
+		}
+		return s.recordFacts(ctx, r, parley.Fact{TenantID: c.TenantID, ChatID: id, ServiceID: c.ServiceID,
+			AgentID: c.AgentID, Kind: parley.FactAccepted, At: at})
+	})
 	if isUniqueViolation(err) {
 		return parley.Errorf(parley.ECONFLICT, "customer %s already has an open chat", c.CustomerID)
 	}
@@ -134,6 +146,13 @@ func (s *Store) Chats(ctx context.Context, f parley.ChatFilter) ([]*parley.Chat,
 			args = append(args, st)
 		}
 	}
+	if len(f.ServiceIDs) > 0 {
+		where, args = append(where, "service_id IN ("+placeholders(len(f.ServiceIDs))+")"), append(args, anySlice(f.ServiceIDs)...)
+	}
+	if b := f.Before; b != nil {
+		at := dbTime(normTime(b.CreatedAt))
+		where, args = append(where, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, at, at, b.ID)
+	}
 	q := "SELECT " + chatCols + " FROM chats"
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -153,17 +172,81 @@ func (s *Store) Chats(ctx context.Context, f parley.ChatFilter) ([]*parley.Chat,
 
 // SaveScenario persists the chat's scenario position.
 func (s *Store) SaveScenario(ctx context.Context, chatID string, p parley.ScenarioPosition) error {
+	return wrap("save scenario", s.saveScenario(ctx, s.p(), chatID, p))
+}
+
+func (s *Store) saveScenario(ctx context.Context, r runner, chatID string, p parley.ScenarioPosition) error {
 	vars, err := encodeVars(p.Vars)
 	if err != nil {
-		return wrap("save scenario", err)
+		return err
 	}
-	ok, err := s.p().execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
+	ok, err := r.execOne(ctx, `UPDATE chats SET scenario_name = ?, scenario_version = ?, scenario_block = ?,
 		scenario_waiting = ?, scenario_wake_at = ?, scenario_vars = ?, updated_at = ? WHERE id = ?`,
 		p.Name, p.Version, p.Block, p.Waiting, dbTime(p.WakeAt), vars, dbTime(s.now()), chatID)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "chat %s not found", chatID)
 	}
-	return wrap("save scenario", err)
+	return err
+}
+
+// SaveStep commits a scenario step: its messages, their events and the
+// chat's position, in one transaction. The chat row is locked first (as
+// every writer of a chat does), the tenant's event lock last.
+func (s *Store) SaveStep(ctx context.Context, step *parley.ScenarioStep) error {
+	if len(step.Messages) == 0 {
+		return s.SaveScenario(ctx, step.ChatID, step.Position)
+	}
+	var done []func()
+	var events []*parley.Event
+	err := s.inTx(ctx, func(r runner) error {
+		done, events = done[:0], events[:0]
+		for _, m := range step.Messages {
+			if m.ChatID != step.ChatID || m.Direction != parley.Outbound {
+				return parley.Errorf(parley.EINVALID, "a scenario step sends outbound messages of its own chat only")
+			}
+			set, err := s.addMessage(ctx, r, m)
+			if err != nil {
+				return err
+			}
+			done = append(done, set)
+		}
+		if err := s.saveScenario(ctx, r, step.ChatID, step.Position); err != nil {
+			return err
+		}
+		if step.Announce == nil {
+			return nil
+		}
+		// The events need the messages' ids and places: set them now and
+		// clear them again if the transaction is retried or fails.
+		for _, set := range done {
+			set()
+		}
+		created := s.now()
+		for _, m := range step.Messages {
+			e := step.Announce(m)
+			if e == nil {
+				continue
+			}
+			id, err := s.appendEvent(ctx, r, e, created)
+			if err != nil {
+				return err
+			}
+			e.ID, e.CreatedAt = id, created
+			events = append(events, e)
+		}
+		return nil
+	})
+	if err != nil {
+		for _, m := range step.Messages {
+			m.ID, m.Seq = "", 0
+		}
+		return wrap("save step", err)
+	}
+	for _, set := range done {
+		set()
+	}
+	step.Events = events
+	return nil
 }
 
 // lockChat reads the chat's state and agent, locking its row on
@@ -248,6 +331,13 @@ func (s *Store) EnqueueChat(ctx context.Context, chatID, serviceID string, prior
 			parley.ChatQueued, serviceID, priority, dbTime(at), dbTime(at), chatID); err != nil {
 			return err
 		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if err := s.recordFacts(ctx, r, fact(base, parley.FactEnteredQueue, at)); err != nil {
+			return err
+		}
 		if state == parley.ChatAssigned {
 			return chatFreed(ctx, r, chatID, agentID, at)
 		}
@@ -269,11 +359,18 @@ func (s *Store) ReleaseChat(ctx context.Context, chatID string, at time.Time) er
 		if state == parley.ChatClosed {
 			return parley.Errorf(parley.ECONFLICT, "chat %s is closed", chatID)
 		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
 		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, agent_id = '', updated_at = ? WHERE id = ?",
 			parley.ChatBot, dbTime(at), chatID); err != nil {
 			return err
 		}
 		if state == parley.ChatAssigned {
+			if err := s.recordFacts(ctx, r, fact(base, parley.FactAgentLeft, at)); err != nil {
+				return err
+			}
 			return chatFreed(ctx, r, chatID, agentID, at)
 		}
 		return nil
@@ -293,6 +390,13 @@ func (s *Store) CloseChat(ctx context.Context, chatID string, at time.Time) erro
 		}
 		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, closed_at = ?, updated_at = ? WHERE id = ?",
 			parley.ChatClosed, dbTime(at), dbTime(at), chatID); err != nil {
+			return err
+		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if err := s.recordFacts(ctx, r, fact(base, parley.FactClosed, at)); err != nil {
 			return err
 		}
 		if state == parley.ChatAssigned {

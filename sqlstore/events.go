@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/parleycc/parley"
 )
@@ -19,12 +20,9 @@ func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 	}
 	var id int64
 	err := s.inTx(ctx, func(r runner) error {
-		if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
-			return err
-		}
-		return r.queryRow(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created)).Scan(&id)
+		var err error
+		id, err = s.appendEvent(ctx, r, e, created)
+		return err
 	})
 	if err != nil {
 		return wrap("append event", err)
@@ -33,13 +31,27 @@ func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 	return nil
 }
 
+// appendEvent inserts e in the transaction r, holding the tenant's event
+// lock until commit. Take it last in a transaction: it serializes the
+// tenant's appenders.
+func (s *Store) appendEvent(ctx context.Context, r runner, e *parley.Event, created time.Time) (int64, error) {
+	if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := r.queryRow(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at, hook)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created), e.Hook).Scan(&id)
+	return id, err
+}
+
 // EventsAfter returns up to limit events of the tenant with ID > after,
 // in id order.
 func (s *Store) EventsAfter(ctx context.Context, tenantID string, after int64, limit int) ([]*parley.Event, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.r().query(ctx, `SELECT id, tenant_id, type, chat_id, agent_id, data, created_at
+	rows, err := s.r().query(ctx, `SELECT id, tenant_id, type, chat_id, agent_id, data, created_at, hook
 		FROM events WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`, tenantID, after, limit)
 	if err != nil {
 		return nil, wrap("events after", err)
@@ -47,7 +59,7 @@ func (s *Store) EventsAfter(ctx context.Context, tenantID string, after int64, l
 	es, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.Event, error) {
 		var e parley.Event
 		var data string
-		if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.ChatID, &e.AgentID, &data, scanTime(&e.CreatedAt)); err != nil {
+		if err := sc.Scan(&e.ID, &e.TenantID, &e.Type, &e.ChatID, &e.AgentID, &data, scanTime(&e.CreatedAt), &e.Hook); err != nil {
 			return nil, err
 		}
 		if data != "" {

@@ -30,9 +30,26 @@ func scanMessage(sc interface{ Scan(...any) error }) (*parley.Message, error) {
 // messages. ENOTFOUND if the chat does not exist; ECONFLICT if m.ExternalID
 // is set and already stored for the chat's account (a redelivery).
 func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
-	id, err := newID()
+	var done func()
+	err := s.inTx(ctx, func(r runner) error {
+		var err error
+		done, err = s.addMessage(ctx, r, m)
+		return err
+	})
 	if err != nil {
 		return wrap("add message", err)
+	}
+	done()
+	return nil
+}
+
+// addMessage appends m in the transaction r. The returned func sets m's
+// fields once the transaction committed (a retried transaction must not
+// see them half set).
+func (s *Store) addMessage(ctx context.Context, r runner, m *parley.Message) (func(), error) {
+	id, err := newID()
+	if err != nil {
+		return nil, err
 	}
 	status := m.Status
 	if status == "" {
@@ -45,36 +62,40 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 	if created.IsZero() {
 		created = s.now()
 	}
-	var tenantID string
+	// Locking the chat row serializes appenders of one chat on
+	// PostgreSQL, so max(seq)+1 is unique.
+	var tenantID, accountID, state string
 	var seq int64
-	err = s.inTx(ctx, func(r runner) error {
-		// Locking the chat row serializes appenders of one chat on
-		// PostgreSQL, so max(seq)+1 is unique.
-		var accountID string
-		err := r.queryRow(ctx, "SELECT tenant_id, account_id FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
-			Scan(&tenantID, &accountID)
-		if err != nil {
-			return notFound(err, "chat", m.ChatID)
-		}
-		if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq); err != nil {
-			return err
-		}
-		_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, tenantID, m.ChatID, seq, m.Direction, m.Sender, m.AgentID, m.Kind, m.Text, m.Payload,
-			m.ExternalID, status, m.Error, m.Attempts, dbTime(m.NextAttemptAt), dbTime(m.SentAt),
-			dbTime(m.PlatformTime), dbTime(created), accountID)
-		if isUniqueViolation(err) {
-			return parley.Errorf(parley.ECONFLICT, "message %s already stored", m.ExternalID)
-		}
-		return err
-	})
+	err = r.queryRow(ctx, "SELECT tenant_id, account_id, state FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
+		Scan(&tenantID, &accountID, &state)
 	if err != nil {
-		return wrap("add message", err)
+		return nil, notFound(err, "chat", m.ChatID)
 	}
-	m.ID, m.TenantID, m.Seq, m.Status, m.CreatedAt = id, tenantID, seq, status, created
-	m.NextAttemptAt, m.SentAt, m.PlatformTime = normTime(m.NextAttemptAt), normTime(m.SentAt), normTime(m.PlatformTime)
-	return nil
+	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq); err != nil {
+		return nil, err
+	}
+	facts, err := messageFacts(ctx, r, m, tenantID, state, created)
+	if err != nil {
+		return nil, err
+	}
+	_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, tenantID, m.ChatID, seq, m.Direction, m.Sender, m.AgentID, m.Kind, m.Text, m.Payload,
+		m.ExternalID, status, m.Error, m.Attempts, dbTime(m.NextAttemptAt), dbTime(m.SentAt),
+		dbTime(m.PlatformTime), dbTime(created), accountID)
+	if isUniqueViolation(err) {
+		return nil, parley.Errorf(parley.ECONFLICT, "message %s already stored", m.ExternalID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.recordFacts(ctx, r, facts...); err != nil {
+		return nil, err
+	}
+	return func() {
+		m.ID, m.TenantID, m.Seq, m.Status, m.CreatedAt = id, tenantID, seq, status, created
+		m.NextAttemptAt, m.SentAt, m.PlatformTime = normTime(m.NextAttemptAt), normTime(m.SentAt), normTime(m.PlatformTime)
+	}, nil
 }
 
 // Message returns the message with the id.
@@ -97,6 +118,18 @@ func (s *Store) Messages(ctx context.Context, chatID string, afterSeq int64) ([]
 	return ms, wrap("messages", err)
 }
 
+// MessagesPage returns at most limit of the chat's messages with Seq >
+// afterSeq, in order.
+func (s *Store) MessagesPage(ctx context.Context, chatID string, afterSeq int64, limit int) ([]*parley.Message, error) {
+	rows, err := s.r().query(ctx, "SELECT "+messageCols+" FROM messages WHERE chat_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+		chatID, afterSeq, limit)
+	if err != nil {
+		return nil, wrap("messages page", err)
+	}
+	ms, err := collect(rows, scanMessage)
+	return ms, wrap("messages page", err)
+}
+
 // LastMessage returns the chat's newest message; ENOTFOUND if it has none.
 // It reads one row through the (chat_id, seq) index, so chat lists and
 // events need not load whole transcripts.
@@ -104,6 +137,18 @@ func (s *Store) LastMessage(ctx context.Context, chatID string) (*parley.Message
 	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE chat_id = ? ORDER BY seq DESC LIMIT 1", chatID))
 	if err != nil {
 		return nil, wrap("last message", notFound(err, "last message of chat", chatID))
+	}
+	return m, nil
+}
+
+// LastMessageFrom returns the chat's newest message from sender that is
+// not of kind skipKind; ENOTFOUND if there is none. It walks the (chat_id,
+// seq) index backwards.
+func (s *Store) LastMessageFrom(ctx context.Context, chatID, sender, skipKind string) (*parley.Message, error) {
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+` FROM messages
+		WHERE chat_id = ? AND sender = ? AND kind <> ? ORDER BY seq DESC LIMIT 1`, chatID, sender, skipKind))
+	if err != nil {
+		return nil, wrap("last message from", notFound(err, "last message from "+sender+" of chat", chatID))
 	}
 	return m, nil
 }
@@ -136,7 +181,7 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 			return err
 		}
 		for _, m := range ms {
-			ok, err := r.execOne(ctx, "UPDATE messages SET status = ?, attempts = attempts + 1, claimed_at = ? WHERE id = ? AND status = ?",
+			ok, err := r.execOne(ctx, "UPDATE messages SET status = ?, attempts = attempts + 1, claimed_at = ?, send_started_at = NULL WHERE id = ? AND status = ?",
 				parley.MsgSending, dbTime(now), m.ID, parley.MsgPending)
 			if err != nil {
 				return err
@@ -152,6 +197,19 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 		return nil, wrap("claim outbound", err)
 	}
 	return claimed, nil
+}
+
+// StartSend records that the send of a claimed message begins: from now
+// on its request may reach the platform. attempt names the claim (the
+// message's Attempts when claimed); ECONFLICT if that claim is no longer
+// the message's (its lease ran out and another node took it).
+func (s *Store) StartSend(ctx context.Context, id string, attempt int, at time.Time) error {
+	ok, err := s.r().execOne(ctx, "UPDATE messages SET send_started_at = ? WHERE id = ? AND status = ? AND attempts = ?",
+		dbTime(normTime(at)), id, parley.MsgSending, attempt)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ECONFLICT, "message %s is no longer claimed by attempt %d", id, attempt)
+	}
+	return wrap("start send", err)
 }
 
 // MarkSent records that the message went out with the platform's id. A
@@ -207,20 +265,31 @@ func (s *Store) updateSending(ctx context.Context, id string, from []string, que
 }
 
 // InterruptedError is the error FailInterrupted records.
-const InterruptedError = "interrupted while sending; not retried because it may have been sent"
+const InterruptedError = parley.MaybeSentPrefix + ": interrupted while sending; not retried so that the customer never gets it twice"
 
-// FailInterrupted fails every message left sending (by a process that
-// stopped mid-send) whose claim is older than claimedBefore: it may have
-// gone out, so it is never sent again. Younger claims are left alone, since
-// a live node may be sending them right now. It returns how many it failed.
+// FailInterrupted ends the claims older than claimedBefore (left by a
+// process that stopped): a message whose send had begun (StartSend) may
+// have gone out, so it is failed and never sent again; one whose send had
+// not begun goes back to pending and is sent as usual. Younger claims are
+// left alone, since a live node may be sending them right now. It returns
+// how many it failed.
 func (s *Store) FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error) {
-	res, err := s.r().exec(ctx, `UPDATE messages SET status = ?, error = ?
-		WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?)`,
-		parley.MsgFailed, InterruptedError, parley.MsgSending, dbTime(claimedBefore))
-	if err != nil {
-		return 0, wrap("fail interrupted", err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.inTx(ctx, func(r runner) error {
+		res, err := r.exec(ctx, `UPDATE messages SET status = ?, error = ?
+			WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?) AND send_started_at IS NOT NULL`,
+			parley.MsgFailed, InterruptedError, parley.MsgSending, dbTime(claimedBefore))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = r.exec(ctx, `UPDATE messages SET status = ?, claimed_at = NULL
+			WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?) AND send_started_at IS NULL`,
+			parley.MsgPending, parley.MsgSending, dbTime(claimedBefore))
+		return err
+	})
 	return int(n), wrap("fail interrupted", err)
 }
 

@@ -1,7 +1,9 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,6 +107,32 @@ func TestLastMessage(t *testing.T) {
 	})
 }
 
+func TestLastMessageFrom(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		_, err := s.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, parley.KindEvent)
+		wantCode(t, err, parley.ENOTFOUND)
+		in := func(kind, text string, n int) {
+			must(t, s.AddMessage(ctx, &parley.Message{ChatID: c.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer, Kind: kind, Text: text, CreatedAt: at(n)}))
+		}
+		in(parley.KindText, "My invoice is wrong", 1)
+		in(parley.KindEvent, "customer event", 2)
+		addOut(t, s, c.ID, "Let me find someone to help you.", at(3))
+		other := newChat(t, s, "t1")
+		must(t, s.AddMessage(ctx, &parley.Message{ChatID: other.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer, Kind: parley.KindText, Text: "another chat", CreatedAt: at(4)}))
+		got, err := s.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, parley.KindEvent)
+		must(t, err)
+		if got.Text != "My invoice is wrong" {
+			t.Fatalf("LastMessageFrom(customer) = %q, want the customer's question", got.Text)
+		}
+		got, err = s.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, "")
+		must(t, err)
+		if got.Text != "customer event" {
+			t.Fatalf("LastMessageFrom(customer, any kind) = %q, want the event", got.Text)
+		}
+	})
+}
+
 func TestMessageSeqConcurrent(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
 		c := newChat(t, s, "t1")
@@ -192,8 +220,13 @@ func TestClaimOutbound(t *testing.T) {
 		wantCode(t, s.MarkSent(ctx, "nope", "", at(40)), parley.ENOTFOUND)
 
 		// a2 (claimed at 12) and b2 (claimed at 31) are left sending by a
-		// "crash". Only claims older than the lease count: b2 may still be
-		// in the hands of a live node.
+		// "crash" after their sends began. Only claims older than the
+		// lease count: b2 may still be in the hands of a live node.
+		for _, id := range []string{a2.ID, b2.ID} {
+			m, _ := s.Message(ctx, id)
+			wantCode(t, s.StartSend(ctx, id, m.Attempts-1, at(32)), parley.ECONFLICT) // an older claim
+			must(t, s.StartSend(ctx, id, m.Attempts, at(32)))
+		}
 		n, err := s.FailInterrupted(ctx, at(20))
 		must(t, err)
 		if n != 1 {
@@ -295,6 +328,50 @@ func TestAttempts(t *testing.T) {
 		must(t, err)
 		if len(as) != 2 || *as[0] != *a1 || *as[1] != *a2 {
 			t.Fatalf("Attempts = %+v", as)
+		}
+	})
+}
+
+// TestInterruptedBeforeSending: of the claims a dead node left, only the
+// messages whose send had begun may have gone out and are failed; the
+// others are pending again and go out once, as usual. A node whose claim
+// was taken over cannot begin sending it.
+func TestInterruptedBeforeSending(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		for i := range 4 {
+			addOut(t, s, newChat(t, s, "t1").ID, fmt.Sprintf("m%d", i), at(i))
+		}
+		claimed, err := s.ClaimOutbound(ctx, at(10), 10)
+		must(t, err)
+		if len(claimed) != 4 {
+			t.Fatalf("claimed %d, want 4", len(claimed))
+		}
+		// The node began sending the first one only, then died.
+		must(t, s.StartSend(ctx, claimed[0].ID, claimed[0].Attempts, at(11)))
+
+		n, err := s.FailInterrupted(ctx, at(200))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("FailInterrupted = %d, want 1 (the one whose send began)", n)
+		}
+		m, _ := s.Message(ctx, claimed[0].ID)
+		if m.Status != parley.MsgFailed || !strings.HasPrefix(m.Error, parley.MaybeSentPrefix) {
+			t.Fatalf("begun message = %s %q; want failed, may have been sent", m.Status, m.Error)
+		}
+		for _, c := range claimed[1:] {
+			if m, _ := s.Message(ctx, c.ID); m.Status != parley.MsgPending || m.Error != "" {
+				t.Fatalf("never-begun message = %s %q; want pending", m.Status, m.Error)
+			}
+			// The dead node's claim is gone: it cannot begin sending.
+			wantCode(t, s.StartSend(ctx, c.ID, c.Attempts, at(201)), parley.ECONFLICT)
+		}
+		again, err := s.ClaimOutbound(ctx, at(201), 10)
+		must(t, err)
+		if got := len(again); got != 3 {
+			t.Fatalf("claimed again %d, want the 3 never begun", got)
+		}
+		for _, c := range again {
+			must(t, s.StartSend(ctx, c.ID, c.Attempts, at(202)))
 		}
 	})
 }

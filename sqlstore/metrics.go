@@ -9,22 +9,13 @@ import (
 	"github.com/parleycc/parley/metrics"
 )
 
-// MetricQuery selects aggregate rows: the tenant's figures of the
-// intervals that start in [From, To), both rounded down to quarter hours.
-// Agents false reads the services' total rows, true the agents' rows.
-// ServiceIDs and AgentID, when set, narrow the selection.
-type MetricQuery struct {
-	TenantID   string
-	From, To   time.Time
-	Agents     bool
-	ServiceIDs []string
-	AgentID    string
-}
+// MetricQuery selects aggregate rows (metrics.Query).
+type MetricQuery = metrics.Query
 
 // MetricRows returns the 15-minute rows q selects, in (interval, service,
 // agent) order.
 func (s *Store) MetricRows(ctx context.Context, q MetricQuery) ([]metrics.Row, error) {
-	where, args := q.where(metrics.Bucket, q.From, q.To)
+	where, args := queryWhere(q, metrics.Bucket, q.From, q.To)
 	rows, err := s.r().query(ctx, `SELECT tenant_id, agent_id, interval_start, service_id, `+
 		strings.Join(metrics.CounterColumns, ", ")+` FROM metric_intervals WHERE `+where+
 		` ORDER BY interval_start, service_id, agent_id`, args...)
@@ -86,7 +77,7 @@ func (s *Store) metricSums(ctx context.Context, q MetricQuery, sp metrics.Span, 
 	for _, g := range strings.Split(group, ", ") {
 		cols[g] = g
 	}
-	where, args := q.where(sp.Len, sp.From, sp.To)
+	where, args := queryWhere(q, sp.Len, sp.From, sp.To)
 	rows, err := s.r().query(ctx, `SELECT tenant_id, `+cols["agent_id"]+`, `+cols["interval_start"]+`, `+
 		cols["service_id"]+`, `+sumColumns()+` FROM metric_intervals WHERE `+where+
 		` GROUP BY tenant_id, `+group+` ORDER BY tenant_id, `+group, args...)
@@ -134,9 +125,9 @@ func (s *Store) IntervalReports(ctx context.Context, tenantID string, from, to t
 	return metrics.IntervalReports(rows, size, loc), nil
 }
 
-// where returns the condition and arguments selecting q's rows of length
+// queryWhere returns the condition and arguments selecting q's rows of length
 // l whose interval starts in [from, to).
-func (q MetricQuery) where(l time.Duration, from, to time.Time) (string, []any) {
+func queryWhere(q MetricQuery, l time.Duration, from, to time.Time) (string, []any) {
 	row := 0 // agent_row: the services' totals
 	if q.Agents || q.AgentID != "" {
 		row = 1 // the agents' rows

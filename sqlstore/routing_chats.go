@@ -80,6 +80,18 @@ func (s *Store) OfferChat(ctx context.Context, o *parley.Offer, capacity int, ac
 		if _, err := r.exec(ctx, "UPDATE chat_routing SET decision = ? WHERE chat_id = ?", o.Decision, o.ChatID); err != nil {
 			return err
 		}
+		base, err := chatFactBase(ctx, r, o.ChatID)
+		if err != nil {
+			return err
+		}
+		base.AgentID = o.AgentID
+		facts := []parley.Fact{fact(base, parley.FactOffered, o.OfferedAt)}
+		if accept {
+			facts = append(facts, fact(base, parley.FactAccepted, o.OfferedAt))
+		}
+		if err := s.recordFacts(ctx, r, facts...); err != nil {
+			return err
+		}
 		if accept {
 			return assignTo(ctx, r, o.ChatID, o.AgentID, o.OfferedAt)
 		}
@@ -105,6 +117,14 @@ func (s *Store) AcceptOffer(ctx context.Context, chatID, agentID string, at time
 		}
 		if !ok || state != parley.ChatQueued {
 			return parley.Errorf(parley.ECONFLICT, "the offer of chat %s is no longer yours", chatID)
+		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		base.AgentID = agentID
+		if err := s.recordFacts(ctx, r, fact(base, parley.FactAccepted, at)); err != nil {
+			return err
 		}
 		return assignTo(ctx, r, chatID, agentID, at)
 	})
@@ -228,10 +248,39 @@ func (s *Store) ChatRoutings(ctx context.Context, tenantID string) (map[string]*
 // TransferChat re-queues an assigned chat in serviceID, keeping its
 // QueuedAt, aimed at targetAgent if set, with the note. The conference ends.
 func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time) error {
+	return wrap("transfer chat", s.requeue(ctx, chatID, serviceID, targetAgent, note, at, true))
+}
+
+// RequeueChat puts an assigned chat back in its own service's queue, its
+// agent having left; recorded as agent_left, not as a transfer.
+func (s *Store) RequeueChat(ctx context.Context, chatID, targetAgent string, at time.Time) error {
+	return wrap("requeue chat", s.requeue(ctx, chatID, "", targetAgent, "", at, false))
+}
+
+// requeue re-queues an assigned chat in serviceID ("": its own), as a
+// transfer or as its agent leaving.
+func (s *Store) requeue(ctx context.Context, chatID, serviceID, targetAgent, note string, at time.Time, transfer bool) error {
 	at = normTime(at)
-	err := s.inTx(ctx, func(r runner) error {
+	return s.inTx(ctx, func(r runner) error {
 		agentID, err := s.lockChatIn(ctx, r, chatID, parley.ChatAssigned)
 		if err != nil {
+			return err
+		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if serviceID == "" {
+			serviceID = base.ServiceID
+		}
+		left := fact(base, parley.FactAgentLeft, at)
+		if transfer {
+			left = fact(base, parley.FactTransferred, at)
+			left.TargetService, left.TargetAgent = serviceID, targetAgent
+		}
+		entered := fact(base, parley.FactEnteredQueue, at)
+		entered.ServiceID, entered.AgentID = serviceID, ""
+		if err := s.recordFacts(ctx, r, left, entered); err != nil {
 			return err
 		}
 		if _, err := r.exec(ctx, `UPDATE chats SET state = ?, service_id = ?, agent_id = '',
@@ -260,7 +309,6 @@ func (s *Store) TransferChat(ctx context.Context, chatID, serviceID, targetAgent
 		}
 		return agentFreed(ctx, r, agentID, at)
 	})
-	return wrap("transfer chat", err)
 }
 
 // DropTransferTarget clears the chat's transfer target if it is still
@@ -315,6 +363,14 @@ func (s *Store) AddParticipant(ctx context.Context, chatID, agentID string, capa
 		if err != nil {
 			return err
 		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		base.AgentID = agentID
+		if err := s.recordFacts(ctx, r, fact(base, parley.FactConferenceJoined, normTime(at))); err != nil {
+			return err
+		}
 		_, err = r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
 		return err
 	})
@@ -357,6 +413,13 @@ func (s *Store) AbandonChat(ctx context.Context, chatID string, at time.Time) er
 			return err
 		}
 		if _, err := r.exec(ctx, "DELETE FROM chat_offers WHERE chat_id = ?", chatID); err != nil {
+			return err
+		}
+		base, err := chatFactBase(ctx, r, chatID)
+		if err != nil {
+			return err
+		}
+		if err := s.recordFacts(ctx, r, fact(base, parley.FactAbandoned, at), fact(base, parley.FactClosed, at)); err != nil {
 			return err
 		}
 		if _, err := r.exec(ctx, "UPDATE chats SET state = ?, closed_at = ?, updated_at = ? WHERE id = ?",

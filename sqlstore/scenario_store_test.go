@@ -138,3 +138,58 @@ func TestScenarioVersionsAndChats(t *testing.T) {
 		}
 	})
 }
+
+// TestSaveStep: a scenario step's messages, their events and the chat's
+// position are stored together, or none of them is.
+func TestSaveStep(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		other := newChat(t, s, "t1")
+		bot := func(chatID, text string) *parley.Message {
+			return &parley.Message{ChatID: chatID, Direction: parley.Outbound, Sender: parley.SenderBot, Kind: parley.KindText, Text: text}
+		}
+		announce := func(m *parley.Message) *parley.Event {
+			return &parley.Event{TenantID: "t1", Type: parley.EventMessage, ChatID: m.ChatID, Data: []byte(`{"id":"` + m.ID + `"}`)}
+		}
+		wake := at(3600)
+		pos := parley.ScenarioPosition{Name: "flow", Version: 1, Block: "ask", Waiting: "input", WakeAt: wake, Vars: map[string]string{"a": "1"}}
+		before, err := s.LastEventID(ctx, "t1")
+		must(t, err)
+
+		// One message belongs to another chat: the whole step is refused.
+		bad := &parley.ScenarioStep{ChatID: c.ID, Position: pos, Messages: []*parley.Message{bot(c.ID, "Hi"), bot(other.ID, "Your email?")}, Announce: announce}
+		wantCode(t, s.SaveStep(ctx, bad), parley.EINVALID)
+		if ms, _ := s.Messages(ctx, c.ID, 0); len(ms) != 0 {
+			t.Fatalf("a refused step left %d messages", len(ms))
+		}
+		if got, _ := s.Chat(ctx, c.ID); got.Scenario.Block != "" {
+			t.Fatalf("a refused step left the position %+v", got.Scenario)
+		}
+		if id, _ := s.LastEventID(ctx, "t1"); id != before {
+			t.Fatalf("a refused step left events up to %d (was %d)", id, before)
+		}
+
+		// A step on a chat that does not exist stores nothing either.
+		gone := &parley.ScenarioStep{ChatID: "no-such-chat", Position: pos, Messages: []*parley.Message{bot("no-such-chat", "Hi")}}
+		wantCode(t, s.SaveStep(ctx, gone), parley.ENOTFOUND)
+
+		step := &parley.ScenarioStep{ChatID: c.ID, Position: pos, Messages: []*parley.Message{bot(c.ID, "Hi"), bot(c.ID, "Your email?")}, Announce: announce}
+		must(t, s.SaveStep(ctx, step))
+		ms, err := s.Messages(ctx, c.ID, 0)
+		must(t, err)
+		if len(ms) != 2 || ms[0].Text != "Hi" || ms[1].Text != "Your email?" || ms[1].Status != parley.MsgPending || ms[1].Seq != 2 {
+			t.Fatalf("messages = %+v", ms)
+		}
+		if step.Messages[1].ID != ms[1].ID || step.Messages[1].Seq != 2 {
+			t.Errorf("step message ids not set: %+v", step.Messages[1])
+		}
+		if len(step.Events) != 2 || step.Events[0].ID <= before || string(step.Events[1].Data) != `{"id":"`+ms[1].ID+`"}` {
+			t.Fatalf("events = %+v", step.Events)
+		}
+		got, err := s.Chat(ctx, c.ID)
+		must(t, err)
+		if got.Scenario.Block != "ask" || got.Scenario.Waiting != "input" || !got.Scenario.WakeAt.Equal(wake) || got.Scenario.Vars["a"] != "1" {
+			t.Fatalf("position = %+v", got.Scenario)
+		}
+	})
+}

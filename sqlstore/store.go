@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/secrets"
 )
 
 // Store is a parley.Store backed by SQLite or PostgreSQL.
@@ -34,7 +35,8 @@ type Store struct {
 	ckpt *checkpointer // SQLite only; see checkpoint.go
 
 	clock   parley.Clock
-	queries atomic.Int64 // statements run; see Queries
+	queries atomic.Int64     // statements run; see Queries
+	keys    *secrets.Keyring // seals accounts' credentials; see secrets.go
 }
 
 var _ parley.Store = (*Store)(nil)

@@ -12,14 +12,15 @@ import (
 const userCols = `id, tenant_id, username, display_name, password_hash, role, capacity,
 	state, state_since, idle_since`
 
-// userColsU is userCols over alias u.
+// userColsU is userCols over alias u, and whether the user is deactivated
+// (which UpsertUser never changes).
 const userColsU = `u.id, u.tenant_id, u.username, u.display_name, u.password_hash, u.role,
-	u.capacity, u.state, u.state_since, u.idle_since`
+	u.capacity, u.state, u.state_since, u.idle_since, u.deactivated_at`
 
 func scanUser(sc interface{ Scan(...any) error }) (*parley.User, error) {
 	var u parley.User
 	err := sc.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Capacity,
-		&u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince))
+		&u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince), scanTime(&u.DeactivatedAt))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,16 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	return wrap("delete user", s.deleteByID(ctx, "users", "user", id))
 }
 
-const sessionCols = "token_hash, user_id, tenant_id, created_at, expires_at"
+const sessionCols = "token_hash, user_id, tenant_id, created_at, expires_at, address, user_agent"
+
+func scanSession(sc interface{ Scan(...any) error }) (*parley.Session, error) {
+	var ss parley.Session
+	err := sc.Scan(&ss.TokenHash, &ss.UserID, &ss.TenantID, scanTime(&ss.CreatedAt), scanTime(&ss.ExpiresAt), &ss.Address, &ss.UserAgent)
+	if err != nil {
+		return nil, err
+	}
+	return &ss, nil
+}
 
 // CreateSession stores the session (CreatedAt defaults to now) and drops
 // sessions that have expired by then.
@@ -160,8 +170,8 @@ func (s *Store) CreateSession(ctx context.Context, ss *parley.Session) error {
 		if _, err := r.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", dbTime(ss.CreatedAt)); err != nil {
 			return err
 		}
-		_, err := r.exec(ctx, "INSERT INTO sessions ("+sessionCols+") VALUES (?, ?, ?, ?, ?)",
-			ss.TokenHash, ss.UserID, ss.TenantID, dbTime(ss.CreatedAt), dbTime(ss.ExpiresAt))
+		_, err := r.exec(ctx, "INSERT INTO sessions ("+sessionCols+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+			ss.TokenHash, ss.UserID, ss.TenantID, dbTime(ss.CreatedAt), dbTime(ss.ExpiresAt), ss.Address, ss.UserAgent)
 		switch {
 		case isUniqueViolation(err):
 			return parley.Errorf(parley.ECONFLICT, "session exists")
@@ -176,16 +186,35 @@ func (s *Store) CreateSession(ctx context.Context, ss *parley.Session) error {
 // Session returns the session with the token hash if it expires after
 // now; ENOTFOUND otherwise.
 func (s *Store) Session(ctx context.Context, tokenHash string, now time.Time) (*parley.Session, error) {
-	var ss parley.Session
-	err := s.r().queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE token_hash = ? AND expires_at > ?",
-		tokenHash, dbTime(now)).Scan(&ss.TokenHash, &ss.UserID, &ss.TenantID, scanTime(&ss.CreatedAt), scanTime(&ss.ExpiresAt))
+	ss, err := scanSession(s.r().queryRow(ctx, "SELECT "+sessionCols+" FROM sessions WHERE token_hash = ? AND expires_at > ?",
+		tokenHash, dbTime(now)))
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, parley.Errorf(parley.ENOTFOUND, "session not found")
 		}
 		return nil, wrap("session", err)
 	}
-	return &ss, nil
+	return ss, nil
+}
+
+// UserSessions lists the user's unexpired sessions, newest first.
+func (s *Store) UserSessions(ctx context.Context, userID string, now time.Time) ([]*parley.Session, error) {
+	rows, err := s.r().query(ctx, "SELECT "+sessionCols+` FROM sessions WHERE user_id = ? AND expires_at > ?
+		ORDER BY created_at DESC, token_hash`, userID, dbTime(now))
+	if err != nil {
+		return nil, wrap("user sessions", err)
+	}
+	ss, err := collect(rows, scanSession)
+	return ss, wrap("user sessions", err)
+}
+
+// DeleteUserSession ends one of the user's sessions.
+func (s *Store) DeleteUserSession(ctx context.Context, userID, tokenHash string) error {
+	ok, err := s.r().execOne(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash = ?", userID, tokenHash)
+	if err == nil && !ok {
+		err = parley.Errorf(parley.ENOTFOUND, "session not found")
+	}
+	return wrap("delete user session", err)
 }
 
 // DeleteSession deletes the session; deleting a missing one is not an

@@ -234,3 +234,32 @@ func TestCustomers(t *testing.T) {
 		}
 	})
 }
+
+// TestUserSessions: a user's live sessions are listed newest first with
+// where they were opened, and one can be ended by its id, only by its
+// own user.
+func TestUserSessions(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		alice, bob := newAgent(t, s, "t1", "alice"), newAgent(t, s, "t1", "bob")
+		for i, h := range []string{"old", "new", "expired"} {
+			exp := at(3600)
+			if h == "expired" {
+				exp = at(5)
+			}
+			must(t, s.CreateSession(ctx, &parley.Session{TokenHash: h, UserID: alice.ID, TenantID: "t1", CreatedAt: at(i),
+				ExpiresAt: exp, Address: "192.0.2.1", UserAgent: "Firefox"}))
+		}
+		must(t, s.CreateSession(ctx, &parley.Session{TokenHash: "bobs", UserID: bob.ID, TenantID: "t1", CreatedAt: at(0), ExpiresAt: at(3600)}))
+		ss, err := s.UserSessions(ctx, alice.ID, at(10))
+		must(t, err)
+		if len(ss) != 2 || ss[0].TokenHash != "new" || ss[1].TokenHash != "old" || ss[0].Address != "192.0.2.1" || ss[0].UserAgent != "Firefox" {
+			t.Fatalf("sessions = %+v", ss)
+		}
+		wantCode(t, s.DeleteUserSession(ctx, bob.ID, "old"), parley.ENOTFOUND) // not bob's
+		must(t, s.DeleteUserSession(ctx, alice.ID, "old"))
+		wantCode(t, s.DeleteUserSession(ctx, alice.ID, "old"), parley.ENOTFOUND)
+		if ss, _ := s.UserSessions(ctx, alice.ID, at(10)); len(ss) != 1 {
+			t.Fatalf("after revoking: %+v", ss)
+		}
+	})
+}

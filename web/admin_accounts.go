@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/conversation"
 )
 
@@ -150,6 +151,12 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 		s.writeError(w, r, err)
 		return
 	}
+	var before any
+	if id != "" {
+		if old, err := s.Conversations.Accounts.Get(r.Context(), u.TenantID, id); err == nil {
+			before = s.accountView(r, old)
+		}
+	}
 	if err := s.Conversations.SaveAccount(r.Context(), a); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -159,6 +166,11 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 		s.writeError(w, r, err)
 		return
 	}
+	action := "account.update"
+	if id == "" {
+		action = "account.create"
+	}
+	s.audited(r, audit.Change{Action: action, ObjectType: "account", ObjectID: a.ID, ObjectName: a.Name, Before: before, After: s.accountView(r, v)})
 	status := http.StatusOK
 	if id == "" {
 		status = http.StatusCreated
@@ -167,10 +179,17 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, id string) 
 }
 
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
-	if err := s.Conversations.DeleteAccount(r.Context(), userFrom(r.Context()).TenantID, r.PathValue("id")); err != nil {
+	tenant, id := userFrom(r.Context()).TenantID, r.PathValue("id")
+	var before any
+	name := ""
+	if old, err := s.Conversations.Accounts.Get(r.Context(), tenant, id); err == nil {
+		before, name = s.accountView(r, old), old.Account.Name
+	}
+	if err := s.Conversations.DeleteAccount(r.Context(), tenant, id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audited(r, audit.Change{Action: "account.delete", ObjectType: "account", ObjectID: id, ObjectName: name, Before: before})
 	w.WriteHeader(http.StatusNoContent)
 }
 

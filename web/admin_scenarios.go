@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/config"
 	"github.com/parleycc/parley/scenario"
 )
@@ -25,7 +26,7 @@ type ConfigReloader interface {
 
 func (s *Server) adminScenariosPage(w http.ResponseWriter, r *http.Request) {
 	if userFrom(r.Context()).Role != parley.RoleAdmin {
-		s.writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "this page needs the admin role"))
+		s.forbiddenPage(w, r, "Scenarios are edited by administrators.")
 		return
 	}
 	s.render(w, r, "admin_scenarios", "Scenarios")
@@ -183,6 +184,8 @@ func (s *Server) publishScenario(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audited(r, audit.Change{Action: "scenario.publish", ObjectType: "scenario", ObjectName: v.Name,
+		Before: map[string]any{"version": v.Version - 1}, After: map[string]any{"version": v.Version, "yaml": req.YAML}})
 	writeJSON(w, http.StatusCreated, map[string]any{"name": v.Name, "version": v.Version})
 }
 
@@ -221,5 +224,6 @@ func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
 	for _, v := range versions {
 		out = append(out, map[string]any{"name": v.Name, "version": v.Version})
 	}
+	s.audited(r, audit.Change{Action: "config.reload", ObjectType: "config", ObjectName: s.configFileName(), After: map[string]any{"scenarios": out}})
 	writeJSON(w, http.StatusOK, map[string]any{"file": s.configFileName(), "scenarios": out})
 }

@@ -28,14 +28,30 @@ func (s *Server) setState(w http.ResponseWriter, r *http.Request) {
 }
 
 // listChats answers the chats an agent works on; supervisors and admins see
-// every open chat of their tenant.
+// every open chat of their tenant, or with ?mine=true only their own.
 func (s *Server) listChats(w http.ResponseWriter, r *http.Request) {
-	views, err := s.Conversations.ChatsFor(r.Context(), userFrom(r.Context()))
+	mine := false
+	if v := r.URL.Query().Get("mine"); v != "" {
+		var err error
+		if mine, err = strconv.ParseBool(v); err != nil {
+			s.writeError(w, r, parley.Errorf(parley.EINVALID, "mine must be true or false"))
+			return
+		}
+	}
+	limit, ok := s.limitParam(w, r)
+	if !ok {
+		return
+	}
+	page, err := s.Conversations.ChatsFor(r.Context(), userFrom(r.Context()), mine, r.URL.Query().Get("cursor"), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"chats": views})
+	out := map[string]any{"chats": page.Chats}
+	if page.Next != "" {
+		out["next_cursor"] = page.Next
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getChat(w http.ResponseWriter, r *http.Request) {
@@ -67,12 +83,34 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	views, err := s.Conversations.ChatMessages(r.Context(), userFrom(r.Context()), r.PathValue("id"), after)
+	limit, ok := s.limitParam(w, r)
+	if !ok {
+		return
+	}
+	page, err := s.Conversations.ChatMessages(r.Context(), userFrom(r.Context()), r.PathValue("id"), after, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": views})
+	out := map[string]any{"messages": page.Messages}
+	if page.NextAfter != 0 {
+		out["next_after"] = page.NextAfter
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// limitParam reads ?limit= (0 when absent); a bad one is answered 400.
+func (s *Server) limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+	q := r.URL.Query().Get("limit")
+	if q == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n <= 0 {
+		s.writeError(w, r, parley.Errorf(parley.EINVALID, "limit must be a positive number"))
+		return 0, false
+	}
+	return n, true
 }
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
@@ -90,8 +128,17 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.Conversations.ViewMessage(r.Context(), m))
 }
 
+// closeChat ends the agent's part of a chat; an optional body sets its
+// wrap-up (disposition, notes) first.
 func (s *Server) closeChat(w http.ResponseWriter, r *http.Request) {
-	if err := s.Conversations.CloseByAgent(r.Context(), userFrom(r.Context()), r.PathValue("id")); err != nil {
+	var wrap *conversation.WrapUpRequest
+	if r.ContentLength > 0 {
+		wrap = &conversation.WrapUpRequest{}
+		if !s.readJSON(w, r, wrap) {
+			return
+		}
+	}
+	if err := s.Conversations.CloseWithWrapUp(r.Context(), userFrom(r.Context()), r.PathValue("id"), wrap); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

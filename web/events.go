@@ -10,12 +10,34 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/telemetry"
 	"github.com/parleycc/parley/web/feed"
 )
 
 // heartbeat keeps idle connections open through proxies and lets the
 // server notice a browser that went away.
 const heartbeat = 15 * time.Second
+
+// openStream subscribes to the tenant's feed after event last and starts
+// a Server-Sent Events answer; false when it answered with an error. The
+// caller closes the subscription and decrements telemetry.SSEClients.
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request, tenant string, last int64) (*feed.Sub, *http.ResponseController, bool) {
+	sub, err := s.hub().Subscribe(r.Context(), tenant, last)
+	if errors.Is(err, feed.ErrClosed) {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return nil, nil, false
+	} else if err != nil {
+		s.writeError(w, r, err)
+		return nil, nil, false
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	telemetry.SSEClients.Inc()
+	return sub, http.NewResponseController(w), true
+}
 
 // events streams the UI events the user may see as Server-Sent Events. Each
 // event carries its log id; a browser that reconnects sends the last id it
@@ -30,21 +52,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sub, err := s.hub().Subscribe(ctx, u.TenantID, last)
-	if errors.Is(err, feed.ErrClosed) {
-		http.Error(w, "shutting down", http.StatusServiceUnavailable)
-		return
-	} else if err != nil {
-		s.writeError(w, r, err)
+	sub, rc, ok := s.openStream(w, r, u.TenantID, last)
+	if !ok {
 		return
 	}
 	defer sub.Close()
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
+	defer telemetry.SSEClients.Dec()
 	s.stream(ctx, w, rc, sub, r)
 }
 
@@ -81,6 +94,11 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, rc *http.Res
 			return
 		case <-sub.Wake():
 		case <-presence.C:
+			// A session that logged out (in this tab or another) ends
+			// its streams: a signed-off desktop is not present.
+			if _, err := s.sessionUser(r); err != nil {
+				return
+			}
 			s.seen(r)
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/kb"
 )
 
@@ -161,22 +162,37 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	a := &parley.Article{ID: id, TenantID: userFrom(r.Context()).TenantID, Title: in.Title, Body: in.Body, Tags: in.Tags,
 		Language: in.Language, ServiceID: in.Service, Published: in.Published, Version: in.Version}
-	save, status := s.KB.Update, http.StatusOK
+	save, status, action := s.KB.Update, http.StatusOK, "article.update"
 	if id == "" {
-		save, status = s.KB.Create, http.StatusCreated
+		save, status, action = s.KB.Create, http.StatusCreated, "article.create"
+	}
+	var before any
+	if id != "" {
+		if old, err := s.KB.Get(r.Context(), a.TenantID, id); err == nil {
+			before = s.articleView(r.Context(), s.names(a.TenantID), old)
+		}
 	}
 	if err := save(r.Context(), a); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audited(r, audit.Change{Action: action, ObjectType: "article", ObjectID: a.ID, ObjectName: a.Title, Before: before,
+		After: s.articleView(r.Context(), s.names(a.TenantID), a)})
 	s.writeArticle(w, r, status, a)
 }
 
 func (s *Server) deleteArticle(w http.ResponseWriter, r *http.Request) {
-	if err := s.KB.Delete(r.Context(), userFrom(r.Context()).TenantID, r.PathValue("id")); err != nil {
+	tenant, id := userFrom(r.Context()).TenantID, r.PathValue("id")
+	var before any
+	name := ""
+	if old, err := s.KB.Get(r.Context(), tenant, id); err == nil {
+		before, name = s.articleView(r.Context(), s.names(tenant), old), old.Title
+	}
+	if err := s.KB.Delete(r.Context(), tenant, id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audited(r, audit.Change{Action: "article.delete", ObjectType: "article", ObjectID: id, ObjectName: name, Before: before})
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -37,7 +37,7 @@ func kbManager(u *parley.User) bool {
 func (s *Server) kbManagersOnlyPage(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !kbManager(userFrom(r.Context())) {
-			http.Error(w, "This page is for administrators and supervisors: your role cannot manage the knowledge base.", http.StatusForbidden)
+			s.forbiddenPage(w, r, "The knowledge base is managed by administrators and supervisors.")
 			return
 		}
 		h(w, r)

@@ -32,7 +32,7 @@ func (s *Server) messengerRoutes(mux *http.ServeMux) {
 func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if u := userFrom(r.Context()); u == nil || u.Role != parley.RoleAdmin {
-			http.Error(w, "This page is for administrators.", http.StatusForbidden)
+			s.forbiddenPage(w, r, "Integration accounts are managed by administrators.")
 			return
 		}
 		h(w, r)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/conversation"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) routingRoutes(mux *http.ServeMux) {
 // supervisorPage shows queues, agents and chats; 403 for agents.
 func (s *Server) supervisorPage(w http.ResponseWriter, r *http.Request) {
 	if u := userFrom(r.Context()); u == nil || (u.Role != parley.RoleSupervisor && u.Role != parley.RoleAdmin) {
-		http.Error(w, "This page is for supervisors.", http.StatusForbidden)
+		s.forbiddenPage(w, r, "The supervisor view is for supervisors and administrators.")
 		return
 	}
 	s.render(w, r, "supervisor", "Supervisor")
@@ -53,6 +54,7 @@ func (s *Server) setPriority(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.audited(r, audit.Change{Action: "chat.priority", ObjectType: "chat", ObjectID: r.PathValue("id"), After: map[string]int{"priority": req.Priority}})
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/audit"
 	"github.com/parleycc/parley/auth"
 	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/hooks"
 	"github.com/parleycc/parley/kb"
 	"github.com/parleycc/parley/web/ui"
 )
@@ -41,10 +43,18 @@ type Server struct {
 	// PublicURL is how platforms and browsers reach the server (the
 	// webhook URLs the Admin page shows); empty: the request's own host.
 	PublicURL string
-	KB        *kb.Service // the knowledge base (web/kb_routes.go)
+	KB        *kb.Service    // the knowledge base (web/kb_routes.go)
+	Hooks     *hooks.Service // outgoing webhooks (web/hooks_api.go); nil: none
+	Keys      *auth.Keys     // API keys (web/apikeys_api.go); nil: none
+	Audit     *audit.Log     // the audit trail (web/audit_api.go); nil: none
+	// Metrics serves GET /metrics (Prometheus); MetricsToken, when set, is
+	// the bearer token it asks for (web/metrics.go).
+	Metrics      http.Handler
+	MetricsToken string
 
 	pages map[string]*template.Template
-	live  liveFeed // see live.go
+	live  liveFeed  // see live.go
+	wall  wallCache // wallboards shared by the streams (wallboard.go)
 }
 
 // Handler builds the routing table.
@@ -69,9 +79,10 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /webhooks/facebook", s.facebookVerify)
-	mux.HandleFunc("POST /webhooks/facebook", s.facebookWebhook)
+	mux.HandleFunc("POST /webhooks/facebook", s.countWebhook(parley.ChannelFacebook, s.facebookWebhook))
 	mux.HandleFunc("GET /webhooks/{type}/{account}", s.accountHandshake)
-	mux.HandleFunc("POST /webhooks/{type}/{account}", s.accountWebhook)
+	mux.HandleFunc("POST /webhooks/{type}/{account}", s.countWebhook("", s.accountWebhook))
+	mux.HandleFunc("GET /metrics", s.metrics)
 
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/desktop", http.StatusFound) })
@@ -82,6 +93,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/logout", s.logout)
 	mux.HandleFunc("GET /api/me", s.withUser(s.me))
 	mux.HandleFunc("PUT /api/me/state", s.withUser(s.setState))
+	mux.HandleFunc("GET /api/me/sessions", s.withUser(s.listSessions))
+	mux.HandleFunc("DELETE /api/me/sessions/{id}", s.withUser(s.revokeSession))
 	mux.HandleFunc("GET /api/chats", s.withUser(s.listChats))
 	mux.HandleFunc("GET /api/chats/{id}", s.withUser(s.getChat))
 	mux.HandleFunc("GET /api/chats/{id}/messages", s.withUser(s.listMessages))
@@ -97,14 +110,19 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/admin/config/validate", s.withRole(s.validateConfig, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
 	s.routingRoutes(mux)
+	s.qualityRoutes(mux)
+	s.metricsRoutes(mux)
 	s.kbRoutes(mux)
+	s.hookRoutes(mux)
+	s.auditRoutes(mux)
 	s.widgetRoutes(mux)
+	s.deskRoutes(mux) // desk_routes.go
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)
 		mux.Handle("/simulator/", s.Simulator)
 	}
-	return s.logRequests(s.widgetCORS(mux, http.NewCrossOriginProtection().Handler(mux))), nil
+	return s.logRequests(s.securityHeaders(s.widgetCORS(mux, http.NewCrossOriginProtection().Handler(mux)))), nil
 }
 
 // uploadReadTimeout is how long an agent's file upload may take to arrive;

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/conversation"
+	"github.com/parleycc/parley/telemetry"
 	"github.com/parleycc/parley/web/feed"
 )
 
@@ -41,6 +42,19 @@ func (s *Server) visitor(w http.ResponseWriter, r *http.Request) (*conversation.
 		return nil, false
 	}
 	return v, true
+}
+
+// widgetTyping tells the agent the visitor is writing (204).
+func (s *Server) widgetTyping(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.visitor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.Conversations.VisitorTyping(r.Context(), v); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // widgetMessages answers the visitor's current transcript (after ?after=seq).
@@ -95,6 +109,8 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
+	telemetry.SSEClients.Inc()
+	defer telemetry.SSEClients.Dec()
 	s.visitorStream(r.Context(), w, sub, s.Conversations.VisitorEvents(v))
 }
 

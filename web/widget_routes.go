@@ -20,6 +20,7 @@ func (s *Server) widgetRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /widget/{account}/messages", s.widgetMessages)
 	mux.HandleFunc("GET /widget/{account}/stream", s.widgetStream)
 	mux.HandleFunc("POST /widget/{account}/files", s.widgetUpload)
+	mux.HandleFunc("POST /widget/{account}/typing", s.widgetTyping)
 	mux.HandleFunc("GET /widget/{account}/files/{id}", s.widgetFile)
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /widget-demo", s.widgetDemo)
@@ -96,8 +97,7 @@ func (s *Server) widgetScript(w http.ResponseWriter, r *http.Request) {
 var widgetDemoPage = template.Must(template.New("widget-demo").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley Demo Co. — web chat demo</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
-main{max-width:44rem;margin:0 auto;padding:2rem 1.25rem}h1{margin-top:0}pre{white-space:pre-wrap;word-break:break-all}</style></head>
+<link rel="stylesheet" href="/static/widget-demo.css"></head>
 <body><main><h1>Parley Demo Co.</h1>
 <p>This page stands for a business's website. The chat button in the corner is Parley's web chat widget, added with one tag:</p>
 <pre>&lt;script src="/widget.js" data-account="{{.}}"&gt;&lt;/script&gt;</pre>

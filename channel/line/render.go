@@ -1,6 +1,7 @@
 package line
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/parleycc/parley"
@@ -30,10 +31,16 @@ type message = map[string]any
 // (too many buttons, quick replies or cards, payloads too long) becomes
 // numbered text the customer can answer with the number.
 func render(acct *parley.Account, out *parley.Outgoing) ([]message, error) {
-	text, next := out.Text, 1
-	actions, fallback := buttonActions(out.Buttons, &next)
+	msgs, _, err := renderReply(acct, out)
+	return msgs, err
+}
+
+// renderReply is render, also answering which choices went out numbered.
+func renderReply(acct *parley.Account, out *parley.Outgoing) ([]message, *utf16text.Numbering, error) {
+	text, next := out.Text, &utf16text.Numbering{}
+	actions, fallback := buttonActions(out.Buttons, next)
 	text = joinText(text, fallback)
-	items, fallback := quickReplyItems(out.QuickReplies, &next)
+	items, fallback := quickReplyItems(out.QuickReplies, next)
 	text = joinText(text, fallback)
 	var msgs []message
 	if actions != nil {
@@ -42,23 +49,23 @@ func render(acct *parley.Account, out *parley.Outgoing) ([]message, error) {
 		msgs = textMessages(text)
 	}
 	if len(out.Cards) > 0 {
-		msgs = append(msgs, cardMessage(out.Cards, &next))
+		msgs = append(msgs, cardMessage(out.Cards, next))
 	}
 	atts, err := attachmentMessages(out)
 	if err != nil {
-		return nil, err
+		return nil, next, err
 	}
 	msgs = append(msgs, atts...)
 	if len(msgs) == 0 && items != nil {
 		msgs = textMessages(menuText(acct))
 	}
 	if len(msgs) == 0 {
-		return nil, &requestError{msg: "nothing to send"}
+		return nil, next, &requestError{msg: "nothing to send"}
 	}
 	if items != nil {
 		msgs[len(msgs)-1]["quickReply"] = map[string]any{"items": items}
 	}
-	return msgs, nil
+	return msgs, next, nil
 }
 
 // textMessages splits text into text messages.
@@ -85,7 +92,7 @@ func buttonsTemplate(acct *parley.Account, text string, actions []map[string]any
 
 // buttonActions renders buttons as template actions, or numbered text
 // when there are more than 4 or one can't be an action.
-func buttonActions(buttons []parley.Button, next *int) ([]map[string]any, string) {
+func buttonActions(buttons []parley.Button, next *utf16text.Numbering) ([]map[string]any, string) {
 	if len(buttons) == 0 {
 		return nil, ""
 	}
@@ -118,24 +125,22 @@ func buttonAction(b parley.Button) (map[string]any, bool) {
 	return map[string]any{"type": "postback", "label": label, "data": data, "displayText": title}, utf16Len(data) <= maxPostbackData
 }
 
-func fallbackButtons(buttons []parley.Button, next *int) string {
+func fallbackButtons(buttons []parley.Button, next *utf16text.Numbering) string {
 	opts := make([]option, 0, len(buttons))
 	for _, b := range buttons {
-		o := option{Title: b.Title}
+		o := option{Title: b.Title, Payload: cmp.Or(b.Payload, b.Title)}
 		if b.Type == parley.ButtonURL {
-			o.URL = b.URL
+			o.URL, o.Payload = b.URL, ""
 		}
 		opts = append(opts, o)
 	}
-	s := utf16text.Numbered(opts, *next)
-	*next += len(opts)
-	return s
+	return next.List(opts)
 }
 
 // quickReplyItems renders quick replies: a message action sending the
 // title, or a postback when the payload differs from the title. More than
 // 13 become numbered text.
-func quickReplyItems(qrs []parley.QuickReply, next *int) ([]map[string]any, string) {
+func quickReplyItems(qrs []parley.QuickReply, next *utf16text.Numbering) ([]map[string]any, string) {
 	if len(qrs) == 0 {
 		return nil, ""
 	}
@@ -145,11 +150,9 @@ func quickReplyItems(qrs []parley.QuickReply, next *int) ([]map[string]any, stri
 		if !ok || len(qrs) > maxQuickReplies {
 			opts := make([]option, 0, len(qrs))
 			for _, q := range qrs {
-				opts = append(opts, option{Title: q.Title})
+				opts = append(opts, option{Title: q.Title, Payload: cmp.Or(q.Payload, q.Title)})
 			}
-			s := utf16text.Numbered(opts, *next)
-			*next += len(opts)
-			return nil, s
+			return nil, next.List(opts)
 		}
 		items = append(items, map[string]any{"type": "action", "action": a})
 	}
@@ -170,7 +173,7 @@ func quickReplyAction(q parley.QuickReply) (map[string]any, bool) {
 
 // cardMessage renders cards as a Flex carousel, or as numbered text when
 // there are more than 12 or a button can't be an action.
-func cardMessage(cards []parley.Card, next *int) message {
+func cardMessage(cards []parley.Card, next *utf16text.Numbering) message {
 	bubbles := make([]map[string]any, 0, len(cards))
 	for _, c := range cards {
 		b, ok := bubble(c)
@@ -222,7 +225,7 @@ func bubble(c parley.Card) (map[string]any, bool) {
 }
 
 // fallbackCards lists each card with its buttons numbered across cards.
-func fallbackCards(cards []parley.Card, next *int) string {
+func fallbackCards(cards []parley.Card, next *utf16text.Numbering) string {
 	parts := make([]string, 0, len(cards))
 	for _, c := range cards {
 		head := utf16text.JoinNonEmpty(" — ", c.Title, c.Subtitle)
@@ -262,4 +265,16 @@ func utf16Len(s string) int {
 		}
 	}
 	return n
+}
+
+// NumberedChoices lists the choices of r that go out as numbered text
+// (what LINE cannot show as buttons), in their numbering order, so the
+// customer's number picks one (parley.ChoiceNumberer).
+func (c *Channel) NumberedChoices(acct *parley.Account, r parley.Reply) []parley.Choice {
+	_, numbered, _ := renderReply(acct, &parley.Outgoing{Reply: r})
+	choices := make([]parley.Choice, len(numbered.Listed))
+	for i, o := range numbered.Listed {
+		choices[i] = parley.Choice(o)
+	}
+	return choices
 }

@@ -26,10 +26,11 @@ func (c *Channel) Reach(acct *parley.Account, cust *parley.Customer, now time.Ti
 	return r
 }
 
-// Send pushes one reply (POST /v2/bot/message/push) in requests of at
-// most 5 messages, each with an X-Line-Retry-Key derived from
-// out.MessageID and the request's index, so a retried send never delivers
-// twice: a 409 for the key means it was accepted before and counts as
+// Send answers with out.ReplyToken when there is one and the reply fits
+// one request (free), and otherwise pushes it (POST /v2/bot/message/push)
+// in requests of at most 5 messages, each with an X-Line-Retry-Key
+// derived from out.MessageID and the request's index, so a retried push
+// never delivers twice: a 409 for the key means it was accepted before and counts as
 // sent. typing_on starts the loading animation; other actions are no-ops.
 // ExternalID is the id of the first message sent (empty when a 409 hides
 // it).
@@ -46,6 +47,20 @@ func (c *Channel) Send(ctx context.Context, acct *parley.Account, to *parley.Cus
 	msgs, err := render(acct, out)
 	if err != nil {
 		return parley.SendResult{}, sendError(err)
+	}
+	if out.ReplyToken != "" && len(msgs) <= maxMessages {
+		id, err := c.reply(ctx, acct, out.ReplyToken, msgs)
+		if err == nil {
+			return parley.SendResult{ExternalID: id}, nil
+		}
+		// LINE refused the reply (the token expired or was used, a 4xx):
+		// nothing went out, so push instead. Without an answer (a timeout,
+		// a 5xx) the reply may have gone: the error stands and the retry
+		// pushes, with no token left to try again.
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
+			return parley.SendResult{}, sendError(err)
+		}
 	}
 	var res parley.SendResult
 	for i, batch := range batches(msgs) {
@@ -94,14 +109,28 @@ func (c *Channel) Reply(ctx context.Context, acct *parley.Account, replyToken st
 	if len(msgs) > maxMessages {
 		return parley.SendResult{}, sendError(&requestError{msg: "the reply renders as " + strconv.Itoa(len(msgs)) + " messages; a reply holds 5"})
 	}
+	id, err := c.reply(ctx, acct, replyToken, msgs)
+	if err != nil {
+		return parley.SendResult{}, sendError(err)
+	}
+	return parley.SendResult{ExternalID: id}, nil
+}
+
+// reply sends at most 5 messages with a reply token; it returns the first
+// message's id.
+func (c *Channel) reply(ctx context.Context, acct *parley.Account, replyToken string, msgs []message) (string, error) {
 	r := request{op: "reply", method: http.MethodPost, url: apiBase(acct) + "/v2/bot/message/reply",
 		body: map[string]any{"replyToken": replyToken, "messages": msgs}}
 	var sent sentMessages
 	if err := c.do(ctx, acct, r, &sent); err != nil {
-		return parley.SendResult{}, sendError(err)
+		return "", err
 	}
-	return parley.SendResult{ExternalID: firstID(&sent)}, nil
+	return firstID(&sent), nil
 }
+
+// UsesReplyTokens: the outbox hands Send the customer's unused reply
+// token (parley.ReplyTokenUser).
+func (c *Channel) UsesReplyTokens() bool { return true }
 
 // action starts the loading animation for typing_on.
 func (c *Channel) action(ctx context.Context, acct *parley.Account, userID, action string) error {

@@ -194,15 +194,24 @@ func TestSendNumberedFallback(t *testing.T) {
 		name string
 		out  parley.Reply
 		want string // the text messages, joined by "|"
+		// picks: the customer's answer → the payload it picks ("" none).
+		picks map[string]string
 	}{
 		{"five buttons", parley.Reply{Text: "Pick one", Buttons: five},
-			"Pick one\n\n1. One\n2. Two\n3. Three\n4. Four\n5. Five: https://x.example.com/5"},
+			"Pick one\n\n1. One\n2. Two\n3. Three\n4. Four\n5. Five: https://x.example.com/5",
+			map[string]string{"2": "Two", "4.": "Four", "5": "", "6": "", "two": ""}},
 		{"fourteen quick replies", parley.Reply{Text: "Letter?", QuickReplies: qrs},
-			"Letter?\n\n1. A\n2. B\n3. C\n4. D\n5. E\n6. F\n7. G\n8. H\n9. I\n10. J\n11. K\n12. L\n13. M\n14. N"},
+			"Letter?\n\n1. A\n2. B\n3. C\n4. D\n5. E\n6. F\n7. G\n8. H\n9. I\n10. J\n11. K\n12. L\n13. M\n14. N",
+			map[string]string{"14": "N", "0": ""}},
 		{"long postback data", parley.Reply{Buttons: []parley.Button{{Title: "Go", Payload: strings.Repeat("p", 301)}}},
-			"1. Go"},
+			"1. Go", map[string]string{"1": strings.Repeat("p", 301)}},
 		{"thirteen cards", parley.Reply{Text: "Our shoes", Cards: cards},
-			"Our shoes|Card A\n1. Pick A\n\nCard B\n\nCard C\n\nCard D\n\nCard E\n\nCard F\n\nCard G\n\nCard H\n\nCard I\n\nCard J\n\nCard K\n\nCard L\n\nCard M"},
+			"Our shoes|Card A\n1. Pick A\n\nCard B\n\nCard C\n\nCard D\n\nCard E\n\nCard F\n\nCard G\n\nCard H\n\nCard I\n\nCard J\n\nCard K\n\nCard L\n\nCard M",
+			map[string]string{"1": "Pick A", "2": ""}},
+		// Buttons as a template, the quick replies numbered: "1" is the
+		// first quick reply, not the first button.
+		{"template buttons, numbered quick replies", parley.Reply{Text: "Letter?", Buttons: five[:2], QuickReplies: qrs},
+			"", map[string]string{"1": "A", "14": "N", "15": ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,14 +229,21 @@ func TestSendNumberedFallback(t *testing.T) {
 				}
 				_ = json.Unmarshal(r.Body, &b)
 				for _, m := range b.Messages {
-					if m.Type != "text" || m.QuickReply != nil {
+					if tt.want != "" && (m.Type != "text" || m.QuickReply != nil) {
 						t.Fatalf("not plain text: %s", r.Body)
 					}
 					texts = append(texts, m.Text)
 				}
 			}
-			if got := strings.Join(texts, "|"); got != tt.want {
+			if got := strings.Join(texts, "|"); tt.want != "" && got != tt.want {
 				t.Fatalf("got  %q\nwant %q", got, tt.want)
+			}
+			numbered := c.NumberedChoices(a, tt.out)
+			for answer, want := range tt.picks {
+				got, _ := parley.PickChoice(numbered, answer)
+				if got.Payload != want {
+					t.Errorf("answer %q picks %q, want %q", answer, got.Payload, want)
+				}
 			}
 		})
 	}
@@ -257,5 +273,63 @@ func TestSendRefusedLocally(t *testing.T) {
 	}
 	if n := len(s.Requests()); n != 0 {
 		t.Fatalf("%d requests made", n)
+	}
+}
+
+// Send answers with the customer's reply token when it has one and the
+// reply fits one request; a refused token falls back to a push, a reply
+// without an answer stays an error (it may have gone out).
+func TestSendWithReplyToken(t *testing.T) {
+	six := make([]parley.ReplyAttachment, 6)
+	for i := range six {
+		six[i] = parley.ReplyAttachment{Type: "image", URL: "https://c.example.com/x.jpg"}
+	}
+	tests := []struct {
+		name      string
+		token     string // "fresh": one the fake issued
+		reply     parley.Reply
+		faults    int // status of every request (0: none)
+		wantPaths []string
+		wantErr   string
+	}{
+		{"fresh token replies", "fresh", parley.Reply{Text: "Welcome!"}, 0,
+			[]string{"/v2/bot/message/reply"}, ""},
+		{"no token pushes", "", parley.Reply{Text: "Welcome!"}, 0,
+			[]string{"/v2/bot/message/push"}, ""},
+		{"used or expired token pushes", "expired-token", parley.Reply{Text: "Welcome!"}, 0,
+			[]string{"/v2/bot/message/reply", "/v2/bot/message/push"}, ""},
+		{"more than five messages push", "fresh", parley.Reply{Attachments: six}, 0,
+			[]string{"/v2/bot/message/push", "/v2/bot/message/push"}, ""},
+		{"a failing reply is retried, not pushed", "fresh", parley.Reply{Text: "Welcome!"}, 500,
+			[]string{"/v2/bot/message/reply"}, parley.SendRetry},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, c, a := fake(t)
+			tok := tt.token
+			if tok == "fresh" {
+				tok = s.IssueReplyToken()
+			}
+			if tt.faults != 0 {
+				s.SetFaults(100, tt.faults)
+			}
+			res, err := c.Send(context.Background(), a, customer, &parley.Outgoing{MessageID: "m1", ReplyToken: tok, Reply: tt.reply})
+			var se *parley.SendError
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("send: %v", err)
+			case tt.wantErr != "" && (!errors.As(err, &se) || se.Class != tt.wantErr):
+				t.Fatalf("send: %v, want a %s error", err, tt.wantErr)
+			case tt.wantErr == "" && res.ExternalID == "":
+				t.Fatalf("send: no message id")
+			}
+			var paths []string
+			for _, r := range s.Requests() {
+				paths = append(paths, r.Path)
+			}
+			if !reflect.DeepEqual(paths, tt.wantPaths) {
+				t.Fatalf("requests %v, want %v", paths, tt.wantPaths)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/parleycc/parley"
@@ -32,10 +33,16 @@ func (c *call) markup() any { return c.params["reply_markup"] }
 // attachments, and the quick replies as a one-time reply keyboard on the
 // last message that has no keyboard yet.
 func render(acct *parley.Account, chatID int64, out *parley.Outgoing) ([]call, error) {
-	text, next := out.Text, 1
-	kb, fallback := inlineKeyboard(out.Buttons, &next)
+	calls, _, err := renderReply(acct, chatID, out)
+	return calls, err
+}
+
+// renderReply is render, also answering which choices went out numbered.
+func renderReply(acct *parley.Account, chatID int64, out *parley.Outgoing) ([]call, *utf16text.Numbering, error) {
+	text, next := out.Text, &utf16text.Numbering{}
+	kb, fallback := inlineKeyboard(out.Buttons, next)
 	text = joinText(text, fallback)
-	rk, fallback := replyKeyboard(out.QuickReplies, &next)
+	rk, fallback := replyKeyboard(out.QuickReplies, next)
 	text = joinText(text, fallback)
 	if text == "" && kb != nil {
 		text = menuText(acct)
@@ -48,11 +55,11 @@ func render(acct *parley.Account, chatID int64, out *parley.Outgoing) ([]call, e
 		calls[len(calls)-1].params["reply_markup"] = kb
 	}
 	for _, card := range out.Cards {
-		calls = append(calls, cardCall(chatID, card, &next))
+		calls = append(calls, cardCall(chatID, card, next))
 	}
 	atts, err := attachmentCalls(chatID, out)
 	if err != nil {
-		return nil, err
+		return nil, next, err
 	}
 	calls = append(calls, atts...)
 	if rk != nil {
@@ -65,9 +72,9 @@ func render(acct *parley.Account, chatID int64, out *parley.Outgoing) ([]call, e
 		}
 	}
 	if len(calls) == 0 {
-		return nil, &requestError{msg: "nothing to send"}
+		return nil, next, &requestError{msg: "nothing to send"}
 	}
-	return calls, nil
+	return calls, next, nil
 }
 
 // textCall is a plain sendMessage (no parse_mode: agents type plain text).
@@ -78,7 +85,7 @@ func textCall(chatID int64, text string) call {
 // inlineKeyboard renders buttons one per row: postbacks as callback_data,
 // links as url buttons. Buttons it cannot render (callback data over 64
 // bytes, a link without URL, too many) come back as numbered text instead.
-func inlineKeyboard(buttons []parley.Button, next *int) (any, string) {
+func inlineKeyboard(buttons []parley.Button, next *utf16text.Numbering) (any, string) {
 	if len(buttons) == 0 {
 		return nil, ""
 	}
@@ -110,23 +117,21 @@ func inlineKey(b parley.Button) (map[string]string, bool) {
 }
 
 // fallbackButtons renders buttons as numbered text.
-func fallbackButtons(buttons []parley.Button, next *int) string {
+func fallbackButtons(buttons []parley.Button, next *utf16text.Numbering) string {
 	opts := make([]option, 0, len(buttons))
 	for _, b := range buttons {
-		o := option{Title: b.Title}
+		o := option{Title: b.Title, Payload: cmp.Or(b.Payload, b.Title)}
 		if b.Type == parley.ButtonURL {
-			o.URL = b.URL
+			o.URL, o.Payload = b.URL, ""
 		}
 		opts = append(opts, o)
 	}
-	s := utf16text.Numbered(opts, *next)
-	*next += len(opts)
-	return s
+	return next.List(opts)
 }
 
 // replyKeyboard renders quick replies as a one-time reply keyboard, one
 // per row. Tapping one sends its title as a text message.
-func replyKeyboard(qrs []parley.QuickReply, next *int) (any, string) {
+func replyKeyboard(qrs []parley.QuickReply, next *utf16text.Numbering) (any, string) {
 	if len(qrs) == 0 {
 		return nil, ""
 	}
@@ -141,20 +146,18 @@ func replyKeyboard(qrs []parley.QuickReply, next *int) (any, string) {
 }
 
 // fallbackQuickReplies renders quick replies as numbered text.
-func fallbackQuickReplies(qrs []parley.QuickReply, next *int) string {
+func fallbackQuickReplies(qrs []parley.QuickReply, next *utf16text.Numbering) string {
 	opts := make([]option, 0, len(qrs))
 	for _, q := range qrs {
-		opts = append(opts, option{Title: q.Title})
+		opts = append(opts, option{Title: q.Title, Payload: cmp.Or(q.Payload, q.Title)})
 	}
-	s := utf16text.Numbered(opts, *next)
-	*next += len(opts)
-	return s
+	return next.List(opts)
 }
 
 // cardCall renders one card: a photo with the title and subtitle as
 // caption when it has an image, a text message otherwise, with its buttons
 // as an inline keyboard (or numbered lines when they don't fit).
-func cardCall(chatID int64, card parley.Card, next *int) call {
+func cardCall(chatID int64, card parley.Card, next *utf16text.Numbering) call {
 	text := utf16text.JoinNonEmpty("\n", card.Title, card.Subtitle)
 	kb, fallback := inlineKeyboard(card.Buttons, next)
 	text = joinText(text, fallback)
@@ -216,3 +219,15 @@ func attachmentCalls(chatID int64, out *parley.Outgoing) ([]call, error) {
 }
 
 func hasData(f *parley.File) bool { return f != nil && len(f.Data) > 0 }
+
+// NumberedChoices lists the choices of r that go out as numbered text
+// (what Telegram cannot show as buttons), in their numbering order, so the
+// customer's number picks one (parley.ChoiceNumberer).
+func (c *Channel) NumberedChoices(acct *parley.Account, r parley.Reply) []parley.Choice {
+	_, numbered, _ := renderReply(acct, 0, &parley.Outgoing{Reply: r})
+	choices := make([]parley.Choice, len(numbered.Listed))
+	for i, o := range numbered.Listed {
+		choices[i] = parley.Choice(o)
+	}
+	return choices
+}

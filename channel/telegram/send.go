@@ -101,3 +101,7 @@ func (c *Channel) Acknowledge(ctx context.Context, acct *parley.Account, in *par
 	}
 	return c.AnswerCallback(ctx, acct, in.MessageID)
 }
+
+// ChatPace: Telegram asks for no more than about one message a second in
+// one chat (short bursts are tolerated, then 429).
+func (c *Channel) ChatPace() (perSecond, burst int) { return 1, 3 }

@@ -146,6 +146,17 @@ func TestSendNumberedFallback(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)
 	}
+	// The customer answers with a number: only the numbered buttons count
+	// (the quick reply is a keyboard key), and a link is no pick.
+	numbered := c.NumberedChoices(a, out.Reply)
+	for answer, payload := range map[string]string{"1": strings.Repeat("x", 65), "1.": strings.Repeat("x", 65), "2": "", "3": ""} {
+		if got, _ := parley.PickChoice(numbered, answer); got.Payload != payload {
+			t.Errorf("answer %q picks %q, want %q", answer, got.Payload, payload)
+		}
+	}
+	if n := c.NumberedChoices(a, parley.Reply{Text: "Pick", Buttons: []parley.Button{{Title: "Yes"}}}); len(n) != 0 {
+		t.Errorf("a reply shown as buttons has numbered choices %v", n)
+	}
 }
 
 func TestAnswerCallbackAndSetWebhook(t *testing.T) {

@@ -48,4 +48,6 @@ func cmpOr(a, b string) string {
 
 // NumbersChoices reports that every Vonage route lists a reply's choices
 // as numbered text (Fallback), so a customer answers with a number.
-func (c *Channel) NumbersChoices(*parley.Account) bool { return true }
+func (c *Channel) NumberedChoices(_ *parley.Account, r parley.Reply) []parley.Choice {
+	return r.Choices()
+}

@@ -6,6 +6,7 @@
 //	parley config validate  check a configuration file
 //	parley scenario test    run conversation scripts against a scenario
 //	parley scenario replay  replay recorded chats against an edited scenario
+//	parley secrets rotate   re-encrypt stored credentials with the current key
 //	parley version          print the version
 package main
 
@@ -51,6 +52,7 @@ Commands:
   config validate   check a configuration file: parley config validate FILE
   scenario test     run conversation scripts: parley scenario test SCRIPT...
   scenario replay   replay recorded chats against an edited scenario
+  secrets           keygen: a new key; rotate: re-encrypt credentials with the current key
   version           print the version
 
 Run 'parley <command> -h' for a command's flags.
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "scenario":
 		return scenarioCmd(ctx, args[1:], stdout, stderr)
+	case "secrets":
+		return secretsCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parley", version)
 		return nil
@@ -100,6 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 type flags struct {
 	addr, database, config, publicURL, logLevel, bus string
 	allowBaseURL                                     string
+	allowPrivateFetch                                bool
+	secrets                                          *app.SecretKeys
+	logFormat                                        string
 }
 
 func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags, error) {
@@ -116,6 +123,10 @@ func parseFlags(name string, args []string, stderr io.Writer, demo bool) (*flags
 	fs.StringVar(&f.publicURL, "public-url", env("PARLEY_PUBLIC_URL", ""), "URL browsers and platforms use to reach this server (PARLEY_PUBLIC_URL)")
 	fs.StringVar(&f.bus, "bus", env("PARLEY_BUS", "inmem"), "event bus: inmem (one node) or a nats:// URL for several nodes (PARLEY_BUS)")
 	fs.StringVar(&f.logLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
+	fs.StringVar(&f.logFormat, "log-format", env("PARLEY_LOG_FORMAT", "text"), "text or json (PARLEY_LOG_FORMAT)")
+	f.secrets = secretKeys(fs)
+	fs.BoolVar(&f.allowPrivateFetch, "allow-private-fetch", env("PARLEY_ALLOW_PRIVATE_FETCH", "") == "true",
+		"let HTTP Request blocks and media copies reach loopback, private and link-local addresses (always on in the demo) (PARLEY_ALLOW_PRIVATE_FETCH=true)")
 	fs.StringVar(&f.allowBaseURL, "allow-api-base-url", env("PARLEY_ALLOW_API_BASE_URL", ""),
 		"Graph API base URLs admins may set in the UI: none, loopback or any (default: loopback for demo, else none) (PARLEY_ALLOW_API_BASE_URL)")
 	if err := fs.Parse(args); err != nil {
@@ -134,12 +145,21 @@ func env(key, def string) string {
 	return def
 }
 
-func logger(level string, w io.Writer) (*slog.Logger, error) {
+// logger writes records of level and above as text lines or, with format
+// "json", one JSON object per line (for log collectors).
+func logger(level, format string, w io.Writer) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level: %w", err)
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format: %q is not text or json", format)
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bool) error {
@@ -151,12 +171,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err != nil {
 		return err
 	}
-	log, err := logger(f.logLevel, stderr)
+	log, err := logger(f.logLevel, f.logFormat, stderr)
 	if err != nil {
 		return err
 	}
 	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log, Bus: f.bus,
-		AllowAPIBaseURL: f.allowBaseURL})
+		AllowAPIBaseURL: f.allowBaseURL, AllowPrivateFetch: f.allowPrivateFetch, Secrets: *f.secrets,
+		MetricsToken: os.Getenv("PARLEY_METRICS_TOKEN")})
 	if err := a.Start(ctx); err != nil {
 		return err
 	}

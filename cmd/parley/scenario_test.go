@@ -117,7 +117,7 @@ func TestScenarioReplay(t *testing.T) {
 		[2]string{"bot", "Let me find someone to help you."},
 		[2]string{"bot", "You are now connected with an agent."},
 		[2]string{"customer", "my order is late"},
-		[2]string{"bot", "Thanks for writing to us, Jane. If nobody could answer now, we will reply here as soon as we can."},
+		[2]string{"bot", "Thanks for chatting with us, Jane. Have a great day!"},
 	)
 	st.Close()
 

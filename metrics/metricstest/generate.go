@@ -1,5 +1,6 @@
 // Package metricstest generates realistic chat timelines and aggregate
-// rows for the tests and benchmarks of package metrics and the store.
+// rows for the tests and benchmarks of package metrics and the store, and
+// the demo tenant's report history.
 package metricstest
 
 import (
@@ -19,6 +20,11 @@ type Traffic struct {
 	Services int
 	Agents   int
 	Seed     uint64
+	// Prefix starts the chat ids ("chat-" if empty).
+	Prefix string
+	// ServiceIDs and AgentIDs, when set, are the ids to use instead of
+	// made-up ones (Services and Agents are then their lengths).
+	ServiceIDs, AgentIDs []string
 }
 
 // Day returns a day of traffic for tests.
@@ -33,9 +39,19 @@ func Day(seed uint64, chats int) Traffic {
 // order, chats one after another.
 func (tr Traffic) Facts() []parley.Fact {
 	g := &gen{tr: tr, rnd: rand.New(rand.NewPCG(tr.Seed, tr.Seed^0x9e3779b97f4a7c15))}
+	if tr.ServiceIDs != nil {
+		g.tr.Services = len(tr.ServiceIDs)
+	}
+	if tr.AgentIDs != nil {
+		g.tr.Agents = len(tr.AgentIDs)
+	}
+	prefix := tr.Prefix
+	if prefix == "" {
+		prefix = "chat-"
+	}
 	var out []parley.Fact
 	for i := 0; i < tr.Chats; i++ {
-		out = append(out, g.chat(fmt.Sprintf("chat-%06d", i))...)
+		out = append(out, g.chat(fmt.Sprintf("%s%06d", prefix, i))...)
 	}
 	return out
 }
@@ -49,8 +65,21 @@ type gen struct {
 	now    time.Time
 }
 
-func (g *gen) service() string { return fmt.Sprintf("svc-%02d", g.rnd.IntN(g.tr.Services)) }
-func (g *gen) agent() string   { return fmt.Sprintf("agent-%03d", g.rnd.IntN(g.tr.Agents)) }
+func (g *gen) service() string {
+	i := g.rnd.IntN(g.tr.Services)
+	if g.tr.ServiceIDs != nil {
+		return g.tr.ServiceIDs[i]
+	}
+	return fmt.Sprintf("svc-%02d", i)
+}
+
+func (g *gen) agent() string {
+	i := g.rnd.IntN(g.tr.Agents)
+	if g.tr.AgentIDs != nil {
+		return g.tr.AgentIDs[i]
+	}
+	return fmt.Sprintf("agent-%03d", i)
+}
 
 // after moves the clock on by up to max (at least a second).
 func (g *gen) after(max time.Duration) time.Time {

@@ -62,6 +62,9 @@ type PageData struct {
 	Title string    // page title, shown before " · Parley"
 	User  *PageUser // nil when nobody is logged in
 	Demo  bool      // demo mode: shows the demo logins and the simulator link
+	Page  string    // the page's name ("desktop", "supervisor", …): the header marks it current
+	// Message is what the "forbidden" page says the user lacks.
+	Message string
 }
 
 // LayoutName is the template to execute for every page.
@@ -81,11 +84,17 @@ func Pages() (map[string]*template.Template, error) {
 		if base == LayoutName {
 			continue
 		}
-		t, err := template.New(base).ParseFS(Templates, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(pageFuncs).ParseFS(Templates, "templates/layout.html", name)
 		if err != nil {
 			return nil, err
 		}
 		pages[base] = t
 	}
 	return pages, nil
+}
+
+// pageFuncs are the functions the page templates may call.
+var pageFuncs = template.FuncMap{
+	// adminSection reports whether a page belongs in the header's Admin menu.
+	"adminSection": func(page string) bool { return strings.HasPrefix(page, "admin_") && page != "admin_kb" },
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,39 @@ func TestStyleBalanced(t *testing.T) {
 	}
 	if depth != 0 || inComment {
 		t.Fatalf("style.css ends with %d open blocks (comment open: %v)", depth, inComment)
+	}
+}
+
+// TestNoInlineCode: the pages' Content-Security-Policy allows scripts and
+// styles from files only, so no template may carry an inline script, a
+// style element or attribute, an event handler attribute or a
+// javascript: link.
+func TestNoInlineCode(t *testing.T) {
+	inline := []*regexp.Regexp{
+		regexp.MustCompile(`(?i)<script\b[^>]*>\s*[^<\s]`),            // a script with a body
+		regexp.MustCompile(`(?i)<script\b(?:[^>s]|s[^r>]|sr[^c>])*>`), // a script without src
+		regexp.MustCompile(`(?i)<style\b`),
+		regexp.MustCompile(`(?i)\sstyle\s*=`),
+		regexp.MustCompile(`(?i)\son[a-z]+\s*=`),
+		regexp.MustCompile(`(?i)javascript:`),
+	}
+	err := fs.WalkDir(Templates, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		b, err := fs.ReadFile(Templates, path)
+		if err != nil {
+			return err
+		}
+		for _, re := range inline {
+			if loc := re.FindIndex(b); loc != nil {
+				line := 1 + strings.Count(string(b[:loc[0]]), "\n")
+				t.Errorf("%s:%d: inline code the CSP forbids: %q", path, line, b[loc[0]:min(loc[1]+20, len(b))])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

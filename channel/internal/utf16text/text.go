@@ -67,9 +67,25 @@ func units16(r rune) int {
 	return 1
 }
 
-// Option is one choice of a numbered-text fallback.
+// Option is one choice of a numbered-text fallback: a link shows its URL,
+// anything else sends Payload when the customer answers its number.
+// Its fields are parley.Choice's, so one converts to the other.
 type Option struct {
-	Title, URL string
+	Title, Payload, URL string
+}
+
+// Numbering numbers a reply's fallback options across its parts (1, 2, …
+// in the order they are listed) and keeps them, so a customer's number
+// can be read back as the option it names.
+type Numbering struct {
+	Listed []Option
+}
+
+// List renders opts numbered after the ones listed before.
+func (n *Numbering) List(opts []Option) string {
+	s := Numbered(opts, len(n.Listed)+1)
+	n.Listed = append(n.Listed, opts...)
+	return s
 }
 
 // Numbered renders options as "1. Title" lines, numbering from first; a

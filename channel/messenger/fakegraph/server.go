@@ -8,8 +8,10 @@
 package fakegraph
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -39,7 +41,8 @@ type Server struct {
 	profiles map[string]profile // by psid
 	sent     []sentRecord
 	fails    []FailKind
-	regain   *int // minutes in rate-limit answers; nil = 1
+	hold     time.Duration // answers held back this long after the request was handled
+	regain   *int          // minutes in rate-limit answers; nil = 1
 	subs     map[int]*subscriber
 	nextSub  int
 }
@@ -106,8 +109,48 @@ func digits(s string) bool {
 	return s != ""
 }
 
+// HoldAnswers makes the fake handle every request as usual (a send is
+// recorded: the customer has the message) and then hold its answer back
+// for d, or until the client gives up: Graph frozen. Zero ends it.
+func (s *Server) HoldAnswers(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = d
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	hold := s.hold
+	s.mu.Unlock()
+	if hold <= 0 {
+		s.serve(w, r)
+		return
+	}
+	rec := &heldAnswer{header: http.Header{}, code: http.StatusOK}
+	s.serve(rec, r)
+	select {
+	case <-time.After(hold):
+	case <-r.Context().Done():
+		return
+	}
+	maps.Copy(w.Header(), rec.header)
+	w.WriteHeader(rec.code)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+// heldAnswer keeps an answer until it may be written.
+type heldAnswer struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (h *heldAnswer) Header() http.Header         { return h.header }
+func (h *heldAnswer) WriteHeader(code int)        { h.code = code }
+func (h *heldAnswer) Write(b []byte) (int, error) { return h.body.Write(b) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.Header().Set("Facebook-Api-Version", messenger.GraphVersion)
 

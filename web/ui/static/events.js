@@ -4,7 +4,8 @@
 // replays what was missed. This wrapper adds what EventSource lacks:
 //   - typed JSON handlers: stream.on("message", (data, id) => …)
 //   - events older than the last seen id are dropped (replays are harmless)
-//   - onStatus("live" | "reconnecting" | "connecting") for an indicator
+//   - onStatus("live" | "reconnecting" | "connecting" | "offline") for an
+//     indicator ("offline" while the browser says it has no network)
 //   - onReconnect() after every reconnection, so the page can resync
 //   - when the browser gives up (server down, HTTP error), it retries with
 //     backoff itself, and asks onGiveUp() first (e.g. to check the session).
@@ -48,6 +49,26 @@ export class EventStream {
     return this;
   }
 
+  /**
+   * Drops the current connection (if any) and connects again now,
+   * resuming after the last event seen: for when the page knows the
+   * network is back (an "online" event, the tab became visible again)
+   * and should not wait for the browser's or the backoff's next try.
+   */
+  reconnectNow() {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    if (this.source) this.source.close();
+    this.source = null;
+    this.retry = 0;
+    this.#connect();
+  }
+
+  /** True while a connection is open. */
+  get live() {
+    return !!this.source && this.source.readyState === EventSource.OPEN;
+  }
+
   close() {
     this.closed = true;
     clearTimeout(this.timer);
@@ -80,12 +101,12 @@ export class EventStream {
       if (this.closed) return;
       if (src.readyState === EventSource.CONNECTING) {
         // The browser retries by itself, with Last-Event-ID.
-        this.#status("reconnecting");
+        this.#status(navigator.onLine === false ? "offline" : "reconnecting");
         return;
       }
       // CLOSED: the browser gave up (HTTP error or wrong content type).
       src.close();
-      this.#status("reconnecting");
+      this.#status(navigator.onLine === false ? "offline" : "reconnecting");
       this.#giveUp();
     };
     for (const type of this.handlers.keys()) this.#listen(src, type);

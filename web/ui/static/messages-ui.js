@@ -182,7 +182,10 @@ export function channelUI(opts) {
     const left = r.expires_at ? Date.parse(r.expires_at) - Date.now() : 0;
     banner.hidden = false;
     banner.dataset.state = r.state;
-    if (r.state === "open" && left > 0) {
+    if (r.state === "open" && !r.expires_at) {
+      // A channel without a messaging window (Telegram, web chat, …).
+      banner.hidden = true;
+    } else if (r.state === "open" && left > 0) {
       banner.textContent = `Messaging window open · ${countdown(left)} left to reply`;
       banner.dataset.state = left < 3600000 ? "closing" : "open";
     } else if (r.state === "human_agent" && left > 0) {
@@ -192,6 +195,7 @@ export function channelUI(opts) {
       banner.textContent = `Cannot reach the customer. ${r.reason || "The messaging window is closed."}`;
     }
     if (info.account && !info.account.active) {
+      banner.hidden = false;
       banner.dataset.state = "closed";
       banner.textContent = `The page's access token is not working (${info.account.reason || "inactive"}); replies wait until an admin fixes it.`;
     }
@@ -220,24 +224,30 @@ export function channelUI(opts) {
   }
 
   attachBtn.addEventListener("click", () => fileInput.click());
-  fileInput.addEventListener("change", async () => {
+  // Sends a file to the open chat (the button, drag and drop, paste).
+  async function upload(file) {
     const id = opts.current();
-    const file = fileInput.files && fileInput.files[0];
-    fileInput.value = "";
     if (!id || !file) return;
     const fd = new FormData();
-    fd.append("file", file, file.name);
+    fd.append("file", file, file.name || "pasted-file");
     attachBtn.disabled = true;
     try {
       const res = await fetch(chatURL(id, "files"), { method: "POST", body: fd, credentials: "same-origin", headers: { Accept: "application/json" } });
       const data = await res.json().catch(() => null);
-      if (!res.ok) throw new ApiError((data && data.error && data.error.message) || `${res.status} upload failed`, { status: res.status });
+      let msg = (data && data.error && data.error.message) || `${res.status} upload failed`;
+      if (res.status === 413) msg = `${file.name || "The file"} was not sent: ${data && data.error ? data.error.message : "it is too large"}.`;
+      if (!res.ok) throw new ApiError(msg, { status: res.status });
       opts.onSent(data);
     } catch (err) {
       opts.onError(err.message);
     } finally {
       attachBtn.disabled = false;
     }
+  }
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
+    upload(file);
   });
 
   qrBtn.addEventListener("click", () => {
@@ -301,18 +311,15 @@ export function channelUI(opts) {
       qrBtn.classList.remove("active");
       return m;
     },
+    upload,
     /** Extra rows of the customer panel. */
     customerRows() {
       if (!info || infoChat !== opts.current()) return [];
-      const rows = [["Page", info.page], ["PSID", info.psid, "mono"]];
+      const rows = [["Page", info.page], [info.channel === "facebook" ? "PSID" : "Platform ID", info.psid, "mono"]];
       const r = info.reach || {};
-      rows.push(["Reachable", r.state === "open" ? "Yes (24-hour window)" : r.state === "human_agent" ? "Agents only (HUMAN_AGENT)" : "No"]);
-      if (info.earlier_chats && info.earlier_chats.length) {
-        rows.push(["Earlier chats", info.earlier_chats.map((c) => `${new Date(c.created_at).toLocaleDateString()} · ${c.messages} msg${c.last ? ` · “${c.last.slice(0, 40)}”` : ""}`).join("\n")]);
-      } else {
-        rows.push(["Earlier chats", "None"]);
-      }
-      return rows;
+      const open = r.state === "open" ? (r.expires_at ? "Yes (messaging window open)" : "Yes") : null;
+      rows.push(["Reachable", open || (r.state === "human_agent" ? "Agents only (HUMAN_AGENT)" : "No")]);
+      return rows; // earlier chats: their own section (desk-customer-panel.js)
     },
   };
 }

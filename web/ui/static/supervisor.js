@@ -114,7 +114,7 @@ function renderChats() {
     return h(
       "tr",
       { "data-chat-id": c.id, "data-state": c.state },
-      h("th", { scope: "row", text: (c.customer && c.customer.name) || "Customer" }),
+      h("th", { scope: "row" }, h("a", { class: "monitor-link", href: `/monitor/${encodeURIComponent(c.id)}`, title: "Monitor this chat", text: (c.customer && c.customer.name) || "Customer" })),
       h("td", { text: c.service || "—" }),
       h("td", {}, h("span", { class: `pill pill-${c.state}`, text: c.offered_to ? "offered" : c.state })),
       h("td", { class: "chat-agent", text: c.state === "queued" && !c.offered_to ? "—" : agent }),

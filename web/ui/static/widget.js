@@ -65,7 +65,12 @@
 
   const host = el("div", { id: "parley-widget" });
   const root = host.attachShadow({ mode: "open" });
-  root.append(el("style", {}, CSS()));
+  // The look comes from a stylesheet on Parley's origin, not an inline
+  // <style>: pages with a strict CSP block inline styles. The widget shows
+  // once it has loaded (or failed to: unstyled beats invisible).
+  host.hidden = true;
+  const reveal = () => { host.hidden = false; };
+  root.append(el("link", { rel: "stylesheet", href: `${base}/static/widget.css`, onload: reveal, onerror: reveal }));
   const launcher = el("button", { class: "launcher", type: "button", "aria-label": "Chat with us", onclick: toggle });
   const title = el("span", { class: "title" }, "Chat");
   const closeBtn = el("button", { class: "close", type: "button", "aria-label": "Close the chat", onclick: toggle }, "×");
@@ -89,6 +94,14 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); sendText(); }
   });
   file.addEventListener("change", () => { if (file.files[0]) upload(file.files[0]); file.value = ""; });
+  // The agent sees "typing…": told at most every 3 s while the visitor
+  // types in a started chat, never the text itself.
+  let typedAt = 0;
+  input.addEventListener("input", () => {
+    if (!state.token || !state.started || !input.value.trim() || Date.now() - typedAt < 3000) return;
+    typedAt = Date.now();
+    call(`${api}/typing`, { method: "POST" }).catch(() => { /* only a hint */ });
+  });
 
   // --- server calls ------------------------------------------------------
   async function call(path, opts = {}) {
@@ -186,6 +199,7 @@
     const text = input.value.trim();
     if (!text) return;
     input.value = "";
+    typedAt = 0; // the next message's typing shows at once
     await say({ text });
   }
   async function say(body) {
@@ -310,54 +324,6 @@
       chips.append(el("button", { type: "button", class: "chip",
         onclick: () => say({ text: q.title, payload: q.payload || q.title, quick_reply: true }) }, q.title));
     }
-  }
-
-  function CSS() {
-    return `
-:host { all: initial; font: 15px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; }
-[hidden] { display: none !important; }
-.launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%; border: 0;
-  background: #2f6fed; color: #fff; font-size: 24px; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483646; }
-.panel { position: fixed; right: 20px; bottom: 88px; width: 360px; height: min(560px, calc(100vh - 110px));
-  display: flex; flex-direction: column; background: #fff; border-radius: 12px; overflow: hidden;
-  box-shadow: 0 8px 30px rgba(0,0,0,.25); z-index: 2147483647; }
-header { display: flex; align-items: center; background: #2f6fed; color: #fff; padding: 12px 14px; font-weight: 600; }
-header .title { flex: 1; }
-.close { background: none; border: 0; color: #fff; font-size: 22px; cursor: pointer; line-height: 1; }
-.greeting { margin: 0; padding: 10px 14px; background: #eef3fd; font-size: 14px; }
-.log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f7f8fa; }
-.msg { max-width: 80%; padding: 8px 11px; border-radius: 14px; word-wrap: break-word; }
-.msg p { margin: 0; white-space: pre-wrap; }
-.theirs { align-self: flex-start; background: #fff; border: 1px solid #e1e5ea; border-bottom-left-radius: 4px; }
-.mine { align-self: flex-end; background: #2f6fed; color: #fff; border-bottom-right-radius: 4px; }
-.who { display: block; font-size: 11px; color: #6b7785; margin-bottom: 2px; }
-.buttons { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; }
-.btn { display: block; text-align: center; padding: 6px 10px; border: 1px solid #2f6fed; border-radius: 8px;
-  background: #fff; color: #2f6fed; font: inherit; cursor: pointer; text-decoration: none; }
-.cards { display: flex; gap: 8px; overflow-x: auto; margin-top: 6px; }
-.card { flex: 0 0 200px; display: flex; flex-direction: column; gap: 2px; padding: 8px; border: 1px solid #e1e5ea; border-radius: 10px; background: #fff; }
-.card img { width: 100%; height: 100px; object-fit: cover; border-radius: 6px; }
-.card small { color: #6b7785; }
-.media { max-width: 100%; border-radius: 8px; display: block; margin-top: 4px; }
-.file { color: inherit; text-decoration: underline; }
-.file::before { content: "↗ "; }
-.launcher svg, .attach svg { display: block; margin: auto; }
-.chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 0 12px; background: #f7f8fa; }
-.chips:not(:empty) { padding-bottom: 8px; }
-.chip { border: 1px solid #2f6fed; color: #2f6fed; background: #fff; border-radius: 16px; padding: 5px 12px; font: inherit; cursor: pointer; }
-.status { padding: 4px 12px; font-size: 12px; color: #a4370b; background: #fff6f0; }
-.composer { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #e1e5ea; align-items: flex-end; }
-.composer textarea { flex: 1; resize: none; font: inherit; padding: 8px; border: 1px solid #cfd6de; border-radius: 8px; }
-.attach { background: none; border: 0; color: #4a5561; cursor: pointer; padding: 6px 2px; }
-.send, .prechat button { background: #2f6fed; color: #fff; border: 0; border-radius: 8px; padding: 8px 14px; font: inherit; cursor: pointer; }
-.prechat { display: flex; flex-direction: column; gap: 10px; padding: 14px; border-top: 1px solid #e1e5ea; }
-.prechat label { display: flex; flex-direction: column; gap: 4px; font-size: 13px; color: #4a5561; }
-.prechat input { font: inherit; padding: 8px; border: 1px solid #cfd6de; border-radius: 8px; }
-@media (max-width: 480px) {
-  .panel { right: 0; bottom: 0; width: 100vw; height: 100dvh; border-radius: 0; }
-  .launcher { bottom: 16px; right: 16px; }
-  .panel:not([hidden]) ~ .launcher { display: none; }
-}`;
   }
 
   // --- go ----------------------------------------------------------------

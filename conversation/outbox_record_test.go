@@ -1,0 +1,78 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+// flakyMarkSent fails the first failures calls of MarkSent, as a database
+// that hiccups just after the platform accepted a message.
+type flakyMarkSent struct {
+	parley.Store
+	failures atomic.Int32
+}
+
+func (f *flakyMarkSent) MarkSent(ctx context.Context, id, externalID string, at time.Time) error {
+	if f.failures.Add(-1) >= 0 {
+		return errors.New("injected: connection reset while recording the send")
+	}
+	return f.Store.MarkSent(ctx, id, externalID, at)
+}
+
+// TestRecordSentRegardless: once the platform took a message, it is
+// recorded as sent even if the first tries to record it fail or the
+// platform's id is already stored for another message; the chat's next
+// message is not held back behind it.
+func TestRecordSentRegardless(t *testing.T) {
+	cases := []struct {
+		name     string
+		failures int32
+		reuseID  bool // the platform answers with an id already stored
+	}{
+		{"the database fails twice", 2, false},
+		{"the platform reuses a message id", 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+				r := newRig(t, st, parley.ServiceRouting{}, nil)
+				fs := &flakyMarkSent{Store: st}
+				fs.failures.Store(tc.failures)
+				s := New(Config{Store: fs, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
+				ctx, cancel := context.WithCancel(r.ctx)
+				done := make(chan struct{})
+				go func() { defer close(done); _ = s.Run(ctx) }()
+				t.Cleanup(func() { cancel(); <-done })
+
+				c := r.arriveOn(s, 0)
+				if tc.reuseID {
+					// channeltest answers its first send with "test-1".
+					must(t, st.AddMessage(r.ctx, &parley.Message{ChatID: c.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
+						Kind: parley.KindText, Text: "earlier", ExternalID: "test-1"}))
+				}
+				first, err := s.queueOutbound(r.ctx, c, &parley.Message{Sender: parley.SenderBot, Text: "First"})
+				must(t, err)
+				second, err := s.queueOutbound(r.ctx, c, &parley.Message{Sender: parley.SenderBot, Text: "Second"})
+				must(t, err)
+				r.eventually("both messages recorded as sent", func() bool {
+					a, err1 := st.Message(r.ctx, first.ID)
+					b, err2 := st.Message(r.ctx, second.ID)
+					return err1 == nil && err2 == nil && a.Status == parley.MsgSent && b.Status == parley.MsgSent
+				})
+				if n := len(r.channel.Sent()); n != 2 {
+					t.Fatalf("the platform got %d sends, want 2", n)
+				}
+			})
+		})
+	}
+}

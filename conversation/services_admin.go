@@ -1,0 +1,234 @@
+package conversation
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parleycc/parley"
+)
+
+// Services in Admin: an admin creates services and edits their limits,
+// routing and desktop settings in one form. Thresholds are edited on the
+// wallboard, members on the Users page. parley.yaml is applied over what
+// it declares.
+
+// RoutingSettings are a service's routing settings with durations in
+// seconds, as the Admin form edits them.
+type RoutingSettings struct {
+	Strategy            string         `json:"strategy"`
+	Skills              map[string]int `json:"skills"`
+	OfferTimeoutSeconds int            `json:"offer_timeout_seconds"`
+	AutoAccept          bool           `json:"auto_accept"`
+	ACWLimitSeconds     int            `json:"acw_limit_seconds"`
+	AbsentRule          string         `json:"absent_rule"`
+	HandoffAfterSeconds int            `json:"handoff_after_seconds"`
+	DropoutAfterSeconds int            `json:"dropout_after_seconds"`
+}
+
+func routingSettings(r parley.ServiceRouting) RoutingSettings {
+	out := RoutingSettings{Strategy: r.Strategy, Skills: map[string]int{}, OfferTimeoutSeconds: int(r.OfferTimeout / time.Second),
+		AutoAccept: r.AutoAccept, ACWLimitSeconds: int(r.ACWLimit / time.Second), AbsentRule: r.AbsentRule,
+		HandoffAfterSeconds: int(r.HandoffAfter / time.Second), DropoutAfterSeconds: int(r.DropoutAfter / time.Second)}
+	for k, v := range r.Skills {
+		out.Skills[k] = v
+	}
+	return out
+}
+
+func (r RoutingSettings) domain() parley.ServiceRouting {
+	sec := func(n int) time.Duration { return time.Duration(n) * time.Second }
+	out := parley.ServiceRouting{Strategy: r.Strategy, OfferTimeout: sec(r.OfferTimeoutSeconds), AutoAccept: r.AutoAccept,
+		ACWLimit: sec(r.ACWLimitSeconds), AbsentRule: r.AbsentRule, HandoffAfter: sec(r.HandoffAfterSeconds), DropoutAfter: sec(r.DropoutAfterSeconds)}
+	if len(r.Skills) > 0 {
+		out.Skills = r.Skills
+	}
+	return out
+}
+
+// ServiceInput is what an admin sets on a service.
+type ServiceInput struct {
+	Name             string             `json:"name,omitempty"` // set when the service is created
+	MaxChatsPerAgent int                `json:"max_chats_per_agent"`
+	MaxQueueLength   int                `json:"max_queue_length"`
+	Routing          RoutingSettings    `json:"routing"`
+	Desk             parley.ServiceDesk `json:"desk"`
+	// Version is the version of the service the edit started from.
+	Version string `json:"version,omitempty"`
+}
+
+// AdminServiceView is a service as Admin shows it.
+type AdminServiceView struct {
+	ID               string             `json:"id"`
+	Name             string             `json:"name"`
+	MaxChatsPerAgent int                `json:"max_chats_per_agent"`
+	MaxQueueLength   int                `json:"max_queue_length"`
+	Routing          RoutingSettings    `json:"routing"`
+	Desk             parley.ServiceDesk `json:"desk"`
+	Members          []string           `json:"members"` // usernames
+	Version          string             `json:"version"`
+}
+
+// AdminServices lists the admin's tenant's services.
+func (s *Service) AdminServices(ctx context.Context, admin *parley.User) ([]AdminServiceView, error) {
+	if err := adminOnly(admin, "manage services"); err != nil {
+		return nil, err
+	}
+	svcs, err := s.Store.Services(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	tv, err := s.tenantServiceData(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AdminServiceView, 0, len(svcs))
+	for _, sv := range svcs {
+		v, err := s.viewService(ctx, sv, tv)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	slices.SortFunc(out, func(a, b AdminServiceView) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// AdminService returns one service of the admin's tenant (ENOTFOUND for
+// another tenant's).
+func (s *Service) AdminService(ctx context.Context, admin *parley.User, id string) (*AdminServiceView, error) {
+	if err := adminOnly(admin, "manage services"); err != nil {
+		return nil, err
+	}
+	sv, err := s.tenantService(ctx, admin, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadServiceView(ctx, sv)
+}
+
+// CreateService adds a service with the given settings.
+func (s *Service) CreateService(ctx context.Context, admin *parley.User, in ServiceInput) (*AdminServiceView, error) {
+	if err := adminOnly(admin, "manage services"); err != nil {
+		return nil, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 60 {
+		return nil, parley.Errorf(parley.EINVALID, "name: 1 to 60 characters")
+	}
+	svcs, err := s.Store.Services(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(svcs, func(sv *parley.Service) bool { return strings.EqualFold(sv.Name, in.Name) }) {
+		return nil, parley.Errorf(parley.ECONFLICT, "name: a service named %q exists", in.Name)
+	}
+	return s.saveService(ctx, &parley.Service{TenantID: admin.TenantID, Name: in.Name}, in)
+}
+
+// UpdateService changes a service's limits, routing and desktop settings;
+// an edit that started from an older version is refused (ECONFLICT).
+func (s *Service) UpdateService(ctx context.Context, admin *parley.User, id string, in ServiceInput) (*AdminServiceView, error) {
+	if err := adminOnly(admin, "manage services"); err != nil {
+		return nil, err
+	}
+	sv, err := s.tenantService(ctx, admin, id)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.loadServiceView(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEdit(sv.Name, in.Version, cur.Version); err != nil {
+		return nil, err
+	}
+	return s.saveService(ctx, sv, in)
+}
+
+// tenantService loads a service of the admin's tenant; another tenant's is
+// not found.
+func (s *Service) tenantService(ctx context.Context, admin *parley.User, id string) (*parley.Service, error) {
+	sv, err := s.Store.Service(ctx, id)
+	if err == nil && sv.TenantID != admin.TenantID {
+		err = parley.Errorf(parley.ENOTFOUND, "service %s not found", id)
+	}
+	return sv, err
+}
+
+// saveService validates everything, then writes the service, its routing
+// and its desktop settings.
+func (s *Service) saveService(ctx context.Context, sv *parley.Service, in ServiceInput) (*AdminServiceView, error) {
+	if in.MaxChatsPerAgent < 0 || in.MaxChatsPerAgent > 50 {
+		return nil, parley.Errorf(parley.EINVALID, "max_chats_per_agent: %d is not between 0 (each agent's own capacity) and 50", in.MaxChatsPerAgent)
+	}
+	sv.MaxChatsPerAgent, sv.MaxQueueLength = in.MaxChatsPerAgent, in.MaxQueueLength
+	if err := sv.Validate(); err != nil {
+		return nil, err
+	}
+	r := in.Routing.domain()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	for i, d := range in.Desk.Dispositions {
+		in.Desk.Dispositions[i] = strings.TrimSpace(d)
+	}
+	if err := in.Desk.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Store.UpsertService(ctx, sv); err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetServiceRouting(ctx, sv.ID, r); err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetServiceDesk(ctx, sv.ID, in.Desk); err != nil {
+		return nil, err
+	}
+	return s.loadServiceView(ctx, sv)
+}
+
+// tenantServices is what every service's view reads of its tenant, read
+// once for a whole list.
+type tenantServices struct {
+	routings map[string]parley.ServiceRouting
+	users    []*parley.User
+}
+
+func (s *Service) tenantServiceData(ctx context.Context, tenantID string) (tenantServices, error) {
+	routings, err := s.Store.ServiceRoutings(ctx, tenantID)
+	if err != nil {
+		return tenantServices{}, err
+	}
+	users, err := s.Store.Users(ctx, tenantID)
+	return tenantServices{routings: routings, users: users}, err
+}
+
+// loadServiceView is viewService for one service.
+func (s *Service) loadServiceView(ctx context.Context, sv *parley.Service) (*AdminServiceView, error) {
+	tv, err := s.tenantServiceData(ctx, sv.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewService(ctx, sv, tv)
+}
+
+func (s *Service) viewService(ctx context.Context, sv *parley.Service, tv tenantServices) (*AdminServiceView, error) {
+	desk, err := s.Store.ServiceDesk(ctx, sv.ID)
+	if err != nil {
+		return nil, err
+	}
+	if desk.Dispositions == nil {
+		desk.Dispositions = []string{}
+	}
+	v := &AdminServiceView{ID: sv.ID, Name: sv.Name, MaxChatsPerAgent: sv.MaxChatsPerAgent, MaxQueueLength: sv.MaxQueueLength,
+		Routing: routingSettings(effectiveRouting(tv.routings, sv.ID)), Desk: desk, Members: []string{}}
+	for _, u := range tv.users {
+		if u.Active() && slices.Contains(u.ServiceIDs, sv.ID) {
+			v.Members = append(v.Members, u.Username)
+		}
+	}
+	v.Version = editVersion(v.MaxChatsPerAgent, v.MaxQueueLength, v.Routing, v.Desk)
+	return v, nil
+}

@@ -52,6 +52,7 @@ func (c flowConfig) data(graphURL string) map[string]any {
 type flowWorld struct {
 	*world
 	graphURL string
+	routed   int // chats started by routedChat, for their first message ids
 }
 
 func newFlowWorld(t *testing.T, dsn string, c flowConfig, tune ...func(*app.Config)) *flowWorld {

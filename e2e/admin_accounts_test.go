@@ -38,11 +38,11 @@ func TestAdminAccountTypes(t *testing.T) {
 		t.Fatalf("Telegram form asks for %q", labels)
 	}
 	adm.do("fill it in",
-		chromedp.SendKeys(chromedp.ID("f-name"), "acme-telegram"),
-		chromedp.SendKeys(chromedp.ID("f-page-username"), "acme_e2e_bot"),
-		chromedp.SendKeys(chromedp.ID("f-access-token"), "777:e2e-bot-token"),
+		typeInto(chromedp.ID("f-name"), "acme-telegram"),
+		typeInto(chromedp.ID("f-page-username"), "acme_e2e_bot"),
+		typeInto(chromedp.ID("f-access-token"), "777:e2e-bot-token"),
 		chromedp.Click(chromedp.CSS("#type-fields .field-with-button button")),
-		chromedp.SendKeys(chromedp.ID("f-api-base-url"), api.URL),
+		typeInto(chromedp.ID("f-api-base-url"), api.URL),
 	)
 	adm.waitFor("a generated secret token", `() => document.querySelector("#f-verify-token").value.length > 20`)
 	adm.do("test the connection", chromedp.Click(chromedp.ID("test-connection")))

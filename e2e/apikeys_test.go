@@ -17,7 +17,7 @@ func TestAdminAPIKeys(t *testing.T) {
 	adm := newTab(t, browser, "admin")
 	adm.signIn(srv, "admin", "admin-demo", "/admin/api-keys", "key-form")
 	adm.do("make a supervisor key",
-		chromedp.SendKeys(chromedp.ID("k-name"), "Wallboard TV"),
+		typeInto(chromedp.ID("k-name"), "Wallboard TV"),
 		chromedp.Click(chromedp.ID("create-key")),
 	)
 	adm.waitFor("the token, once", `() => !document.querySelector("#token-box").hidden &&

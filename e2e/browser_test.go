@@ -240,3 +240,14 @@ func (tb *tab) screenshot(name string) {
 	}
 	tb.t.Logf("%s: screenshot %s", tb.name, path)
 }
+
+// typeInto types v into the first visible element sel finds, as
+// chromedp.SendKeys does. SendKeys reads the node's attributes outside the
+// node's lock: a data race under -race whenever the page changes that
+// element's attributes (hidden, disabled) while the test types.
+func typeInto[S chromedp.Selectable](sel S, v string, opts ...chromedp.QueryOption) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Focus(sel, append(opts, chromedp.NodeVisible)...),
+		chromedp.KeyEvent(v),
+	)
+}

@@ -164,8 +164,8 @@ func openSimulator(t *testing.T, browser context.Context, srv *server, first, la
 	)
 	sim.screenshot("simulator-start")
 	sim.do("start as "+first+" "+last,
-		chromedp.SendKeys(chromedp.ID("sim-first"), first),
-		chromedp.SendKeys(chromedp.ID("sim-last"), last),
+		typeInto(chromedp.ID("sim-first"), first),
+		typeInto(chromedp.ID("sim-last"), last),
 		chromedp.Click(chromedp.ID("sim-start")),
 		chromedp.WaitVisible(chromedp.ID("sim-input")),
 	)
@@ -181,7 +181,7 @@ func openSimulator(t *testing.T, browser context.Context, srv *server, first, la
 func (tb *tab) sendAsCustomer(text string) {
 	tb.t.Helper()
 	tb.do("send "+text,
-		chromedp.SendKeys(chromedp.ID("sim-input"), text),
+		typeInto(chromedp.ID("sim-input"), text),
 		chromedp.Click(chromedp.ID("sim-send")),
 	)
 	tb.waitFor("the customer's message to be sent", `(text) => [...document.querySelectorAll("#sim-thread .bubble.me")].some((b) =>
@@ -204,8 +204,8 @@ func loginAgent(t *testing.T, browser context.Context, srv *server, user, passwo
 	}
 	// A wrong password is refused with a message.
 	desk.do("log in with a wrong password",
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), "wrong"),
+		typeInto(chromedp.ID("username"), user),
+		typeInto(chromedp.ID("password"), "wrong"),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("login-error")),
 	)
@@ -215,7 +215,7 @@ func loginAgent(t *testing.T, browser context.Context, srv *server, user, passwo
 	desk.do("log in as "+user,
 		// (SetValue with "" reports a failure in chromedp v0.23, so clear the field in the page.)
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#password").value = ""`),
-		chromedp.SendKeys(chromedp.ID("password"), password),
+		typeInto(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("status-select")),
 	)
@@ -269,7 +269,7 @@ func (tb *tab) openChatWith(name string) {
 // with the Enter key.
 func (tb *tab) reply(text string, enter bool) {
 	tb.t.Helper()
-	tb.do("type "+text, chromedp.SendKeys(chromedp.ID("composer"), text))
+	tb.do("type "+text, typeInto(chromedp.ID("composer"), text))
 	if enter {
 		tb.pressEnter()
 	} else {

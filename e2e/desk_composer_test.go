@@ -42,10 +42,10 @@ func TestDeskComposer(t *testing.T) {
 	alice.waitFor("the messaging window countdown", `() => !document.querySelector("#reach-banner").hidden && document.querySelector("#reach-banner").textContent.includes("left to reply")`)
 
 	// Emoji: search by word, click to insert, send.
-	alice.do("type", chromedp.SendKeys(chromedp.ID("composer"), "Your order "))
+	alice.do("type", typeInto(chromedp.ID("composer"), "Your order "))
 	alice.do("open the emoji picker", chromedp.Click(chromedp.ID("emoji-button")), chromedp.WaitVisible(chromedp.ID("emoji-search")))
 	alice.waitFor("the groups", `() => document.querySelectorAll("#emoji-picker .emoji-group").length >= 5`)
-	alice.do("search", chromedp.SendKeys(chromedp.ID("emoji-search"), "parcel"))
+	alice.do("search", typeInto(chromedp.ID("emoji-search"), "parcel"))
 	alice.waitFor("one match", `() => [...document.querySelectorAll("#emoji-picker .emoji")].map((b) => b.dataset.emoji).join() === "📦"`)
 	alice.screenshot("desk-emoji")
 	alice.do("pick it", chromedp.Click(chromedp.CSS(`#emoji-picker .emoji[data-emoji="📦"]`)))
@@ -67,9 +67,9 @@ func TestDeskComposer(t *testing.T) {
 
 	// Quick replies: previewed as the customer will see them.
 	alice.do("write with quick replies",
-		chromedp.SendKeys(chromedp.ID("composer"), "Did that help?"),
+		typeInto(chromedp.ID("composer"), "Did that help?"),
 		chromedp.Click(chromedp.ID("quick-replies-button")),
-		chromedp.SendKeys(chromedp.ID("quick-replies-input"), "Yes, No"),
+		typeInto(chromedp.ID("quick-replies-input"), "Yes, No"),
 	)
 	alice.waitFor("the preview", `() => { const p = document.querySelector("#reply-preview"); return !p.hidden && p.querySelector(".pv-bubble").textContent === "Did that help?" &&
 		[...p.querySelectorAll(".chip")].map((c) => c.textContent).join() === "Yes,No" }`)
@@ -81,9 +81,9 @@ func TestDeskComposer(t *testing.T) {
 	// Cards: previewed too.
 	alice.do("build a card",
 		chromedp.Click(chromedp.ID("cards-button")),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-title"), "Express shipping"),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-subtitle"), "Tomorrow before noon"),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-buttons"), "Upgrade, Details=https://shop.example.com/express"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-title"), "Express shipping"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-subtitle"), "Tomorrow before noon"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-buttons"), "Upgrade, Details=https://shop.example.com/express"),
 	)
 	alice.waitFor("the card preview", `() => { const c = document.querySelector("#reply-preview .pv-card"); return c && c.textContent.includes("Express shipping") && c.textContent.includes("Upgrade") && c.textContent.includes("Details ↗") }`)
 	alice.screenshot("desk-preview-card")

@@ -84,7 +84,7 @@ func TestDeskDefects(t *testing.T) {
 	bobTarget := eval[string](alice, `[...document.querySelectorAll("#transfer-target option")].find((o) => o.textContent === "Bob Chen").value`)
 	alice.do("fill the transfer",
 		chromedp.SetValue(chromedp.ID("transfer-target"), bobTarget),
-		chromedp.SendKeys(chromedp.ID("transfer-note"), "Parcel 7731, lost in transit"),
+		typeInto(chromedp.ID("transfer-note"), "Parcel 7731, lost in transit"),
 		chromedp.Click(chromedp.ID("routing-submit")),
 	)
 	// Bob, still a guest, is offered the chat and accepts.

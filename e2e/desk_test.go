@@ -46,19 +46,19 @@ func TestDeskCannedWrapUpHistory(t *testing.T) {
 	desk.waitFrameLoaded("/demo/crm?")
 
 	// Canned response: "/" opens the list, typing narrows it, Enter inserts.
-	desk.do("type /", chromedp.SendKeys(chromedp.ID("composer"), "/"))
+	desk.do("type /", typeInto(chromedp.ID("composer"), "/"))
 	desk.waitFor("the canned list", `() => document.querySelectorAll("#canned-menu .canned-option").length >= 5`)
 	shortcuts := eval[[]string](desk, `[...document.querySelectorAll("#canned-menu .canned-option")].map((o) => o.dataset.shortcut)`)
 	if !slices.Contains(shortcuts, "bye") || slices.Contains(shortcuts, "invoice") {
 		t.Errorf("alice's list for a Support chat = %v, want her own /bye and not Billing's /invoice", shortcuts)
 	}
-	desk.do("type hel", chromedp.SendKeys(chromedp.ID("composer"), "hel"))
+	desk.do("type hel", typeInto(chromedp.ID("composer"), "hel"))
 	desk.waitFor("/hello first", `() => document.querySelector('#canned-menu [aria-selected="true"]')?.dataset.shortcut === "hello"`)
 	desk.screenshot("desk-canned-menu")
 	desk.pressEnter()
 	const greeting = "Hi Jane! I'm Alice Martin from Parley Demo Co. How can I help?"
 	desk.waitFor("the filled greeting", `(want) => document.querySelector("#composer").value === want && !document.querySelector("#canned-menu")`, greeting)
-	desk.do("edit it", chromedp.SendKeys(chromedp.ID("composer"), " Sorry about your order."))
+	desk.do("edit it", typeInto(chromedp.ID("composer"), " Sorry about your order."))
 	desk.screenshot("desk-canned-inserted")
 	desk.do("send", chromedp.Click(chromedp.ID("send-button")))
 	sim.waitText("#sim-thread .bubble.page", greeting+" Sorry about your order.")
@@ -91,7 +91,7 @@ func TestDeskCannedWrapUpHistory(t *testing.T) {
 	desk.do("choose a disposition and write notes",
 		chromedp.SetValue(chromedp.ID("wrapup-disposition"), "Resolved"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#wrapup-disposition").dispatchEvent(new Event("change"))`),
-		chromedp.SendKeys(chromedp.ID("wrapup-notes"), "Refunded order A-17"),
+		typeInto(chromedp.ID("wrapup-notes"), "Refunded order A-17"),
 		chromedp.Click(chromedp.ID("close-chat")),
 	)
 	desk.waitFor("the chat to close", `() => document.querySelector("#composer").disabled`)
@@ -139,17 +139,17 @@ func TestCannedResponsesPage(t *testing.T) {
 	}
 	page.do("a new response with a typo",
 		chromedp.Click(chromedp.ID("new-canned")),
-		chromedp.SendKeys(chromedp.ID("c-title"), "Thanks"),
-		chromedp.SendKeys(chromedp.ID("c-shortcut"), "/thanks"),
-		chromedp.SendKeys(chromedp.ID("c-text"), "Thanks $(frist_name), bye!"),
-		chromedp.SendKeys(chromedp.ID("c-quick"), "Bye, More help"),
+		typeInto(chromedp.ID("c-title"), "Thanks"),
+		typeInto(chromedp.ID("c-shortcut"), "/thanks"),
+		typeInto(chromedp.ID("c-text"), "Thanks $(frist_name), bye!"),
+		typeInto(chromedp.ID("c-quick"), "Bye, More help"),
 		chromedp.Click(chromedp.CSS(`#canned-form button[type="submit"]`)),
 	)
 	page.waitText("#canned-error", "unknown variable $(frist_name)")
 	page.screenshot("canned-page-error")
 	page.do("fix it",
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#c-text").value = ""`),
-		chromedp.SendKeys(chromedp.ID("c-text"), "Thanks $(first_name), bye!"),
+		typeInto(chromedp.ID("c-text"), "Thanks $(first_name), bye!"),
 		chromedp.Click(chromedp.CSS(`#canned-form button[type="submit"]`)),
 	)
 	page.waitFor("the new response", `() => [...document.querySelectorAll("#canned-body tr[data-id]")].some((tr) =>

@@ -29,8 +29,8 @@ func TestLoginLockedMessage(t *testing.T) {
 	tb.do("log in with the right password while locked",
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), "bob"),
-		chromedp.SendKeys(chromedp.ID("password"), "bob-demo"),
+		typeInto(chromedp.ID("username"), "bob"),
+		typeInto(chromedp.ID("password"), "bob-demo"),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("login-error")),
 	)

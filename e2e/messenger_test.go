@@ -37,7 +37,7 @@ func TestMessengerKinds(t *testing.T) {
 
 	desk.do("write with quick replies",
 		chromedp.Click(chromedp.ID("quick-replies-button")),
-		chromedp.SendKeys(chromedp.ID("quick-replies-input"), "Yes, No"),
+		typeInto(chromedp.ID("quick-replies-input"), "Yes, No"),
 	)
 	desk.reply("Anything else?", false)
 	sim.waitFor("the quick-reply chips", `() => [...document.querySelectorAll("#sim-quick .chip")].map((c) => c.textContent).join(",") === "Yes,No"`)
@@ -53,12 +53,12 @@ func TestMessengerKinds(t *testing.T) {
 	// A carousel from the card builder, with the composer's text first.
 	desk.do("build two cards",
 		chromedp.Click(chromedp.ID("cards-button")),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-title"), "Screen repair"),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-subtitle"), "Two days"),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(1) .card-buttons"), "Book it, Details=https://shop.example.com/screen"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-title"), "Screen repair"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-subtitle"), "Two days"),
+		typeInto(chromedp.CSS(".card-row:nth-child(1) .card-buttons"), "Book it, Details=https://shop.example.com/screen"),
 		chromedp.Click(chromedp.ID("add-card")),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(2) .card-title"), "Battery swap"),
-		chromedp.SendKeys(chromedp.CSS(".card-row:nth-child(2) .card-buttons"), "Book it"),
+		typeInto(chromedp.CSS(".card-row:nth-child(2) .card-title"), "Battery swap"),
+		typeInto(chromedp.CSS(".card-row:nth-child(2) .card-buttons"), "Book it"),
 	)
 	desk.reply("Here is what we can do:", false)
 	sim.waitFor("the two cards with their buttons", `() => {

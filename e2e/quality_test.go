@@ -43,7 +43,7 @@ func TestMonitorWhisperBarge(t *testing.T) {
 
 	// Whisper: the agent sees it, the customer does not.
 	const whisper = "It is a known double charge: refund it"
-	sup.do("whisper", chromedp.SendKeys(chromedp.ID("whisper-text"), whisper), chromedp.Click(chromedp.ID("whisper-send")))
+	sup.do("whisper", typeInto(chromedp.ID("whisper-text"), whisper), chromedp.Click(chromedp.ID("whisper-send")))
 	sup.waitText("#mon-transcript .tr-whisper", whisper)
 	alice.waitText("#transcript .msg.whisper", whisper)
 	alice.waitText("#transcript .msg.whisper .whisper-label", "Whisper from Sam Rivera")
@@ -57,7 +57,7 @@ func TestMonitorWhisperBarge(t *testing.T) {
 	// Barge in: the supervisor writes to the customer.
 	sup.do("barge in", chromedp.Click(chromedp.ID("barge")))
 	sup.waitFor("the barged label", `() => document.querySelector("#monitor-mode").dataset.mode === "barged" && !document.querySelector("#barge-form").hidden`)
-	sup.do("write to the customer", chromedp.SendKeys(chromedp.ID("barge-text"), "Sam here, the supervisor: sorry for the trouble"),
+	sup.do("write to the customer", typeInto(chromedp.ID("barge-text"), "Sam here, the supervisor: sorry for the trouble"),
 		chromedp.Click(chromedp.ID("barge-send")))
 	sim.waitText("#sim-thread .bubble.page", "Sam here, the supervisor")
 	alice.waitText("#transcript .msg.out", "Sam here, the supervisor")
@@ -77,8 +77,8 @@ func TestMonitorWhisperBarge(t *testing.T) {
 	// Transcripts: find the chat by a word, read the survey, grade it.
 	sup.do("open transcripts", chromedp.Navigate(srv.URL+"/transcripts"))
 	sup.waitFor("the search", `() => document.body.dataset.loaded === "true"`)
-	sup.do("search", chromedp.SendKeys(chromedp.ID("tr-q"), "refunded"), chromedp.Click(chromedp.ID("tr-go")))
-	sup.waitFor("one result", `() => document.querySelectorAll("#tr-table tbody tr").length === 1`)
+	sup.do("search", typeInto(chromedp.ID("tr-q"), "refunded"), chromedp.Click(chromedp.ID("tr-go")))
+	sup.waitFor("one result", `() => document.querySelector("#tr-table").dataset.query === "q=refunded" && document.querySelectorAll("#tr-table tbody tr").length === 1`)
 	sup.waitText("#tr-table tbody tr", "Nora Quinn")
 	sup.do("open it", chromedp.Click(chromedp.CSS("#tr-table tbody tr")))
 	sup.waitText("#tr-messages .tr-whisper", whisper)

@@ -28,8 +28,8 @@ func loginAs(t *testing.T, browser context.Context, srv *server, user, password,
 	tb.do("log in as "+user,
 		chromedp.Navigate(srv.URL+path),
 		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), password),
+		typeInto(chromedp.ID("username"), user),
+		typeInto(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("conn-status")),
 	)
@@ -76,7 +76,7 @@ func TestOfferRejectTransferConference(t *testing.T) {
 	aliceID := eval[string](bob, `[...document.querySelectorAll("#transfer-target option")].find((o) => o.textContent === "Alice Martin").value`)
 	bob.do("fill the transfer",
 		chromedp.SetValue(chromedp.ID("transfer-target"), aliceID),
-		chromedp.SendKeys(chromedp.ID("transfer-note"), "Billing question, order 4821"),
+		typeInto(chromedp.ID("transfer-note"), "Billing question, order 4821"),
 	)
 	bob.screenshot("desktop-transfer")
 	bob.do("transfer", chromedp.Click(chromedp.ID("routing-submit")))
@@ -137,8 +137,8 @@ func (tb *tab) signIn(srv *server, user, password, path, readyID string) {
 	tb.do("log in as "+user,
 		chromedp.Navigate(srv.URL+"/login?next="+path),
 		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), user),
-		chromedp.SendKeys(chromedp.ID("password"), password),
+		typeInto(chromedp.ID("username"), user),
+		typeInto(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID(readyID)),
 		chromedp.Navigate(srv.URL+path),

@@ -57,8 +57,8 @@ func startOn(sim *tab, channel, first, last string) {
 	)
 	sim.waitFor("the "+channel+" look", `(ch) => document.querySelector("#sim-phone").dataset.channel === ch`, channel)
 	sim.do("start as "+first+" "+last,
-		chromedp.SendKeys(chromedp.ID("sim-first"), first),
-		chromedp.SendKeys(chromedp.ID("sim-last"), last),
+		typeInto(chromedp.ID("sim-first"), first),
+		typeInto(chromedp.ID("sim-last"), last),
 		chromedp.Click(chromedp.ID("sim-start")),
 		chromedp.WaitVisible(chromedp.ID("sim-input")),
 	)

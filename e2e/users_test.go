@@ -29,9 +29,9 @@ func TestAdminUsers(t *testing.T) {
 	adm.do("reload Services", chromedp.Navigate(srv.URL+"/admin/services"), chromedp.WaitVisible(chromedp.ID("service-form")))
 	adm.waitFor("the demo's services", `() => !!document.querySelector('#services-body tr[data-service="Support"]')`)
 	adm.do("fill in a service",
-		chromedp.SendKeys(chromedp.ID("s-name"), "Returns"),
+		typeInto(chromedp.ID("s-name"), "Returns"),
 		chromedp.SetValue(chromedp.ID("s-strategy"), "least_busy"),
-		chromedp.SendKeys(chromedp.ID("s-dispositions"), "Refund issued\nExchanged"),
+		typeInto(chromedp.ID("s-dispositions"), "Refund issued\nExchanged"),
 		chromedp.Click(chromedp.ID("s-disp-required")),
 		chromedp.Click(chromedp.ID("save-service")),
 	)
@@ -56,11 +56,11 @@ func TestAdminUsers(t *testing.T) {
 	adm.waitFor("the demo's users", `() => !!document.querySelector('#users-body tr[data-user="alice"]')`)
 	adm.waitFor("the services to pick", `() => !!document.querySelector('#u-services input[value="Returns"]')`)
 	adm.do("fill in a new agent",
-		chromedp.SendKeys(chromedp.ID("u-username"), "dana"),
-		chromedp.SendKeys(chromedp.ID("u-display"), "Dana Reyes"),
+		typeInto(chromedp.ID("u-username"), "dana"),
+		typeInto(chromedp.ID("u-display"), "Dana Reyes"),
 		chromedp.Click(chromedp.CSS(`#u-services input[value="Returns"]`)),
-		chromedp.SendKeys(chromedp.ID("u-skills"), "billing: 80"),
-		chromedp.SendKeys(chromedp.ID("u-password"), "dana-pass-1"),
+		typeInto(chromedp.ID("u-skills"), "billing: 80"),
+		typeInto(chromedp.ID("u-password"), "dana-pass-1"),
 		chromedp.Click(chromedp.ID("save-user")),
 	)
 	adm.waitText(`#users-body tr[data-user="dana"]`, "billing: 80")
@@ -73,7 +73,7 @@ func TestAdminUsers(t *testing.T) {
 	adm.do("edit dana", chromedp.Click(chromedp.CSS(`#users-body tr[data-user="dana"] .row-buttons button`)))
 	adm.waitFor("the edit form", `() => document.querySelector("#u-username").disabled && document.querySelector("#u-display").value === "Dana Reyes"`)
 	adm.do("add a skill",
-		chromedp.SendKeys(chromedp.ID("u-skills"), "\nspanish: 60"),
+		typeInto(chromedp.ID("u-skills"), "\nspanish: 60"),
 		chromedp.Click(chromedp.ID("save-user")),
 	)
 	adm.waitText(`#users-body tr[data-user="dana"]`, "spanish: 60")
@@ -88,8 +88,8 @@ func TestAdminUsers(t *testing.T) {
 	// which survives the navigation (a polled script does not).
 	dana.do("wait for the sign-in page", chromedp.WaitVisible(chromedp.ID("login-form")))
 	dana.do("try to sign in",
-		chromedp.SendKeys(chromedp.ID("username"), "dana"),
-		chromedp.SendKeys(chromedp.ID("password"), "dana-pass-1"),
+		typeInto(chromedp.ID("username"), "dana"),
+		typeInto(chromedp.ID("password"), "dana-pass-1"),
 		chromedp.Click(chromedp.ID("login-button")),
 	)
 	dana.waitText("#login-error:not([hidden])", "deactivated")
@@ -101,15 +101,15 @@ func TestAdminUsers(t *testing.T) {
 	adm.do("reset her password",
 		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll('#users-body tr[data-user="dana"] button')].find((b) => b.textContent === "Reset password").click()`),
 		chromedp.WaitVisible(chromedp.ID("new-password")),
-		chromedp.SendKeys(chromedp.ID("new-password"), "dana-pass-2"),
+		typeInto(chromedp.ID("new-password"), "dana-pass-2"),
 		chromedp.Click(chromedp.ID("set-password")),
 	)
 	adm.waitText("#toast", "new password")
 	dana.do("sign in with the new password",
 		chromedp.Navigate(srv.URL+"/login"),
 		chromedp.WaitVisible(chromedp.ID("login-form")),
-		chromedp.SendKeys(chromedp.ID("username"), "dana"),
-		chromedp.SendKeys(chromedp.ID("password"), "dana-pass-2"),
+		typeInto(chromedp.ID("username"), "dana"),
+		typeInto(chromedp.ID("password"), "dana-pass-2"),
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("conn-status")),
 	)

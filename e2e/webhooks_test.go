@@ -24,8 +24,8 @@ func TestAdminWebhooks(t *testing.T) {
 	adm.do("fill a new webhook",
 		chromedp.Click(chromedp.ID("new-hook")),
 		chromedp.WaitVisible(chromedp.ID("h-name")),
-		chromedp.SendKeys(chromedp.ID("h-name"), "crm"),
-		chromedp.SendKeys(chromedp.ID("h-url"), srv.URL+"/simulator/webhook-inbox"),
+		typeInto(chromedp.ID("h-name"), "crm"),
+		typeInto(chromedp.ID("h-url"), srv.URL+"/simulator/webhook-inbox"),
 		chromedp.Click(chromedp.ID("save-hook")),
 	)
 	adm.waitFor("the refusal of a loopback target", `() => !document.querySelector("#hook-error").hidden &&

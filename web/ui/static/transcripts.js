@@ -42,17 +42,25 @@ function row(c) {
   return tr;
 }
 
+// Only the newest search draws: an older answer arriving late would put back
+// rows the agent's newer search has replaced.
+let searches = 0;
+
 async function search(more = false) {
   const p = query();
+  const shown = p.toString();
   if (more && next) p.set("cursor", next);
+  const seq = ++searches;
   try {
     const page = await get(`/api/transcripts?${p}`);
+    if (seq !== searches) return;
     const body = $("tr-table").tBodies[0];
     if (!more) body.replaceChildren();
     body.append(...page.chats.map(row));
     next = page.next || "";
     $("tr-more").hidden = !next;
     $("tr-empty").hidden = body.rows.length > 0;
+    $("tr-table").dataset.query = shown;
     document.body.dataset.loaded = "true";
   } catch (err) {
     failed(err);

@@ -12,6 +12,12 @@ type ScenarioStore interface {
 	UpsertSchedule(ctx context.Context, s *Schedule) error
 	// Schedule returns the tenant's schedule; ENOTFOUND if none.
 	Schedule(ctx context.Context, tenantID, name string) (*Schedule, error)
+	// Schedules lists the tenant's schedules by name.
+	Schedules(ctx context.Context, tenantID string) ([]*Schedule, error)
+	// DeleteSchedule removes the tenant's schedule; ENOTFOUND if none.
+	// Entries and services naming it are open at all hours until given
+	// another.
+	DeleteSchedule(ctx context.Context, tenantID, name string) error
 	// DueTimers returns up to limit ids of open chats whose scenario waits
 	// with a timer due at or before now, earliest first, in all tenants.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]string, error)

@@ -132,7 +132,8 @@ func TestApply(t *testing.T) {
 		}
 		svcs := byName(first.Services, func(s *parley.Service) string { return s.Name })
 		support, sales := svcs["Support"], svcs["Sales"]
-		if support == nil || support.MaxChatsPerAgent != 2 || sales == nil || sales.MaxChatsPerAgent != 0 {
+		if support == nil || support.MaxChatsPerAgent != 2 || support.Disabled || support.ScheduleName != "" ||
+			sales == nil || sales.MaxChatsPerAgent != 0 || !sales.Disabled || sales.ScheduleName != "sales-hours" || sales.AfterHoursMessage != "Sales is closed; we answer on weekdays." {
 			t.Fatalf("services = %+v", first.Services)
 		}
 		ths, err := st.ServiceThresholds(ctx, "acme")

@@ -60,14 +60,23 @@ type Account struct {
 
 // Service declares a service (queue).
 type Service struct {
-	Name             string             `yaml:"name"`
-	MaxChatsPerAgent int                `yaml:"max_chats_per_agent"`
-	MaxQueueLength   int                `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
-	Routing          *ServiceRouting    `yaml:"routing"`          // routing.go
-	ChatAccounts     []string           `yaml:"chat_accounts"`    // outbound chat accounts; at most one Facebook page (messenger.go)
-	DeskFields       `yaml:",inline"`   // canned responses, dispositions, screen pop (desk.go)
-	Survey           *Survey            `yaml:"survey"`     // post-chat survey (quality.go)
-	Thresholds       *ServiceThresholds `yaml:"thresholds"` // service level, dropout, chat time, max wait (thresholds.go)
+	Name             string `yaml:"name"`
+	MaxChatsPerAgent int    `yaml:"max_chats_per_agent"`
+	MaxQueueLength   int    `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
+	// Enabled: false switches the service off (no new chats; its entries
+	// answer with the after-hours path). Absent is true.
+	Enabled *bool `yaml:"enabled"`
+	// Schedule names the service's hours of operation (schedules:);
+	// empty is always open.
+	Schedule string `yaml:"schedule"`
+	// AfterHoursMessage is sent by the service's entries to a new chat
+	// while it is closed, unless the scenario reads the hours itself.
+	AfterHoursMessage string             `yaml:"after_hours_message"`
+	Routing           *ServiceRouting    `yaml:"routing"`       // routing.go
+	ChatAccounts      []string           `yaml:"chat_accounts"` // outbound chat accounts; at most one Facebook page (messenger.go)
+	DeskFields        `yaml:",inline"`   // canned responses, dispositions, screen pop (desk.go)
+	Survey            *Survey            `yaml:"survey"`     // post-chat survey (quality.go)
+	Thresholds        *ServiceThresholds `yaml:"thresholds"` // service level, dropout, chat time, max wait (thresholds.go)
 }
 
 // User declares an agent, supervisor or admin.

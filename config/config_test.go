@@ -51,7 +51,8 @@ func TestLoadValid(t *testing.T) {
 	}
 	target := 90
 	wantServices := []config.Service{{Name: "Support", MaxChatsPerAgent: 2, Thresholds: &config.ServiceThresholds{
-		ServiceLevel: "30s", ServiceLevelTarget: &target, Dropout: "5s", ChatTimeLimit: "20m", MaxWait: "2m"}}, {Name: "Sales"}}
+		ServiceLevel: "30s", ServiceLevelTarget: &target, Dropout: "5s", ChatTimeLimit: "20m", MaxWait: "2m"}},
+		{Name: "Sales", Enabled: new(false), Schedule: "sales-hours", AfterHoursMessage: "Sales is closed; we answer on weekdays."}}
 	if !reflect.DeepEqual(f.Services, wantServices) {
 		t.Errorf("Services = %+v, want %+v", f.Services, wantServices)
 	}

@@ -40,6 +40,7 @@ func TestScenarioValidation(t *testing.T) {
 			`:15: scenarios[0] (chat): block "menu": buttons[1].type: must be postback or web_url, not "call"`,
 		}},
 		{"negative_queue", []string{`:3: services[0].max_queue_length: must not be negative`}},
+		{"service_unknown_schedule", []string{`:9: services[0].schedule: unknown schedule "offce"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -77,6 +77,12 @@ func (f *File) validate() error {
 		if s.MaxChatsPerAgent < 0 {
 			return f.errorf(f.line("services", i, "max_chats_per_agent"), "services[%d].max_chats_per_agent: must not be negative", i)
 		}
+		if s.Schedule != "" && !schedules[s.Schedule] {
+			return f.errorf(f.line("services", i, "schedule"), "services[%d].schedule: unknown schedule %q", i, s.Schedule)
+		}
+		if n := len([]rune(s.AfterHoursMessage)); n > parley.MaxAfterHoursMessage {
+			return f.errorf(f.line("services", i, "after_hours_message"), "services[%d].after_hours_message: %d characters, at most %d", i, n, parley.MaxAfterHoursMessage)
+		}
 	}
 	for i, u := range f.Users {
 		if err := f.validateUser(i, u, services); err != nil {

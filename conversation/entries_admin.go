@@ -35,6 +35,7 @@ type EntryCatalog struct {
 	Accounts  []EntryAccount   `json:"accounts"`
 	Scenarios []string         `json:"scenarios"`
 	Services  []string         `json:"services"`
+	Schedules []string         `json:"schedules"`
 }
 
 // EntryAccount is an account an entry may start from.
@@ -65,7 +66,14 @@ func (s *Service) AdminEntries(ctx context.Context, admin *parley.User) (*EntryC
 	if err != nil {
 		return nil, err
 	}
-	out := &EntryCatalog{Entries: []AdminEntryView{}, Accounts: []EntryAccount{}, Scenarios: []string{}, Services: []string{}}
+	schedules, err := s.Store.Schedules(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := &EntryCatalog{Entries: []AdminEntryView{}, Accounts: []EntryAccount{}, Scenarios: []string{}, Services: []string{}, Schedules: []string{}}
+	for _, sc := range schedules {
+		out.Schedules = append(out.Schedules, sc.Name)
+	}
 	byID := map[string]*parley.Account{}
 	for _, a := range accounts {
 		byID[a.ID] = a
@@ -125,7 +133,7 @@ func (s *Service) SaveEntry(ctx context.Context, admin *parley.User, in EntryInp
 	}
 	if e.ScheduleName != "" {
 		if _, err := s.Store.Schedule(ctx, admin.TenantID, e.ScheduleName); parley.ErrorCode(err) == parley.ENOTFOUND {
-			return nil, parley.Errorf(parley.EINVALID, "schedule: no schedule named %q (schedules are declared in parley.yaml)", e.ScheduleName)
+			return nil, parley.Errorf(parley.EINVALID, "schedule: no schedule named %q (see Admin → Schedules)", e.ScheduleName)
 		} else if err != nil {
 			return nil, err
 		}

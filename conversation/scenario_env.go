@@ -113,22 +113,17 @@ func (r runtime) AgentName(ctx context.Context, chat *parley.Chat) (string, erro
 	return u.Username, nil
 }
 
-// Schedule checks the hours of the chat's entry.
+// Schedule checks the hours of the chat's entry (see entryHours).
 func (r runtime) Schedule(ctx context.Context, chat *parley.Chat, now time.Time) (bool, time.Time, error) {
 	if chat.EntryID == "" {
 		return true, now, nil
 	}
 	entry, err := r.s.entryOf(ctx, chat)
-	if err != nil || entry == nil || entry.ScheduleName == "" {
+	if err != nil || entry == nil {
 		return true, now, err
 	}
-	sch, err := r.s.Store.Schedule(ctx, chat.TenantID, entry.ScheduleName)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return true, now, nil
-	} else if err != nil {
-		return false, now, err
-	}
-	return sch.Open(now)
+	open, local, _, err := r.s.entryHours(ctx, chat.TenantID, entry, now)
+	return open, local, err
 }
 
 // entryOf finds the chat's scenario entry.

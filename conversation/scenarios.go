@@ -13,6 +13,7 @@ import (
 
 // startScenario runs the scenario of the chat's entry from its first block.
 func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, how *parley.InboundEntry) error {
+	outside := ctx // no scenario step: what answerClosed sends goes out at once
 	ctx = stepContext(ctx)
 	entry, err := s.Store.EntryByAccount(ctx, acct.ID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -28,6 +29,15 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 	sc, err := s.scenarios.get(ctx, chat.TenantID, entry.ScenarioName, latest.Version)
 	if err != nil {
 		return err
+	}
+	if !sc.ReadsHours() {
+		open, _, svc, err := s.entryHours(ctx, chat.TenantID, entry, s.Clock.Now())
+		if err != nil {
+			return err
+		}
+		if !open {
+			return s.answerClosed(outside, chat, svc)
+		}
 	}
 	vars, err := s.startVars(ctx, chat, acct, cust, entry)
 	if err != nil {

@@ -54,6 +54,12 @@ type ServiceInput struct {
 	MaxQueueLength   int                `json:"max_queue_length"`
 	Routing          RoutingSettings    `json:"routing"`
 	Desk             parley.ServiceDesk `json:"desk"`
+	// Enabled: false switches the service off; absent keeps it as it is
+	// (a new service is enabled).
+	Enabled *bool `json:"enabled,omitempty"`
+	// Schedule names the service's hours of operation; empty is always open.
+	Schedule          string `json:"schedule"`
+	AfterHoursMessage string `json:"after_hours_message"`
 	// Version is the version of the service the edit started from.
 	Version string `json:"version,omitempty"`
 }
@@ -67,7 +73,12 @@ type AdminServiceView struct {
 	Routing          RoutingSettings    `json:"routing"`
 	Desk             parley.ServiceDesk `json:"desk"`
 	Members          []string           `json:"members"` // usernames
-	Version          string             `json:"version"`
+	Enabled          bool               `json:"enabled"`
+	Schedule         string             `json:"schedule"`
+	// AfterHoursMessage is the service's own message; empty sends
+	// DefaultAfterHoursMessage (shown as the field's placeholder).
+	AfterHoursMessage string `json:"after_hours_message"`
+	Version           string `json:"version"`
 }
 
 // AdminServices lists the admin's tenant's services.
@@ -164,6 +175,17 @@ func (s *Service) saveService(ctx context.Context, sv *parley.Service, in Servic
 		return nil, parley.Errorf(parley.EINVALID, "max_chats_per_agent: %d is not between 0 (each agent's own capacity) and 50", in.MaxChatsPerAgent)
 	}
 	sv.MaxChatsPerAgent, sv.MaxQueueLength = in.MaxChatsPerAgent, in.MaxQueueLength
+	if in.Enabled != nil {
+		sv.Disabled = !*in.Enabled
+	}
+	sv.ScheduleName, sv.AfterHoursMessage = strings.TrimSpace(in.Schedule), strings.TrimSpace(in.AfterHoursMessage)
+	if sv.ScheduleName != "" {
+		if _, err := s.Store.Schedule(ctx, sv.TenantID, sv.ScheduleName); parley.ErrorCode(err) == parley.ENOTFOUND {
+			return nil, parley.Errorf(parley.EINVALID, "schedule: no schedule named %q", sv.ScheduleName)
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	if err := sv.Validate(); err != nil {
 		return nil, err
 	}
@@ -223,12 +245,13 @@ func (s *Service) viewService(ctx context.Context, sv *parley.Service, tv tenant
 		desk.Dispositions = []string{}
 	}
 	v := &AdminServiceView{ID: sv.ID, Name: sv.Name, MaxChatsPerAgent: sv.MaxChatsPerAgent, MaxQueueLength: sv.MaxQueueLength,
-		Routing: routingSettings(effectiveRouting(tv.routings, sv.ID)), Desk: desk, Members: []string{}}
+		Routing: routingSettings(effectiveRouting(tv.routings, sv.ID)), Desk: desk, Members: []string{},
+		Enabled: !sv.Disabled, Schedule: sv.ScheduleName, AfterHoursMessage: sv.AfterHoursMessage}
 	for _, u := range tv.users {
 		if u.Active() && slices.Contains(u.ServiceIDs, sv.ID) {
 			v.Members = append(v.Members, u.Username)
 		}
 	}
-	v.Version = editVersion(v.MaxChatsPerAgent, v.MaxQueueLength, v.Routing, v.Desk)
+	v.Version = editVersion(v.MaxChatsPerAgent, v.MaxQueueLength, v.Routing, v.Desk, v.Enabled, v.Schedule, v.AfterHoursMessage)
 	return v, nil
 }

@@ -217,3 +217,35 @@ func TestExpand(t *testing.T) {
 		t.Errorf("Expand with nil vars = %q, want %q", got, "Hi !")
 	}
 }
+
+// TestReadsHours: only an If on the hours answers a closed entry itself;
+// other facts and variables do not.
+func TestReadsHours(t *testing.T) {
+	ifWhen := func(when string) scenario.Spec {
+		return withExits(scenario.Spec{ID: "check", Type: "if", Params: map[string]any{
+			"branches": []any{map[string]any{"name": "b", "when": when}}}}, map[string]string{"b": "end"})
+	}
+	tests := []struct {
+		name   string
+		blocks []scenario.Spec
+		want   bool
+	}{
+		{"no if", []scenario.Spec{send("hello", "Hi")}, false},
+		{"after_hours", []scenario.Spec{ifWhen("after_hours"), send("hello", "Hi")}, true},
+		{"within_schedule in an and", []scenario.Spec{ifWhen(`within_schedule && order != ""`), send("hello", "Hi")}, true},
+		{"other facts", []scenario.Spec{ifWhen(`queue_length > 3 || weekday == "sun"`), send("hello", "Hi")}, false},
+		{"a variable named like it", []scenario.Spec{ifWhen(`vars["after_hours_note"] != ""`), send("hello", "Hi")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks := append(tt.blocks, scenario.Spec{ID: "end", Type: "exit"})
+			sc, errs := scenario.Compile(scenario.Definition{Name: "chat", Blocks: blocks})
+			if len(errs) > 0 {
+				t.Fatalf("Compile: %v", errs)
+			}
+			if got := sc.ReadsHours(); got != tt.want {
+				t.Errorf("ReadsHours = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,4 +194,15 @@ func (b *ifBlock) Run(ctx context.Context, x *Exec) (Step, error) {
 		}
 	}
 	return Step{}, nil
+}
+
+// readsHours reports whether a branch's condition reads the hours of
+// operation.
+func (b *ifBlock) readsHours() bool {
+	for _, br := range b.branches {
+		if br.cond != nil && slices.ContainsFunc(br.cond.idents, func(n string) bool { return n == "within_schedule" || n == "after_hours" }) {
+			return true
+		}
+	}
+	return false
 }

@@ -74,3 +74,15 @@ func (s *Scenario) Block(id string) (Spec, bool) {
 func (s *Scenario) pure(id string) bool {
 	return types[s.specs[id].Type].Pure
 }
+
+// ReadsHours reports whether a block of the scenario looks at the hours of
+// operation (an If on within_schedule or after_hours): such a scenario
+// answers a closed entry itself.
+func (s *Scenario) ReadsHours() bool {
+	for _, b := range s.blocks {
+		if h, ok := b.(interface{ readsHours() bool }); ok && h.readsHours() {
+			return true
+		}
+	}
+	return false
+}

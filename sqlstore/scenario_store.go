@@ -38,6 +38,39 @@ func (s *Store) Schedule(ctx context.Context, tenantID, name string) (*parley.Sc
 	return &sch, nil
 }
 
+// Schedules lists the tenant's schedules by name.
+func (s *Store) Schedules(ctx context.Context, tenantID string) ([]*parley.Schedule, error) {
+	rows, err := s.r().query(ctx, "SELECT name, definition FROM schedules WHERE tenant_id = ? ORDER BY name", tenantID)
+	if err != nil {
+		return nil, wrap("schedules", err)
+	}
+	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.Schedule, error) {
+		var name, def string
+		if err := sc.Scan(&name, &def); err != nil {
+			return nil, err
+		}
+		var sch parley.Schedule
+		if err := json.Unmarshal([]byte(def), &sch); err != nil {
+			return nil, fmt.Errorf("schedule %s: %w", name, err)
+		}
+		sch.TenantID, sch.Name = tenantID, name
+		return &sch, nil
+	})
+	return out, wrap("schedules", err)
+}
+
+// DeleteSchedule removes the tenant's schedule.
+func (s *Store) DeleteSchedule(ctx context.Context, tenantID, name string) error {
+	res, err := s.r().exec(ctx, "DELETE FROM schedules WHERE tenant_id = ? AND name = ?", tenantID, name)
+	if err != nil {
+		return wrap("delete schedule", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return parley.Errorf(parley.ENOTFOUND, "schedule %q not found", name)
+	}
+	return nil
+}
+
 // DueTimers returns ids of open chats whose scenario timer is due.
 func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	rows, err := s.r().query(ctx, `SELECT id FROM chats

@@ -6,13 +6,15 @@ import (
 	"github.com/parleycc/parley"
 )
 
-const serviceCols = "id, tenant_id, name, max_chats_per_agent, max_queue_length"
+const serviceCols = "id, tenant_id, name, max_chats_per_agent, max_queue_length, disabled, schedule_name, after_hours_message"
 
 func scanService(sc interface{ Scan(...any) error }) (*parley.Service, error) {
 	var v parley.Service
-	if err := sc.Scan(&v.ID, &v.TenantID, &v.Name, &v.MaxChatsPerAgent, &v.MaxQueueLength); err != nil {
+	var disabled int
+	if err := sc.Scan(&v.ID, &v.TenantID, &v.Name, &v.MaxChatsPerAgent, &v.MaxQueueLength, &disabled, &v.ScheduleName, &v.AfterHoursMessage); err != nil {
 		return nil, err
 	}
+	v.Disabled = disabled != 0
 	return &v, nil
 }
 
@@ -23,10 +25,12 @@ func (s *Store) UpsertService(ctx context.Context, sv *parley.Service) error {
 	if err != nil {
 		return wrap("upsert service", err)
 	}
-	err = s.r().queryRow(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?, ?)
+	err = s.r().queryRow(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant_id, name) DO UPDATE SET max_chats_per_agent = excluded.max_chats_per_agent,
-			max_queue_length = excluded.max_queue_length
-		RETURNING id`, id, sv.TenantID, sv.Name, sv.MaxChatsPerAgent, sv.MaxQueueLength).Scan(&sv.ID)
+			max_queue_length = excluded.max_queue_length, disabled = excluded.disabled,
+			schedule_name = excluded.schedule_name, after_hours_message = excluded.after_hours_message
+		RETURNING id`, id, sv.TenantID, sv.Name, sv.MaxChatsPerAgent, sv.MaxQueueLength,
+		boolInt(sv.Disabled), sv.ScheduleName, sv.AfterHoursMessage).Scan(&sv.ID)
 	return wrap("upsert service", err)
 }
 

@@ -27,6 +27,7 @@ func (s *Server) hookRoutes(mux *http.ServeMux) {
 	s.userRoutes(mux)
 	s.serviceRoutes(mux)
 	s.entryRoutes(mux)
+	s.scheduleRoutes(mux)
 }
 
 func (s *Server) adminWebhooksPage(w http.ResponseWriter, r *http.Request) {

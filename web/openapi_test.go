@@ -48,6 +48,7 @@ var notAPI = map[string]bool{
 	"GET /admin/users":      true,
 	"GET /admin/services":   true,
 	"GET /admin/entries":    true,
+	"GET /admin/schedules":  true,
 	"GET /admin/audit":      true,
 	"/simulator/":           true,
 	"GET /widget.js":        true,

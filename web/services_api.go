@@ -28,7 +28,7 @@ func (s *Server) listAdminServices(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"services": svcs})
+	writeJSON(w, http.StatusOK, map[string]any{"services": svcs, "default_after_hours_message": parley.DefaultAfterHoursMessage})
 }
 
 func (s *Server) createService(w http.ResponseWriter, r *http.Request) {

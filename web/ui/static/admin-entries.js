@@ -17,7 +17,7 @@ function row(e) {
     h("td", { text: e.account_name ? `${e.account_name} (${e.account_type})` : "—" }),
     h("td", { text: e.scenario }),
     h("td", { text: e.service || "—" }),
-    h("td", { text: e.schedule || "always open" }),
+    h("td", { text: e.schedule || "the service's" }),
     h("td", {}, h("div", { class: "row-buttons" },
       h("button", { class: "btn btn-ghost", type: "button", text: "Edit", onclick: () => edit(e) }),
       h("button", { class: "btn btn-ghost", type: "button", text: "Delete", onclick: () => remove(e) }))));
@@ -30,6 +30,7 @@ async function load() {
   options($("e-account"), catalog.accounts);
   options($("e-scenario"), catalog.scenarios);
   options($("e-service"), catalog.services, "none (the scenario names one)");
+  options($("e-schedule"), catalog.schedules, "the service's hours");
 }
 
 function edit(e) {
@@ -73,7 +74,7 @@ $("entry-form").addEventListener("submit", async (ev) => {
       account_id: $("e-account").value,
       scenario: $("e-scenario").value,
       service: $("e-service").value,
-      schedule: $("e-schedule").value.trim(),
+      schedule: $("e-schedule").value,
     });
     reset();
     await load();

@@ -17,6 +17,7 @@ function row(s) {
     s.max_queue_length ? `queue ≤ ${s.max_queue_length}` : "no queue limit"];
   return h("tr", { "data-service": s.name },
     h("td", {}, h("strong", { text: s.name })),
+    h("td", { class: "service-hours", text: !s.enabled ? "switched off" : s.schedule ? `${s.schedule}` : "always open" }),
     h("td", { text: s.members.join(", ") || "—" }),
     h("td", { text: [STRATEGY[r.strategy] || STRATEGY.longest_idle, r.auto_accept ? "auto-accept" : `offer ${r.offer_timeout_seconds || 30} s`].join(" · ") }),
     h("td", { text: limits.join(" · ") }),
@@ -25,9 +26,14 @@ function row(s) {
 }
 
 async function load() {
-  const res = await get("/api/admin/services");
+  const [res, schedules] = await Promise.all([get("/api/admin/services"), get("/api/admin/schedules")]);
   $("services-body").replaceChildren(...res.services.map(row));
-  if (!res.services.length) $("services-body").append(h("tr", {}, h("td", { colspan: "6", class: "muted", text: "No services yet." })));
+  if (!res.services.length) $("services-body").append(h("tr", {}, h("td", { colspan: "7", class: "muted", text: "No services yet." })));
+  const keep = $("s-schedule").value;
+  $("s-schedule").replaceChildren(h("option", { value: "", text: "always open" }),
+    ...schedules.schedules.map((sc) => h("option", { value: sc.name, text: sc.name })));
+  $("s-schedule").value = keep;
+  $("s-after-hours").placeholder = res.default_after_hours_message;
 }
 
 function fill(s) {
@@ -46,6 +52,9 @@ function fill(s) {
   $("s-disp-required").checked = s.desk.disposition_required;
   $("s-pop").value = s.desk.screen_pop_url || "";
   $("s-pop-mode").value = s.desk.screen_pop_mode || "panel";
+  $("s-enabled").checked = s.enabled;
+  $("s-schedule").value = s.schedule;
+  $("s-after-hours").value = s.after_hours_message;
 }
 
 function edit(s) {
@@ -65,6 +74,7 @@ function reset() {
   $("service-form").reset();
   $("s-name").disabled = false;
   $("s-auto").checked = true; // a new service's default, as in parley.yaml
+  $("s-enabled").checked = true;
   $("service-form-title").textContent = "New service";
   $("save-service").textContent = "Create service";
   $("cancel-service").hidden = true;
@@ -84,6 +94,9 @@ $("service-form").addEventListener("submit", async (ev) => {
     const body = {
       max_chats_per_agent: num("s-max-chats"),
       max_queue_length: num("s-max-queue"),
+      enabled: $("s-enabled").checked,
+      schedule: $("s-schedule").value,
+      after_hours_message: $("s-after-hours").value.trim(),
       routing: {
         strategy: $("s-strategy").value,
         skills: parseLevels($("s-skills").value, "required skills"),

@@ -36,6 +36,8 @@ type TenantStore interface {
 	EnsureTenant(ctx context.Context, t *Tenant) error
 	// Tenant returns the tenant; ENOTFOUND if there is none.
 	Tenant(ctx context.Context, id string) (*Tenant, error)
+	// Tenants lists every tenant, oldest first.
+	Tenants(ctx context.Context) ([]*Tenant, error)
 	// SetNotReadyReasons replaces the tenant's Not Ready reasons (nil: the
 	// built-in defaults).
 	SetNotReadyReasons(ctx context.Context, tenantID string, reasons []string) error

@@ -66,17 +66,50 @@ func (s *Service) presenceGrace() time.Duration {
 	return DefaultPresenceGrace
 }
 
-// routeLoop runs the leader election of every tenant this node serves.
+// routeLoop runs the leader election of every tenant: those the node was
+// configured with and every tenant in the store, including one created
+// while it runs (looked for every serviceReload).
 func (s *Service) routeLoop(ctx context.Context) {
 	var wg sync.WaitGroup
-	for _, t := range s.Tenants {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.leadTenant(ctx, t)
-		}()
+	defer wg.Wait()
+	leading := map[string]bool{}
+	tick := time.NewTicker(serviceReload)
+	defer tick.Stop()
+	for {
+		tenants, err := s.allTenants(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.Logger.Warn("list tenants", slog.Any("err", err))
+		}
+		for _, t := range tenants {
+			if leading[t] {
+				continue
+			}
+			leading[t] = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.leadTenant(ctx, t)
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
-	wg.Wait()
+}
+
+// allTenants is s.Tenants and every tenant in the store, without repeats;
+// on a store error, s.Tenants.
+func (s *Service) allTenants(ctx context.Context) ([]string, error) {
+	out := slices.Clone(s.Tenants)
+	ts, err := s.Store.Tenants(ctx)
+	for _, t := range ts {
+		if !slices.Contains(out, t.ID) {
+			out = append(out, t.ID)
+		}
+	}
+	return out, err
 }
 
 // leadTenant tries to become the tenant's routing leader until ctx ends;

@@ -179,7 +179,11 @@ func (s *Service) recover(ctx context.Context) error {
 	if n > 0 {
 		s.Logger.Warn("outbound messages interrupted during delivery were marked failed", slog.Int("count", n))
 	}
-	for _, tenant := range s.Tenants {
+	tenants, err := s.allTenants(ctx)
+	if err != nil {
+		return err
+	}
+	for _, tenant := range tenants {
 		chats, err := s.Store.Chats(ctx, parley.ChatFilter{TenantID: tenant, States: []string{parley.ChatBot, parley.ChatQueued, parley.ChatAssigned}})
 		if err != nil {
 			return err

@@ -47,3 +47,21 @@ func (s *Store) SetNotReadyReasons(ctx context.Context, tenantID string, reasons
 	}
 	return wrap("set not ready reasons", err)
 }
+
+// Tenants lists every tenant, oldest first.
+func (s *Store) Tenants(ctx context.Context) ([]*parley.Tenant, error) {
+	rows, err := s.r().query(ctx, "SELECT id, name, created_at, not_ready_reasons FROM tenants ORDER BY created_at, id")
+	if err != nil {
+		return nil, wrap("tenants", err)
+	}
+	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.Tenant, error) {
+		t := &parley.Tenant{}
+		var reasons string
+		if err := sc.Scan(&t.ID, &t.Name, scanTime(&t.CreatedAt), &reasons); err != nil {
+			return nil, err
+		}
+		t.NotReadyReasons = decodeList(reasons)
+		return t, nil
+	})
+	return out, wrap("tenants", err)
+}

@@ -43,7 +43,12 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/desktop", http.StatusFound)
 		return
 	}
-	s.render(w, r, "login", "Log in")
+	n, err := s.Conversations.TenantCount(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.renderData(w, r, http.StatusOK, "login", ui.PageData{Title: "Log in", AskTenant: n > 1})
 }
 
 // plainHTTPOrigin is an http origin safe to write into a policy.

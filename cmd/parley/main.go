@@ -53,6 +53,7 @@ Commands:
   scenario test     run conversation scripts: parley scenario test SCRIPT...
   scenario replay   replay recorded chats against an edited scenario
   secrets           keygen: a new key; rotate: re-encrypt credentials with the current key
+  admin create      make an admin (and their tenant): parley admin create -tenant ID USERNAME
   version           print the version
 
 Run 'parley <command> -h' for a command's flags.
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return scenarioCmd(ctx, args[1:], stdout, stderr)
 	case "secrets":
 		return secretsCmd(ctx, args[1:], stdout, stderr)
+	case "admin":
+		return adminCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parley", version)
 		return nil

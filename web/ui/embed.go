@@ -65,6 +65,9 @@ type PageData struct {
 	Page  string    // the page's name ("desktop", "supervisor", …): the header marks it current
 	// Message is what the "forbidden" page says the user lacks.
 	Message string
+	// AskTenant: the login page asks which organisation (tenant), there
+	// being more than one.
+	AskTenant bool
 }
 
 // LayoutName is the template to execute for every page.

@@ -3,6 +3,10 @@ import { post } from "./api.js";
 
 const form = document.getElementById("login-form");
 const username = document.getElementById("username");
+// Asked only where there are several tenants; remembered on this browser,
+// or given in the link (/login?tenant=acme).
+const tenant = document.getElementById("tenant");
+if (tenant) tenant.value = new URLSearchParams(location.search).get("tenant") || localStorage.getItem("parley.tenant") || "";
 const password = document.getElementById("password");
 const button = document.getElementById("login-button");
 const errorBox = document.getElementById("login-error");
@@ -37,7 +41,9 @@ form.addEventListener("submit", async (ev) => {
   button.disabled = true;
   button.textContent = "Signing in…";
   try {
-    await post("/api/login", { username: user, password: password.value });
+    const org = tenant ? tenant.value.trim().toLowerCase() : "";
+    await post("/api/login", { username: user, password: password.value, ...(org ? { tenant: org } : {}) });
+    if (tenant) localStorage.setItem("parley.tenant", org);
     location.assign(nextURL());
   } catch (err) {
     showError(err.status === 401 && !err.code ? "Wrong username or password." : err.message);

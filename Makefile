@@ -13,9 +13,12 @@ build:
 	$(GO) build -o bin/parley ./cmd/parley
 
 ## test: the whole suite (SQLite, PostgreSQL, browser), with the race detector
+# The timeout guards each package against a hang. The browser suite (e2e)
+# is the longest: 13 minutes under -race on an idle 2-core machine, 20 on a
+# busy one, so its guard leaves room above that.
 test: vet
 	./scripts/ensure-chromium
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 40m ./...
 
 ## test-short: unit tests only, no PostgreSQL or browser needed
 test-short:

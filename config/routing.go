@@ -3,7 +3,6 @@ package config
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -68,28 +67,20 @@ func (f *File) validateRouting() error {
 	return nil
 }
 
-// maxReasonRunes bounds a Not Ready reason: it is shown on a button.
-const maxReasonRunes = 40
-
-// validateReasons checks not_ready_reasons: named, unique, short, and not
-// one of the reasons Parley itself gives.
+// validateReasons checks not_ready_reasons (parley.CheckNotReadyReasons).
 func (f *File) validateReasons() error {
-	seen := map[string]bool{}
-	for i, r := range f.NotReadyReasons {
-		at := f.line("not_ready_reasons", i, "")
-		switch {
-		case strings.TrimSpace(r) == "":
-			return f.errorf(at, "not_ready_reasons[%d]: empty", i)
-		case len([]rune(r)) > maxReasonRunes:
-			return f.errorf(at, "not_ready_reasons[%d]: %q is longer than %d characters", i, r, maxReasonRunes)
-		case seen[r]:
-			return f.errorf(at, "not_ready_reasons[%d]: duplicate %q", i, r)
-		case r == parley.ReasonNoAnswer || r == parley.ReasonDisconnected:
-			return f.errorf(at, "not_ready_reasons[%d]: %q is given by Parley itself (an offer not answered, a desktop gone) and cannot be picked", i, r)
-		}
-		seen[r] = true
+	i, err := parley.CheckNotReadyReasons(f.NotReadyReasons)
+	if err == nil {
+		return nil
 	}
-	return nil
+	msg := err.Error()
+	if pe, ok := err.(*parley.Error); ok {
+		msg = pe.Message
+	}
+	if i < 0 {
+		return f.errorf(f.line("not_ready_reasons", -1, ""), "not_ready_reasons: %s", msg)
+	}
+	return f.errorf(f.line("not_ready_reasons", i, ""), "not_ready_reasons[%d]: %s", i, msg)
 }
 
 // applyServiceRouting stores a service's routing block, if it has one.

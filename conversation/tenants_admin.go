@@ -78,3 +78,56 @@ func (s *Service) TenantCount(ctx context.Context) (int, error) {
 	ts, err := s.Store.Tenants(ctx)
 	return len(ts), err
 }
+
+// NotReadyReasonsView is what Admin shows of the tenant's Not Ready
+// reasons: its own, or the built-in ones it falls back on.
+type NotReadyReasonsView struct {
+	Reasons []string `json:"reasons"`
+	BuiltIn bool     `json:"built_in"` // the tenant has none of its own
+}
+
+// AdminNotReadyReasons returns the reasons the tenant's agents pick from.
+func (s *Service) AdminNotReadyReasons(ctx context.Context, admin *parley.User) (*NotReadyReasonsView, error) {
+	if err := adminOnly(admin, "manage Not Ready reasons"); err != nil {
+		return nil, err
+	}
+	t, err := s.Store.Tenant(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.NotReadyReasons) == 0 {
+		return &NotReadyReasonsView{Reasons: DefaultNotReadyReasons, BuiltIn: true}, nil
+	}
+	return &NotReadyReasonsView{Reasons: t.NotReadyReasons}, nil
+}
+
+// SetNotReadyReasons replaces the tenant's reasons; an empty list goes
+// back to the built-in ones. Agents Not Ready for a removed reason keep
+// it until they change state.
+func (s *Service) SetNotReadyReasons(ctx context.Context, admin *parley.User, reasons []string) (*NotReadyReasonsView, error) {
+	if err := adminOnly(admin, "manage Not Ready reasons"); err != nil {
+		return nil, err
+	}
+	clean := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		clean = append(clean, strings.TrimSpace(r))
+	}
+	if i, err := parley.CheckNotReadyReasons(clean); err != nil {
+		if i >= 0 {
+			return nil, parley.Errorf(parley.EINVALID, "reasons[%d]: %s", i, errMessage(err))
+		}
+		return nil, parley.Errorf(parley.EINVALID, "reasons: %s", errMessage(err))
+	}
+	if err := s.Store.SetNotReadyReasons(ctx, admin.TenantID, clean); err != nil {
+		return nil, err
+	}
+	return s.AdminNotReadyReasons(ctx, admin)
+}
+
+// errMessage is an error's message without its code.
+func errMessage(err error) string {
+	if pe, ok := err.(*parley.Error); ok {
+		return pe.Message
+	}
+	return err.Error()
+}

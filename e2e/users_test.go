@@ -113,4 +113,14 @@ func TestAdminUsers(t *testing.T) {
 		chromedp.Click(chromedp.ID("login-button")),
 		chromedp.WaitVisible(chromedp.ID("conn-status")),
 	)
+
+	// Not Ready reasons: the admin's list is what dana's desktop offers.
+	adm.waitFor("the reasons form", `() => document.querySelector("#reasons-form").dataset.loaded === "true" && document.querySelector("#reasons").value.split("\n").includes("Lunch")`)
+	adm.do("write the reasons", chromedp.Evaluate[chromedp.Void](`document.querySelector("#reasons").value = "Coaching\nno answer"; document.querySelector("#save-reasons").click()`))
+	adm.waitText("#reasons-error:not([hidden])", "given by Parley itself")
+	adm.do("fix them", chromedp.Evaluate[chromedp.Void](`document.querySelector("#reasons").value = "Coaching\nEmail backlog"; document.querySelector("#save-reasons").click()`))
+	adm.waitText("#toast", "Coaching, Email backlog")
+	dana.do("reload the desktop", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("conn-status")))
+	dana.waitFor("the new reasons in the status menu", `() => { const o = [...document.querySelectorAll("#status-select option")].map((x) => x.textContent);
+		return o.includes("Not ready · Coaching") && o.includes("Not ready · Email backlog") && !o.includes("Not ready · Lunch") }`)
 }

@@ -21,6 +21,8 @@ func (s *Server) userRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/admin/users/{id}/deactivate", s.withRole(s.deactivateUser, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/users/{id}/reactivate", s.withRole(s.reactivateUser, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/users/{id}/password", s.withRole(s.resetPassword, parley.RoleAdmin))
+	mux.HandleFunc("GET /api/admin/not-ready-reasons", s.withRole(s.getNotReadyReasons, parley.RoleAdmin))
+	mux.HandleFunc("PUT /api/admin/not-ready-reasons", s.withRole(s.setNotReadyReasons, parley.RoleAdmin))
 }
 
 func (s *Server) adminUsersPage(w http.ResponseWriter, r *http.Request) {
@@ -119,4 +121,35 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.audited(r, audit.Change{Action: "user.password_reset", ObjectType: "user", ObjectID: v.ID, ObjectName: v.Username})
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) getNotReadyReasons(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Conversations.AdminNotReadyReasons(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) setNotReadyReasons(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Reasons []string `json:"reasons"`
+	}
+	if !s.readJSON(w, r, &in) {
+		return
+	}
+	u := userFrom(r.Context())
+	before, err := s.Conversations.AdminNotReadyReasons(r.Context(), u)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v, err := s.Conversations.SetNotReadyReasons(r.Context(), u, in.Reasons)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.audited(r, audit.Change{Action: "not_ready_reasons.set", ObjectType: "tenant", ObjectID: u.TenantID, ObjectName: "Not Ready reasons", Before: before, After: v})
+	writeJSON(w, http.StatusOK, v)
 }

@@ -149,3 +149,29 @@ $("user-form").addEventListener("submit", async (ev) => {
 $("cancel-edit").addEventListener("click", resetForm);
 
 load().catch((err) => ($("users-body").textContent = err.message));
+
+// Not Ready reasons: the tenant's own, or the built-in ones shown as the
+// placeholder.
+async function loadReasons() {
+  const r = await get("/api/admin/not-ready-reasons");
+  $("reasons").value = r.built_in ? "" : r.reasons.join("\n");
+  $("reasons").placeholder = r.built_in ? `built-in: ${r.reasons.join(", ")}` : "one a line";
+  $("reasons-form").dataset.loaded = "true";
+}
+$("reasons-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("reasons-error").hidden = true;
+  try {
+    const reasons = $("reasons").value.split("\n").map((l) => l.trim()).filter(Boolean);
+    const r = await put("/api/admin/not-ready-reasons", { reasons });
+    toast(r.built_in ? "Agents pick from the built-in reasons." : `Agents pick from: ${r.reasons.join(", ")}.`);
+    await loadReasons();
+  } catch (err) {
+    $("reasons-error").textContent = err.message;
+    $("reasons-error").hidden = false;
+  }
+});
+loadReasons().catch((err) => {
+  $("reasons-error").textContent = err.message;
+  $("reasons-error").hidden = false;
+});

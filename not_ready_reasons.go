@@ -33,4 +33,3 @@ func CheckNotReadyReasons(reasons []string) (int, error) {
 	}
 	return -1, nil
 }
-

@@ -14,6 +14,14 @@ import (
 // reload ("" if none).
 func (a *App) ConfigFile() string { return a.cfg.ConfigFile }
 
+// ConfigTenant is the tenant the configuration file configured when it was
+// last applied: only its admins may check or reload it.
+func (a *App) ConfigTenant() string {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	return a.fileTenant
+}
+
 // applyFile loads, validates and applies the configuration file. With a
 // tenant, a file that configures another tenant is refused.
 func (a *App) applyFile(ctx context.Context, tenant string) (*config.File, error) {

@@ -19,13 +19,18 @@ func (s *Service) SetAgentState(ctx context.Context, u *parley.User, state strin
 }
 
 // AgentChat returns a chat the agent may work on: assigned to them.
-// Supervisors and admins may see any chat of their tenant.
+// Supervisors and admins may see any chat of their tenant, except that a
+// supervisor who belongs to services sees only theirs (SupervisorScope),
+// besides the chats she works on herself.
 func (s *Service) AgentChat(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
 	chat, err := s.Store.Chat(ctx, chatID)
 	if err != nil || chat.TenantID != u.TenantID {
 		return nil, parley.Errorf(parley.ENOTFOUND, "chat not found")
 	}
-	if u.Role == parley.RoleAgent && chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID) && !s.offeredTo(ctx, chat, u.ID) {
+	if (u.Role == parley.RoleAgent || !inScope(u, chat)) && chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID) && !s.offeredTo(ctx, chat, u.ID) {
+		if u.Role != parley.RoleAgent {
+			return nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not in one of your services")
+		}
 		return nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not assigned to you")
 	}
 	return chat, nil

@@ -32,6 +32,14 @@ func SupervisorScope(u *parley.User) []string {
 	return nil
 }
 
+// inScope reports whether chat is of a service u may supervise (every
+// service for admins and supervisors who belong to none). It says nothing
+// of agents, who supervise no chat.
+func inScope(u *parley.User, chat *parley.Chat) bool {
+	scope := SupervisorScope(u)
+	return scope == nil || slices.Contains(scope, chat.ServiceID)
+}
+
 // SupervisedChat returns a chat u may supervise: of her tenant, and of one
 // of her services when she has any.
 func (s *Service) SupervisedChat(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, error) {
@@ -42,7 +50,7 @@ func (s *Service) SupervisedChat(ctx context.Context, u *parley.User, chatID str
 	if err != nil || chat.TenantID != u.TenantID {
 		return nil, parley.Errorf(parley.ENOTFOUND, "chat not found")
 	}
-	if scope := SupervisorScope(u); scope != nil && !slices.Contains(scope, chat.ServiceID) {
+	if !inScope(u, chat) {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not in one of your services")
 	}
 	return chat, nil

@@ -256,9 +256,9 @@ func (s *Service) SetPriority(ctx context.Context, u *parley.User, chatID string
 	if u.Role != parley.RoleSupervisor && u.Role != parley.RoleAdmin {
 		return parley.Errorf(parley.EFORBIDDEN, "only supervisors can change priorities")
 	}
-	chat, err := s.Store.Chat(ctx, chatID)
-	if err != nil || chat.TenantID != u.TenantID {
-		return parley.Errorf(parley.ENOTFOUND, "chat not found")
+	chat, err := s.SupervisedChat(ctx, u, chatID) // of her tenant and services
+	if err != nil {
+		return err
 	}
 	if priority < -100 || priority > 100 {
 		return parley.Errorf(parley.EINVALID, "priority must be between -100 and 100")

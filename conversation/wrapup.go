@@ -71,8 +71,9 @@ func (s *Service) wrapUpView(ctx context.Context, chat *parley.Chat) (*WrapUpVie
 }
 
 // mayWrapUp reports whether u may set a chat's wrap-up: supervisors and
-// admins any chat of their tenant; an agent a chat connected to them, or
-// one whose wrap-up they started (after closing it, in After Chat Work).
+// admins any chat of their tenant (a supervisor who belongs to services,
+// any chat of those); an agent a chat connected to them, or one whose
+// wrap-up they started (after closing it, in After Chat Work).
 func (s *Service) mayWrapUp(ctx context.Context, u *parley.User, chatID string) (*parley.Chat, *parley.WrapUp, error) {
 	chat, err := s.Store.Chat(ctx, chatID)
 	if err != nil || chat.TenantID != u.TenantID {
@@ -83,7 +84,7 @@ func (s *Service) mayWrapUp(ctx context.Context, u *parley.User, chatID string) 
 		return nil, nil, err
 	}
 	old := ws[chat.ID]
-	if u.Role == parley.RoleAgent && !(chat.State == parley.ChatAssigned && (chat.AgentID == u.ID || s.participant(ctx, chat.ID, u.ID))) &&
+	if (u.Role == parley.RoleAgent || !inScope(u, chat)) && !(chat.State == parley.ChatAssigned && (chat.AgentID == u.ID || s.participant(ctx, chat.ID, u.ID))) &&
 		(old == nil || old.AgentID != u.ID) {
 		return nil, nil, parley.Errorf(parley.EFORBIDDEN, "this chat is not yours to wrap up")
 	}

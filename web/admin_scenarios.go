@@ -22,6 +22,9 @@ import (
 type ConfigReloader interface {
 	ReloadTenant(ctx context.Context, tenant string) ([]*parley.ScenarioVersion, error)
 	ConfigFile() string
+	// ConfigTenant is the tenant the file configured when last applied:
+	// only its admins may check the file (app.App.ConfigTenant).
+	ConfigTenant() string
 }
 
 func (s *Server) adminScenariosPage(w http.ResponseWriter, r *http.Request) {
@@ -194,6 +197,11 @@ func (s *Server) validateConfig(w http.ResponseWriter, r *http.Request) {
 	path := s.configFile()
 	if path == "" {
 		s.writeError(w, r, parley.Errorf(parley.EINVALID, "the server was started without a configuration file"))
+		return
+	}
+	// As for reloading it: another tenant's admin reads nothing of it.
+	if s.Reloader.ConfigTenant() != userFrom(r.Context()).TenantID {
+		s.writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "the configuration file configures another tenant; only its admins may check it"))
 		return
 	}
 	_, err := config.Load(path)

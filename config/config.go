@@ -17,21 +17,21 @@ import (
 
 // File is the parsed content of a configuration file.
 type File struct {
-	Tenant    string     `yaml:"tenant"`
-	Accounts  []Account  `yaml:"accounts"`
-	Services  []Service  `yaml:"services"`
-	Users     []User     `yaml:"users"`
-	Entries   []Entry    `yaml:"entries"`
-	Scenarios []Scenario `yaml:"scenarios"`
+	Tenant    string     `yaml:"tenant,omitempty"`
+	Accounts  []Account  `yaml:"accounts,omitempty"`
+	Services  []Service  `yaml:"services,omitempty"`
+	Users     []User     `yaml:"users,omitempty"`
+	Entries   []Entry    `yaml:"entries,omitempty"`
+	Scenarios []Scenario `yaml:"scenarios,omitempty"`
 	// NotReadyReasons are the reasons agents pick when Not Ready.
-	NotReadyReasons []string   `yaml:"not_ready_reasons"`
-	Schedules       []Schedule `yaml:"schedules"`
+	NotReadyReasons []string   `yaml:"not_ready_reasons,omitempty"`
+	Schedules       []Schedule `yaml:"schedules,omitempty"`
 	// CannedResponses is the tenant's global list (desk.go).
-	CannedResponses []Canned `yaml:"canned_responses"`
+	CannedResponses []Canned `yaml:"canned_responses,omitempty"`
 	// EvaluationForms are the quality forms supervisors grade chats with (quality.go).
-	EvaluationForms []EvaluationForm `yaml:"evaluation_forms"`
+	EvaluationForms []EvaluationForm `yaml:"evaluation_forms,omitempty"`
 	// TimeZone is the IANA zone of the reports' days and hours (default UTC).
-	TimeZone string `yaml:"time_zone"`
+	TimeZone string `yaml:"time_zone,omitempty"`
 
 	path string
 	root *yaml.Node
@@ -44,75 +44,75 @@ type File struct {
 
 // Account declares an integration account.
 type Account struct {
-	Name         string `yaml:"name"`
-	Type         string `yaml:"type"`
-	PageID       string `yaml:"page_id"`
-	PageUsername string `yaml:"page_username"`
-	AccessToken  string `yaml:"access_token"`
-	AppSecret    string `yaml:"app_secret"`
-	VerifyToken  string `yaml:"verify_token"`
-	APIBaseURL   string `yaml:"api_base_url"`
-	HumanAgent   bool   `yaml:"human_agent"` // the page has the human agent permission (messenger.go)
+	Name         string `yaml:"name,omitempty"`
+	Type         string `yaml:"type,omitempty"`
+	PageID       string `yaml:"page_id,omitempty"`
+	PageUsername string `yaml:"page_username,omitempty"`
+	AccessToken  string `yaml:"access_token,omitempty"`
+	AppSecret    string `yaml:"app_secret,omitempty"`
+	VerifyToken  string `yaml:"verify_token,omitempty"`
+	APIBaseURL   string `yaml:"api_base_url,omitempty"`
+	HumanAgent   bool   `yaml:"human_agent,omitempty"` // the page has the human agent permission (messenger.go)
 	// Settings are the channel's own properties (a Viber sender name, a
 	// Vonage application id, …); values may be ${ENV} references.
-	Settings map[string]string `yaml:"settings"`
+	Settings map[string]string `yaml:"settings,omitempty"`
 }
 
 // Service declares a service (queue).
 type Service struct {
-	Name             string `yaml:"name"`
-	MaxChatsPerAgent int    `yaml:"max_chats_per_agent"`
-	MaxQueueLength   int    `yaml:"max_queue_length"` // Find Agent's queue_full beyond it; 0: no limit
+	Name             string `yaml:"name,omitempty"`
+	MaxChatsPerAgent int    `yaml:"max_chats_per_agent,omitempty"`
+	MaxQueueLength   int    `yaml:"max_queue_length,omitempty"` // Find Agent's queue_full beyond it; 0: no limit
 	// Enabled: false switches the service off (no new chats; its entries
 	// answer with the after-hours path). Absent is true.
-	Enabled *bool `yaml:"enabled"`
+	Enabled *bool `yaml:"enabled,omitempty"`
 	// Schedule names the service's hours of operation (schedules:);
 	// empty is always open.
-	Schedule string `yaml:"schedule"`
+	Schedule string `yaml:"schedule,omitempty"`
 	// AfterHoursMessage is sent by the service's entries to a new chat
 	// while it is closed, unless the scenario reads the hours itself.
-	AfterHoursMessage string             `yaml:"after_hours_message"`
-	Routing           *ServiceRouting    `yaml:"routing"`       // routing.go
-	ChatAccounts      []string           `yaml:"chat_accounts"` // outbound chat accounts; at most one Facebook page (messenger.go)
+	AfterHoursMessage string             `yaml:"after_hours_message,omitempty"`
+	Routing           *ServiceRouting    `yaml:"routing,omitempty"`       // routing.go
+	ChatAccounts      []string           `yaml:"chat_accounts,omitempty"` // outbound chat accounts; at most one Facebook page (messenger.go)
 	DeskFields        `yaml:",inline"`   // canned responses, dispositions, screen pop (desk.go)
-	Survey            *Survey            `yaml:"survey"`     // post-chat survey (quality.go)
-	Thresholds        *ServiceThresholds `yaml:"thresholds"` // service level, dropout, chat time, max wait (thresholds.go)
+	Survey            *Survey            `yaml:"survey,omitempty"`     // post-chat survey (quality.go)
+	Thresholds        *ServiceThresholds `yaml:"thresholds,omitempty"` // service level, dropout, chat time, max wait (thresholds.go)
 }
 
 // User declares an agent, supervisor or admin.
 type User struct {
-	Username     string         `yaml:"username"`
-	DisplayName  string         `yaml:"display_name"`
-	Role         string         `yaml:"role"`
-	Password     string         `yaml:"password"`
-	PasswordHash string         `yaml:"password_hash"`
-	Capacity     *int           `yaml:"capacity"`
-	Services     []string       `yaml:"services"`
-	Skills       map[string]int `yaml:"skills"` // skill → level 0–100 (routing.go)
+	Username     string         `yaml:"username,omitempty"`
+	DisplayName  string         `yaml:"display_name,omitempty"`
+	Role         string         `yaml:"role,omitempty"`
+	Password     string         `yaml:"password,omitempty"`
+	PasswordHash string         `yaml:"password_hash,omitempty"`
+	Capacity     *int           `yaml:"capacity,omitempty"`
+	Services     []string       `yaml:"services,omitempty"`
+	Skills       map[string]int `yaml:"skills,omitempty"` // skill → level 0–100 (routing.go)
 	// CannedResponses are the user's personal list (desk.go).
-	CannedResponses []Canned `yaml:"canned_responses"`
+	CannedResponses []Canned `yaml:"canned_responses,omitempty"`
 }
 
 // Entry declares a scenario entry: which scenario handles an account's chats.
 type Entry struct {
-	Name     string `yaml:"name"`
-	Account  string `yaml:"account"`
-	Scenario string `yaml:"scenario"`
-	Service  string `yaml:"service"`
-	Schedule string `yaml:"schedule"` // hours of operation; empty: always open
+	Name     string `yaml:"name,omitempty"`
+	Account  string `yaml:"account,omitempty"`
+	Scenario string `yaml:"scenario,omitempty"`
+	Service  string `yaml:"service,omitempty"`
+	Schedule string `yaml:"schedule,omitempty"` // hours of operation; empty: always open
 }
 
 // Scenario declares a scenario as a list of blocks.
 type Scenario struct {
-	Name   string  `yaml:"name"`
-	Blocks []Block `yaml:"blocks"`
+	Name   string  `yaml:"name,omitempty"`
+	Blocks []Block `yaml:"blocks,omitempty"`
 }
 
 // Block is one scenario block. Keys other than id, type, next and exits are
 // the block's parameters, checked by the block type.
 type Block struct {
-	ID     string            `yaml:"id"`
-	Type   string            `yaml:"type"`
+	ID     string            `yaml:"id,omitempty"`
+	Type   string            `yaml:"type,omitempty"`
 	Next   string            `yaml:"next,omitempty"`
 	Exits  map[string]string `yaml:"exits,omitempty"`
 	Params map[string]any    `yaml:",inline"`

@@ -19,26 +19,26 @@ import (
 
 // Canned declares a canned response.
 type Canned struct {
-	Title        string                    `yaml:"title"`
-	Shortcut     string                    `yaml:"shortcut"`
-	Text         string                    `yaml:"text"`
-	QuickReplies []string                  `yaml:"quick_replies"`
-	Buttons      []parley.CannedButton     `yaml:"buttons"`
-	Attachments  []parley.CannedAttachment `yaml:"attachments"`
+	Title        string                    `yaml:"title,omitempty"`
+	Shortcut     string                    `yaml:"shortcut,omitempty"`
+	Text         string                    `yaml:"text,omitempty"`
+	QuickReplies []string                  `yaml:"quick_replies,omitempty"`
+	Buttons      []parley.CannedButton     `yaml:"buttons,omitempty"`
+	Attachments  []parley.CannedAttachment `yaml:"attachments,omitempty"`
 }
 
 // ScreenPop declares what a service opens when an agent accepts a chat.
 type ScreenPop struct {
-	URL  string `yaml:"url"`  // http(s) template with $(variables)
-	Open string `yaml:"open"` // panel (default) or tab
+	URL  string `yaml:"url,omitempty"`  // http(s) template with $(variables)
+	Open string `yaml:"open,omitempty"` // panel (default) or tab
 }
 
 // DeskFields are the desktop fields of a service, inlined in Service.
 type DeskFields struct {
-	CannedResponses     []Canned   `yaml:"canned_responses"`
-	Dispositions        []string   `yaml:"dispositions"`
-	DispositionRequired bool       `yaml:"disposition_required"`
-	ScreenPop           *ScreenPop `yaml:"screen_pop"`
+	CannedResponses     []Canned   `yaml:"canned_responses,omitempty"`
+	Dispositions        []string   `yaml:"dispositions,omitempty"`
+	DispositionRequired bool       `yaml:"disposition_required,omitempty"`
+	ScreenPop           *ScreenPop `yaml:"screen_pop,omitempty"`
 }
 
 // declaresDesk reports whether the service declares desk settings.

@@ -26,19 +26,19 @@ import (
 //	          - {id: greet, text: "Greeted the customer by name?", scale: yes_no, weight: 1}
 //	          - {id: tone, text: "Tone", scale: "1-5", weight: 3}
 type EvaluationForm struct {
-	Name     string               `yaml:"name"`
-	Service  string               `yaml:"service"`
-	Sections []parley.FormSection `yaml:"sections"`
+	Name     string               `yaml:"name,omitempty"`
+	Service  string               `yaml:"service,omitempty"`
+	Sections []parley.FormSection `yaml:"sections,omitempty"`
 }
 
 // Survey declares a service's post-chat survey (CSAT): asked when the
 // agent's part of a chat ends.
 type Survey struct {
-	Enabled       *bool  `yaml:"enabled"` // default true when the block is present
-	Question      string `yaml:"question"`
-	CommentPrompt string `yaml:"comment_prompt"` // empty: no comment asked
-	Thanks        string `yaml:"thanks"`
-	Timeout       string `yaml:"timeout"` // Go duration; default 10m
+	Enabled       *bool  `yaml:"enabled,omitempty"` // default true when the block is present
+	Question      string `yaml:"question,omitempty"`
+	CommentPrompt string `yaml:"comment_prompt,omitempty"` // empty: no comment asked
+	Thanks        string `yaml:"thanks,omitempty"`
+	Timeout       string `yaml:"timeout,omitempty"` // Go duration; default 10m
 }
 
 // Domain converts the declaration; errors name the field.

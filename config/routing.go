@@ -11,14 +11,14 @@ import (
 // ServiceRouting declares how a service routes (see parley.ServiceRouting).
 // Durations are Go durations ("30s", "2m").
 type ServiceRouting struct {
-	Strategy     string         `yaml:"strategy"` // longest_idle, least_busy, most_skilled
-	Skills       map[string]int `yaml:"skills"`   // required skill → minimum level 0–100
-	OfferTimeout string         `yaml:"offer_timeout"`
-	AutoAccept   bool           `yaml:"auto_accept"`
-	ACWLimit     string         `yaml:"acw_limit"`
-	AbsentRule   string         `yaml:"absent_rule"` // keep, requeue, handoff
-	HandoffAfter string         `yaml:"handoff_after"`
-	DropoutAfter string         `yaml:"dropout_after"`
+	Strategy     string         `yaml:"strategy,omitempty"` // longest_idle, least_busy, most_skilled
+	Skills       map[string]int `yaml:"skills,omitempty"`   // required skill → minimum level 0–100
+	OfferTimeout string         `yaml:"offer_timeout,omitempty"`
+	AutoAccept   bool           `yaml:"auto_accept,omitempty"`
+	ACWLimit     string         `yaml:"acw_limit,omitempty"`
+	AbsentRule   string         `yaml:"absent_rule,omitempty"` // keep, requeue, handoff
+	HandoffAfter string         `yaml:"handoff_after,omitempty"`
+	DropoutAfter string         `yaml:"dropout_after,omitempty"`
 }
 
 // Domain converts the declaration; errors name the field.

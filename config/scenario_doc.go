@@ -54,21 +54,7 @@ func ParseScenario(path string, data []byte, services []string) (*Scenario, erro
 
 // ScenarioYAML renders a stored definition as the YAML an admin edits.
 func ScenarioYAML(def scenario.Definition) ([]byte, error) {
-	sc := Scenario{Name: def.Name}
-	for _, b := range def.Blocks {
-		blk := Block{ID: b.ID, Type: b.Type, Params: b.Params}
-		for k, v := range b.Exits {
-			if k == scenario.DefaultExit {
-				blk.Next = v
-				continue
-			}
-			if blk.Exits == nil {
-				blk.Exits = map[string]string{}
-			}
-			blk.Exits[k] = v
-		}
-		sc.Blocks = append(sc.Blocks, blk)
-	}
+	sc := scenarioDoc(def)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -105,4 +91,25 @@ func Problems(err error) []*Error {
 		return []*Error{ce}
 	}
 	return []*Error{{Msg: err.Error()}}
+}
+
+// scenarioDoc is a stored definition as parley.yaml writes it: the
+// default exit as next, the others under exits.
+func scenarioDoc(def scenario.Definition) Scenario {
+	sc := Scenario{Name: def.Name}
+	for _, b := range def.Blocks {
+		blk := Block{ID: b.ID, Type: b.Type, Params: b.Params}
+		for k, v := range b.Exits {
+			if k == scenario.DefaultExit {
+				blk.Next = v
+				continue
+			}
+			if blk.Exits == nil {
+				blk.Exits = map[string]string{}
+			}
+			blk.Exits[k] = v
+		}
+		sc.Blocks = append(sc.Blocks, blk)
+	}
+	return sc
 }

@@ -20,17 +20,17 @@ import (
 //	      - {days: mon-fri, from: "09:00", to: "18:00"}
 //	    holidays: ["2026-12-25"]
 type Schedule struct {
-	Name     string     `yaml:"name"`
-	Timezone string     `yaml:"timezone"`
-	Hours    []OpenSpan `yaml:"hours"`
-	Holidays []string   `yaml:"holidays"`
+	Name     string     `yaml:"name,omitempty"`
+	Timezone string     `yaml:"timezone,omitempty"`
+	Hours    []OpenSpan `yaml:"hours,omitempty"`
+	Holidays []string   `yaml:"holidays,omitempty"`
 }
 
 // OpenSpan is one daily span of opening on some days ("mon-fri", "sat,sun").
 type OpenSpan struct {
-	Days string `yaml:"days"`
-	From string `yaml:"from"`
-	To   string `yaml:"to"`
+	Days string `yaml:"days,omitempty"`
+	From string `yaml:"from,omitempty"`
+	To   string `yaml:"to,omitempty"`
 }
 
 // Model converts the declaration to the store's form.

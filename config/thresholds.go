@@ -14,11 +14,11 @@ import (
 // parley.ServiceThresholds and docs/METRICS.md). Durations are Go
 // durations ("20s", "30m"); a field left out keeps its default.
 type ServiceThresholds struct {
-	ServiceLevel       string `yaml:"service_level"`        // T; default 60s
-	ServiceLevelTarget *int   `yaml:"service_level_target"` // percent; default 80
-	Dropout            string `yaml:"dropout"`              // short-abandon limit; default 10s
-	ChatTimeLimit      string `yaml:"chat_time_limit"`      // default 30m; 0s: none
-	MaxWait            string `yaml:"max_wait"`             // longest wait before red; default none
+	ServiceLevel       string `yaml:"service_level,omitempty"`        // T; default 60s
+	ServiceLevelTarget *int   `yaml:"service_level_target,omitempty"` // percent; default 80
+	Dropout            string `yaml:"dropout,omitempty"`              // short-abandon limit; default 10s
+	ChatTimeLimit      string `yaml:"chat_time_limit,omitempty"`      // default 30m; 0s: none
+	MaxWait            string `yaml:"max_wait,omitempty"`             // longest wait before red; default none
 }
 
 // Domain converts the declaration; the error names the field.

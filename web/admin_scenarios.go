@@ -25,6 +25,10 @@ type ConfigReloader interface {
 	// ConfigTenant is the tenant the file configured when last applied:
 	// only its admins may check the file (app.App.ConfigTenant).
 	ConfigTenant() string
+	// ExportConfig is the tenant's running configuration as parley.yaml.
+	ExportConfig(ctx context.Context, tenant string) ([]byte, error)
+	// ImportConfig applies an uploaded parley.yaml to the tenant.
+	ImportConfig(ctx context.Context, tenant string, data []byte) error
 }
 
 func (s *Server) adminScenariosPage(w http.ResponseWriter, r *http.Request) {

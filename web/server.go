@@ -109,6 +109,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /api/admin/scenarios/validate", s.withRole(s.validateScenario, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/config/validate", s.withRole(s.validateConfig, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/config/reload", s.withRole(s.reloadConfig, parley.RoleAdmin))
+	s.configRoutes(mux)
 	s.routingRoutes(mux)
 	s.qualityRoutes(mux)
 	s.metricsRoutes(mux)

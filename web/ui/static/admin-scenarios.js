@@ -146,4 +146,22 @@ $("scenario-validate").addEventListener("click", validate);
 $("scenario-publish").addEventListener("click", publish);
 $("config-validate").addEventListener("click", validateFile);
 $("config-reload").addEventListener("click", reload);
+
+// Import: the file is applied as parley.yaml would be at start; a file
+// with errors changes nothing and its problems are listed with their line.
+async function importFile() {
+  const file = $("config-import").files[0];
+  $("config-import").value = "";
+  if (!file || !confirm(`Apply ${file.name} to this tenant? What it declares replaces the current settings of the same names.`)) return;
+  const res = await fetch("/api/admin/config", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/yaml" }, body: await file.text() });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    showProblems(data.problems || []);
+    return status((data.error && data.error.message) || `HTTP ${res.status}`, "error");
+  }
+  showProblems([]);
+  await load(current && current.name);
+  status(`${file.name} imported.`, "ok");
+}
+$("config-import").addEventListener("change", importFile);
 load();

@@ -56,10 +56,10 @@ func SecretEnv(account, field string) string {
 }
 
 type exporter struct {
-	ctx      context.Context
-	st       parley.Store
-	tenant   string
-	f        *File
+	ctx          context.Context
+	st           parley.Store
+	tenant       string
+	f            *File
 	accountNames map[string]string // id → name
 	serviceNames map[string]string // id → name
 	activeUsers  []*parley.User    // by username

@@ -289,6 +289,9 @@ func (s *Service) SetServiceDesk(ctx context.Context, u *parley.User, serviceID 
 	if _, err := s.ServiceDesk(ctx, u, serviceID); err != nil {
 		return err
 	}
+	if scope := SupervisorScope(u); scope != nil && !slices.Contains(scope, serviceID) {
+		return parley.Errorf(parley.EFORBIDDEN, "you supervise other services than this one")
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}

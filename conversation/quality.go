@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -263,6 +264,22 @@ func (s *Service) SaveEvaluationForm(ctx context.Context, u *parley.User, f *par
 		svc, err := s.Store.Service(ctx, f.ServiceID)
 		if err != nil || svc.TenantID != u.TenantID {
 			return parley.Errorf(parley.EINVALID, "service: not found")
+		}
+	}
+	// A supervisor of some services writes only their forms, and does not
+	// take over another service's form by giving hers its name.
+	if scope := SupervisorScope(u); scope != nil {
+		if !slices.Contains(scope, f.ServiceID) {
+			return parley.Errorf(parley.EFORBIDDEN, "you may edit the forms of your services only: pick one of them")
+		}
+		forms, err := s.Store.EvaluationForms(ctx, u.TenantID)
+		if err != nil {
+			return err
+		}
+		for _, old := range forms {
+			if old.Name == f.Name && !slices.Contains(scope, old.ServiceID) {
+				return parley.Errorf(parley.EFORBIDDEN, "the form %q belongs to a service you do not supervise", f.Name)
+			}
 		}
 	}
 	return s.Store.UpsertEvaluationForm(ctx, f)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +33,35 @@ func TestSupervisorScopeSettings(t *testing.T) {
 			sue.expect(http.StatusForbidden, "belongs to a service you do not supervise", http.MethodPut, "/api/quality/forms", form("Support quality", "Billing"), nil)
 			sue.expect(http.StatusOK, "", http.MethodPut, "/api/quality/forms", form("Billing check", "Billing"), nil)
 			sam.expect(http.StatusOK, "", http.MethodPut, "/api/quality/forms", form("Everyone", ""), nil)
+
+			// The wallboard and the reports: Billing's cards, agents and rows.
+			var wb struct {
+				Services []struct{ Name string }
+				Agents   []struct{ Name string }
+			}
+			sue.expect(http.StatusOK, "", http.MethodGet, "/api/wallboard", nil, &wb)
+			var cards, agents []string
+			for _, c := range wb.Services {
+				cards = append(cards, c.Name)
+			}
+			for _, a := range wb.Agents {
+				agents = append(agents, a.Name)
+			}
+			if !slices.Equal(cards, []string{"Billing"}) || slices.Contains(agents, "Alice Martin") || !slices.Contains(agents, "Ben Billing") {
+				t.Errorf("sue's wallboard: services %v, agents %v", cards, agents)
+			}
+			sam.expect(http.StatusOK, "", http.MethodGet, "/api/wallboard", nil, &wb)
+			if len(wb.Services) != 2 {
+				t.Errorf("sam's wallboard has %d services, want 2", len(wb.Services))
+			}
+			sue.expect(http.StatusForbidden, "services you supervise", http.MethodGet, "/api/reports/services?service="+support.ID, nil, nil)
+			var tab struct{ Rows [][]string }
+			sue.expect(http.StatusOK, "", http.MethodGet, "/api/reports/services", nil, &tab)
+			for _, row := range tab.Rows {
+				if row[0] == "Support" {
+					t.Errorf("sue's service report shows Support: %v", tab.Rows)
+				}
+			}
 		})
 	}
 }

@@ -107,6 +107,9 @@ func (s *Service) Report(ctx context.Context, u *parley.User, r ReportRequest, n
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	if err := scopeReport(u, &r); err != nil {
+		return nil, err
+	}
 	loc, err := s.ReportLocation(ctx, u.TenantID)
 	if err != nil {
 		return nil, err

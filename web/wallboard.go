@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,12 +42,13 @@ func (s *Server) recountReports(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) wallboardView(w http.ResponseWriter, r *http.Request) {
-	wb, err := s.Conversations.Wallboard(r.Context(), userFrom(r.Context()).TenantID)
+	u := userFrom(r.Context())
+	wb, err := s.Conversations.Wallboard(r.Context(), u.TenantID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, wb)
+	writeJSON(w, http.StatusOK, wb.ForScope(conversation.SupervisorScope(u)))
 }
 
 // wallRefresh is how often an open wallboard is recomputed without an
@@ -62,6 +64,7 @@ const wallRefresh = 5 * time.Second
 func (s *Server) wallboardStream(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tenant := userFrom(ctx).TenantID
+	scope := conversation.SupervisorScope(userFrom(ctx))
 	last, err := s.Conversations.LastEventID(ctx, tenant)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -74,7 +77,7 @@ func (s *Server) wallboardStream(w http.ResponseWriter, r *http.Request) {
 	defer sub.Close()
 	defer telemetry.SSEClients.Dec()
 	send := func(seen int64, maxAge time.Duration) bool {
-		data, err := s.wall.get(ctx, s.Conversations, tenant, seen, maxAge)
+		data, err := s.wall.get(ctx, s.Conversations, tenant, scope, seen, maxAge)
 		if err != nil {
 			s.Logger.Warn("wallboard", "err", err)
 			return ctx.Err() == nil
@@ -94,7 +97,7 @@ func (s *Server) wallboardStream(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, e := range evs {
 			last = e.ID
-			if e.Type == parley.EventThresholdCrossed {
+			if e.Type == parley.EventThresholdCrossed && alertInScope(e.Data, scope) {
 				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Type, e.Data)
 			}
 		}
@@ -127,15 +130,26 @@ type wallCache struct {
 }
 
 type wallEntry struct {
-	mu   sync.Mutex
-	seen int64
-	at   time.Time
-	data []byte
+	mu    sync.Mutex
+	seen  int64
+	at    time.Time
+	data  []byte
+	board *conversation.Wallboard
 }
 
 // get returns the tenant's board computed after event seen, no older
 // than maxAge (0: any age will do if it is after seen).
-func (c *wallCache) get(ctx context.Context, conv *conversation.Service, tenant string, seen int64, maxAge time.Duration) ([]byte, error) {
+// A supervisor of some services gets the board narrowed to them (scope),
+// encoded for her alone; everyone else shares the tenant's encoding.
+func (c *wallCache) get(ctx context.Context, conv *conversation.Service, tenant string, scope []string, seen int64, maxAge time.Duration) ([]byte, error) {
+	data, board, err := c.board(ctx, conv, tenant, seen, maxAge)
+	if err != nil || scope == nil {
+		return data, err
+	}
+	return json.Marshal(board.ForScope(scope))
+}
+
+func (c *wallCache) board(ctx context.Context, conv *conversation.Service, tenant string, seen int64, maxAge time.Duration) ([]byte, *conversation.Wallboard, error) {
 	c.mu.Lock()
 	if c.tenants == nil {
 		c.tenants = map[string]*wallEntry{}
@@ -150,21 +164,21 @@ func (c *wallCache) get(ctx context.Context, conv *conversation.Service, tenant 
 	defer e.mu.Unlock()
 	fresh := maxAge == 0 || time.Since(e.at) < maxAge
 	if e.data != nil && e.seen >= seen && fresh {
-		return e.data, nil
+		return e.data, e.board, nil
 	}
 	wb, err := conv.Wallboard(ctx, tenant)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, err := json.Marshal(wb)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if seen > e.seen {
 		e.seen = seen
 	}
-	e.at, e.data = time.Now(), data
-	return data, nil
+	e.at, e.data, e.board = time.Now(), data, wb
+	return data, wb, nil
 }
 
 func (s *Server) thresholdsView(w http.ResponseWriter, r *http.Request) {
@@ -197,4 +211,16 @@ func (s *Server) setThresholds(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audited(r, audit.Change{Action: "service.thresholds", ObjectType: "service", ObjectID: v.ServiceID, Before: before, After: out})
 	writeJSON(w, http.StatusOK, out)
+}
+
+// alertInScope reports whether a threshold alert is of a service the
+// supervisor sees (nil scope: every one).
+func alertInScope(data []byte, scope []string) bool {
+	if scope == nil {
+		return true
+	}
+	var a struct {
+		ServiceID string `json:"service_id"`
+	}
+	return json.Unmarshal(data, &a) == nil && slices.Contains(scope, a.ServiceID)
 }

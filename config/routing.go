@@ -73,10 +73,7 @@ func (f *File) validateReasons() error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	if pe, ok := err.(*parley.Error); ok {
-		msg = pe.Message
-	}
+	msg := parley.ErrorMessage(err)
 	if i < 0 {
 		return f.errorf(f.line("not_ready_reasons", -1, ""), "not_ready_reasons: %s", msg)
 	}

@@ -138,6 +138,19 @@ func (s *Service) Report(ctx context.Context, u *parley.User, r ReportRequest, n
 	return out, nil
 }
 
+// agentNames maps the tenant's user ids to display names.
+func (s *Service) agentNames(ctx context.Context, tenant string) (map[string]string, error) {
+	users, err := s.Store.Users(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.DisplayName
+	}
+	return names, nil
+}
+
 // serviceNames maps the tenant's service ids to names.
 func (s *Service) serviceNames(ctx context.Context, tenant string) (map[string]string, []*parley.Service, error) {
 	svcs, err := s.Store.Services(ctx, tenant)
@@ -217,13 +230,9 @@ func agentTable(ctx context.Context, s *Service, tenant string, r ReportRequest,
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.Store.Users(ctx, tenant)
+	names, err := s.agentNames(ctx, tenant)
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, u := range users {
-		names[u.ID] = u.DisplayName
 	}
 	t := &Table{Columns: figureColumns([]Column{{Key: "agent", Title: "Agent"}}, metrics.AgentFigures)}
 	for _, ar := range metrics.AgentReports(rows) {
@@ -262,13 +271,9 @@ func interactionTable(ctx context.Context, s *Service, tenant string, r ReportRe
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.Store.Users(ctx, tenant)
+	agents, err := s.agentNames(ctx, tenant)
 	if err != nil {
 		return nil, err
-	}
-	agents := map[string]string{}
-	for _, u := range users {
-		agents[u.ID] = u.DisplayName
 	}
 	ths, err := s.Store.ServiceThresholds(ctx, tenant)
 	if err != nil {
@@ -394,13 +399,8 @@ func (s *Service) namedFactCounts(ctx context.Context, tenant string, r ReportRe
 	if services, _, err = s.serviceNames(ctx, tenant); err != nil {
 		return nil, nil, nil, err
 	}
-	users, err := s.Store.Users(ctx, tenant)
-	if err != nil {
+	if agents, err = s.agentNames(ctx, tenant); err != nil {
 		return nil, nil, nil, err
-	}
-	agents = map[string]string{}
-	for _, u := range users {
-		agents[u.ID] = u.DisplayName
 	}
 	all, err := mr.FactCounts(ctx, tenant, kind, r.From, r.To)
 	if err != nil {

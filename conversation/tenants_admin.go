@@ -114,20 +114,12 @@ func (s *Service) SetNotReadyReasons(ctx context.Context, admin *parley.User, re
 	}
 	if i, err := parley.CheckNotReadyReasons(clean); err != nil {
 		if i >= 0 {
-			return nil, parley.Errorf(parley.EINVALID, "reasons[%d]: %s", i, errMessage(err))
+			return nil, parley.Errorf(parley.EINVALID, "reasons[%d]: %s", i, parley.ErrorMessage(err))
 		}
-		return nil, parley.Errorf(parley.EINVALID, "reasons: %s", errMessage(err))
+		return nil, parley.Errorf(parley.EINVALID, "reasons: %s", parley.ErrorMessage(err))
 	}
 	if err := s.Store.SetNotReadyReasons(ctx, admin.TenantID, clean); err != nil {
 		return nil, err
 	}
 	return s.AdminNotReadyReasons(ctx, admin)
-}
-
-// errMessage is an error's message without its code.
-func errMessage(err error) string {
-	if pe, ok := err.(*parley.Error); ok {
-		return pe.Message
-	}
-	return err.Error()
 }

@@ -221,15 +221,7 @@ func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	versions, err := s.Reloader.ReloadTenant(r.Context(), userFrom(r.Context()).TenantID)
 	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) || parley.ErrorCode(err) == parley.EINVALID {
-			writeJSON(w, http.StatusBadRequest, map[string]any{
-				"error":    map[string]string{"code": parley.EINVALID, "message": "the configuration file has errors; nothing was changed"},
-				"file":     s.configFileName(),
-				"problems": s.fileProblems(err)})
-			return
-		}
-		s.writeError(w, r, err)
+		s.writeFileError(w, r, err, "the configuration file has errors; nothing was changed", s.configFileName())
 		return
 	}
 	out := []map[string]any{}
@@ -238,4 +230,20 @@ func (s *Server) reloadConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audited(r, audit.Change{Action: "config.reload", ObjectType: "config", ObjectName: s.configFileName(), After: map[string]any{"scenarios": out}})
 	writeJSON(w, http.StatusOK, map[string]any{"file": s.configFileName(), "scenarios": out})
+}
+
+// writeFileError answers a configuration file's problems (400, each with
+// its line) with message, or any other error as usual. file names the
+// file in the answer when not empty.
+func (s *Server) writeFileError(w http.ResponseWriter, r *http.Request, err error, message, file string) {
+	var ce *config.Error
+	if !errors.As(err, &ce) && parley.ErrorCode(err) != parley.EINVALID {
+		s.writeError(w, r, err)
+		return
+	}
+	out := map[string]any{"error": map[string]string{"code": parley.EINVALID, "message": message}, "problems": s.fileProblems(err)}
+	if file != "" {
+		out["file"] = file
+	}
+	writeJSON(w, http.StatusBadRequest, out)
 }

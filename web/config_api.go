@@ -1,14 +1,12 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/audit"
-	"github.com/parleycc/parley/config"
 )
 
 // The running configuration as parley.yaml: exported for version control
@@ -50,14 +48,7 @@ func (s *Server) importConfig(w http.ResponseWriter, r *http.Request) {
 	}
 	u := userFrom(r.Context())
 	if err := s.Reloader.ImportConfig(r.Context(), u.TenantID, data); err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) || parley.ErrorCode(err) == parley.EINVALID {
-			writeJSON(w, http.StatusBadRequest, map[string]any{
-				"error":    map[string]string{"code": parley.EINVALID, "message": "the file has errors; nothing was changed"},
-				"problems": s.fileProblems(err)})
-			return
-		}
-		s.writeError(w, r, err)
+		s.writeFileError(w, r, err, "the file has errors; nothing was changed", "")
 		return
 	}
 	s.audited(r, audit.Change{Action: "config.import", ObjectType: "config", ObjectName: "parley.yaml", After: map[string]int{"bytes": len(data)}})

@@ -15,6 +15,10 @@ type Customer struct {
 	ProfileFetchedAt time.Time // zero until the profile API answered
 	LastMessageAt    time.Time // opens the platform's messaging window
 	CreatedAt        time.Time
+	// FollowUp is the customer's last answer to whether we may message
+	// them about their case (parley.FollowUpYes, FollowUpNo; "" if never
+	// asked).
+	FollowUp string
 }
 
 // DisplayName is what agents see.
@@ -26,4 +30,11 @@ func (c *Customer) DisplayName() string {
 		return c.FirstName
 	}
 	return "Customer"
+}
+
+// CustomerMatch is a customer found by a search, with whether a chat of
+// theirs is open (a second one cannot be started).
+type CustomerMatch struct {
+	Customer *Customer
+	OpenChat bool
 }

@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable"
 )
 
 // Error is an error meant for the user: its message is safe to show.
@@ -24,6 +25,15 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("parley: %s: %s", e.Code, e.Message) }
+
+// ErrUnavailable is in the chain of an error that says nothing about the
+// request: the database was busy or out of reach. The same request can
+// succeed when tried again, so work that failed with it is retried rather
+// than recorded as failed.
+var ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "Parley's database is busy or out of reach; try again shortly"}
+
+// Unavailable marks err as ErrUnavailable, keeping its text and chain.
+func Unavailable(err error) error { return fmt.Errorf("%w (%w)", ErrUnavailable, err) }
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -74,6 +74,10 @@ type Message struct {
 	SentAt        time.Time
 	PlatformTime  time.Time // the platform's timestamp of an inbound message
 	CreatedAt     time.Time
+	// ClientKey is the key the sender's browser gave an agent's send, so
+	// that the same request sent again stores nothing new (unique per
+	// chat; empty: none).
+	ClientKey string
 }
 
 // MaybeSentPrefix begins the error of an outbound message that is failed

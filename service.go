@@ -18,6 +18,9 @@ type Service struct {
 	// when it is closed, unless the entry's scenario reads the hours
 	// itself; empty: DefaultAfterHoursMessage.
 	AfterHoursMessage string
+	// TicketFields are the extra questions of the service's ticket
+	// form, in the order it asks them.
+	TicketFields []TicketField
 }
 
 // DefaultAfterHoursMessage answers a new chat of a closed service that
@@ -40,6 +43,9 @@ func (s *Service) Validate() error {
 	}
 	if n := len([]rune(s.AfterHoursMessage)); n > MaxAfterHoursMessage {
 		return Errorf(EINVALID, "service %q: after_hours_message is %d characters, at most %d", s.Name, n, MaxAfterHoursMessage)
+	}
+	if err := CheckTicketFields(s.TicketFields); err != nil {
+		return Errorf(EINVALID, "service %q: %s", s.Name, ErrorMessage(err))
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ type Store interface {
 	DeskStore
 	QualityStore
 	MetricStore
+	TicketStore
 	// Ping reports whether the database is reachable and fully migrated.
 	Ping(ctx context.Context) error
 	Close() error
@@ -112,6 +113,10 @@ type CustomerStore interface {
 	Customer(ctx context.Context, id string) (*Customer, error)
 	UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error
 	TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error
+	// SearchCustomers returns up to limit customers of the account whose
+	// name contains query (any case; empty: all), most recently heard
+	// from first, each with whether they have a chat that is not closed.
+	SearchCustomers(ctx context.Context, accountID, query string, limit int) ([]*CustomerMatch, error)
 	// SetReplyToken keeps the customer's newest reply token (LINE) until
 	// before; TakeReplyToken hands it out once while valid ("" if none).
 	SetReplyToken(ctx context.Context, customerID, token string, before time.Time) error
@@ -153,6 +158,15 @@ type MessageStore interface {
 	AddMessage(ctx context.Context, m *Message) error
 	Message(ctx context.Context, id string) (*Message, error)
 	// Messages returns the chat's messages with Seq > afterSeq in order.
+	// MessageByClientKey returns the chat's message stored with that
+	// ClientKey; ENOTFOUND if none.
+	MessageByClientKey(ctx context.Context, chatID, key string) (*Message, error)
+	// MessageByExternalID returns the message the account's platform
+	// knows by that id; ENOTFOUND if none.
+	MessageByExternalID(ctx context.Context, accountID, externalID string) (*Message, error)
+	// SetMessagePayload replaces a message's payload (an attachment copied
+	// after the message was stored); ENOTFOUND if there is no such message.
+	SetMessagePayload(ctx context.Context, id, payload string) error
 	Messages(ctx context.Context, chatID string, afterSeq int64) ([]*Message, error)
 	// MessagesPage is Messages bounded to limit messages (a page).
 	MessagesPage(ctx context.Context, chatID string, afterSeq int64, limit int) ([]*Message, error)
@@ -189,8 +203,9 @@ type InboundStore interface {
 	// AddInbound stores events in one transaction, skipping any whose
 	// (AccountID, DedupKey) is already stored, and returns how many were new.
 	AddInbound(ctx context.Context, events []*InboundEvent) (int, error)
-	// PendingInbound returns up to limit unprocessed events, oldest first.
-	PendingInbound(ctx context.Context, limit int) ([]*InboundEvent, error)
+	// PendingInbound returns up to limit unprocessed events with ids
+	// above after, oldest first.
+	PendingInbound(ctx context.Context, after int64, limit int) ([]*InboundEvent, error)
 	MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error
 }
 

@@ -85,6 +85,10 @@ type Config struct {
 	// Clock, when set, is the time of the store and the conversations
 	// (tests that drive a day of traffic); default the system clock.
 	Clock parley.Clock
+	// InboundParallel is how many customers' incoming events this node
+	// handles at once (default conversation.DefaultInboundParallel;
+	// PARLEY_INBOUND_PARALLEL for parley serve).
+	InboundParallel int
 	// Timeouts bound how long a client may take to send a request and how
 	// long an idle connection stays open; zero fields take the defaults.
 	Timeouts Timeouts
@@ -203,11 +207,12 @@ func (a *App) Start(ctx context.Context) (err error) {
 	a.closeBus = closeBus
 	a.Service = conversation.New(conversation.Config{Store: a.Store, Bus: bus, Logger: a.cfg.Logger, Tenants: tenants, PollInterval: a.cfg.PollInterval,
 		PresenceGrace: a.cfg.PresenceGrace, Channels: a.channels, HTTPClient: a.fetchClient, Clock: a.cfg.Clock,
-		Facts: a.factRecorder()})
+		Facts: a.factRecorder(), PublicURL: a.publicURL(), InboundParallel: a.cfg.InboundParallel})
 	kbs, err := a.knowledgeBase(ctx, tenants)
 	if err != nil {
 		return err
 	}
+	a.Service.Knowledge = kbKnowledge{kbs}
 	srv := &web.Server{Bus: bus, Conversations: a.Service, Auth: auth.New(a.Store, nil), Logger: a.cfg.Logger,
 		SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Reloader: a, APIBaseURLs: a.baseURLPolicy(),
 		PublicURL: strings.TrimRight(a.cfg.PublicURL, "/"), KB: kbs, Hooks: a.hooks(), Keys: auth.NewKeys(a.Store, nil),
@@ -270,6 +275,15 @@ func (a *App) baseURLPolicy() string {
 func (a *App) Err() <-chan error { return a.runErr }
 
 // URL is the address the server listens on, as http://host:port.
+// publicURL is Config.PublicURL, or this server's own address when unset
+// (links to article pages and forms must be absolute).
+func (a *App) publicURL() string {
+	if u := strings.TrimRight(a.cfg.PublicURL, "/"); u != "" {
+		return u
+	}
+	return a.URL()
+}
+
 func (a *App) URL() string {
 	if a.listener == nil {
 		return ""

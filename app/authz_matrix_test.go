@@ -85,6 +85,7 @@ var tagAccess = map[string]access{
 	"auth":       perRoute,
 	"routing":    perRoute,
 	"kb":         perRoute,
+	"tickets":    perRoute,
 	"desk":       perRoute,
 	"metrics":    perRoute,
 }
@@ -136,10 +137,15 @@ var matrixRoutes = map[string]routeSpec{
 	"POST /api/chats/{id}/transfer": {access: signedIn, probe: jsonBody(func(fx *matrixFixture) any { return map[string]string{"service_id": fx.billing} })},
 	"POST /api/chats/{id}/invite":   {access: signedIn, probe: jsonBody(func(fx *matrixFixture) any { return map[string]string{"agent_id": fx.ben} })},
 	"PUT /api/chats/{id}/priority":  {access: supervisors, probe: jsonBody(func(*matrixFixture) any { return map[string]int{"priority": 7} })},
-	"PUT /api/me/status":            {access: signedIn},
-	"GET /api/me/routing":           {access: signedIn},
-	"GET /api/routing/directory":    {access: signedIn},
-	"GET /api/supervisor":           {access: supervisors},
+	// Starting a chat to a known customer (outbound_chat_test.go checks
+	// the service scope, which is in the body or query, not the path).
+	"POST /api/chats":            {access: signedIn},
+	"GET /api/customers":         {access: signedIn},
+	"GET /api/outbound-services": {access: signedIn},
+	"PUT /api/me/status":         {access: signedIn},
+	"GET /api/me/routing":        {access: signedIn},
+	"GET /api/routing/directory": {access: signedIn},
+	"GET /api/supervisor":        {access: supervisors},
 
 	// chats, desktop and quality routes of the tag's access that
 	// validate their body before they look at the chat.
@@ -151,9 +157,18 @@ var matrixRoutes = map[string]routeSpec{
 
 	// kb
 	"GET /kb/{tenant}/articles/{id}": {access: public},
-	"GET /api/kb/articles":           {access: signedIn},
-	"POST /api/kb/articles":          {access: supervisors},
-	"GET /api/kb/articles/{id}":      {access: signedIn},
+
+	// tickets: the webview form is public (its signed link is the key);
+	// a ticket of chat A's service is in reach of who works on chat A.
+	"GET /webview/ticket/{token}":  {access: public},
+	"POST /webview/ticket/{token}": {access: public},
+	"GET /api/tickets":             {access: signedIn},
+	"GET /api/tickets/{id}":        {access: signedIn},
+	"PATCH /api/tickets/{id}":      {access: signedIn},
+	"POST /api/tickets/{id}/notes": {access: signedIn, probe: jsonBody(func(*matrixFixture) any { return map[string]string{"text": "probe"} })},
+	"GET /api/kb/articles":         {access: signedIn},
+	"POST /api/kb/articles":        {access: supervisors},
+	"GET /api/kb/articles/{id}":    {access: signedIn},
 	"PUT /api/kb/articles/{id}": {access: supervisors,
 		probe: jsonBody(func(*matrixFixture) any { return map[string]any{"title": "Probe", "body": "authz probe", "version": 1} })},
 	"DELETE /api/kb/articles/{id}": {access: supervisors, keep: true},
@@ -240,6 +255,8 @@ var matrixParams = []pathParam{
 	{"/api/admin/api-keys/{id}", func(fx *matrixFixture) string { return fx.spareKey }, tenantObject},
 	{"/api/admin/schedules/{name}", func(*matrixFixture) string { return "office" }, tenantObject},
 	{"/api/kb/articles/{id}", func(fx *matrixFixture) string { return fx.article }, tenantObject},
+	{"/api/tickets/{id}", func(fx *matrixFixture) string { return fx.ticket }, chatObject},
+	{"/webview/ticket/{token}", func(*matrixFixture) string { return madeUpID }, noObject},
 	{"/api/services/{id}", func(fx *matrixFixture) string { return fx.support }, tenantObject},
 	{"/api/reports/{table}", func(*matrixFixture) string { return "quality" }, noObject},
 	{"/kb/{tenant}", func(*matrixFixture) string { return parley.DefaultTenant }, noObject},
@@ -460,8 +477,8 @@ func multipartFile(field, name, content string) matrixBody {
 
 // matrixFixture holds the home tenant's objects the routes name.
 type matrixFixture struct {
-	chat, file, canned, account, entry, hook, article, spareKey string
-	support, billing, ben, vic                                  string
+	chat, file, canned, account, entry, hook, article, ticket, spareKey string
+	support, billing, ben, vic                                          string
 	// ids are every id of the home tenant's objects: no caller of another
 	// tenant may ever read one.
 	ids []string
@@ -812,6 +829,14 @@ func matrixSetup(t *testing.T, w *world) (*matrixFixture, []*matrixCaller) {
 			fx.billing = s.ID
 		}
 	}
+	// A ticket filed from chat A (Support): agents of other services and
+	// their scoped supervisors must not see it.
+	tk := &parley.Ticket{TenantID: parley.DefaultTenant, Subject: "Refund", ServiceID: fx.support, ChatID: fx.chat}
+	if err := st.CreateTicket(ctx, tk, nil); err != nil {
+		t.Fatal(err)
+	}
+	fx.ticket = tk.ID
+	fx.ids = append(fx.ids, tk.ID)
 	accts, err := st.Accounts(ctx, parley.DefaultTenant)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,8 +21,14 @@ import (
 // startDemo starts `parley demo` on SQLite for a test.
 func startDemo(t *testing.T) (*app.App, string) {
 	t.Helper()
+	return startDemoOn(t, filepath.Join(t.TempDir(), "parley.db"))
+}
+
+// startDemoOn starts `parley demo` on the database dsn for a test.
+func startDemoOn(t *testing.T, dsn string) (*app.App, string) {
+	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "demo.yaml")
-	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(t.TempDir(), "parley.db"), Demo: true,
+	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: dsn, Demo: true,
 		ConfigFile: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost})
 	if err := a.Start(context.Background()); err != nil {
@@ -124,22 +129,7 @@ func demoChat(t *testing.T, a *app.App, ag *agent, user, first, text string) str
 	t.Helper()
 	ag.ready()
 	simSay(t, a, user, first, text)
-	var chatID string
-	eventually(t, "the offer", func() bool {
-		var out struct {
-			Offers []struct {
-				Chat struct{ ID string } `json:"chat"`
-			} `json:"offers"`
-		}
-		ag.do(http.MethodGet, "/api/offers", nil, &out)
-		if len(out.Offers) > 0 {
-			chatID = out.Offers[0].Chat.ID
-		}
-		return chatID != ""
-	})
-	if code := ag.do(http.MethodPost, "/api/chats/"+chatID+"/accept", nil, nil); code >= 300 {
-		t.Fatalf("accept: HTTP %d", code)
-	}
+	chatID := acceptOffer(t, ag)
 	eventually(t, "the chat to be the agent's", func() bool {
 		for _, c := range ag.chats() {
 			if c.ID == chatID {
@@ -183,10 +173,5 @@ func TestConferenceGuestSenderActions(t *testing.T) {
 // simSay sends text as the demo simulator's Messenger customer user.
 func simSay(t *testing.T, a *app.App, user, first, text string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"channel": "messenger", "user": user, "first_name": first, "last_name": "Demo", "text": text})
-	resp, err := http.Post(a.URL()+"/simulator/api/send", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	simPost(t, a, map[string]any{"user": user, "first_name": first, "last_name": "Demo", "text": text})
 }

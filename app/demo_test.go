@@ -37,16 +37,7 @@ func TestDemoSimulatorEveryChannel(t *testing.T) {
 		{"vonage", "447700900123", "Hi! Thanks for writing to Parley Demo Co."},
 	} {
 		t.Run(tc.channel, func(t *testing.T) {
-			body, _ := json.Marshal(map[string]string{"channel": tc.channel, "user": tc.user, "first_name": "Dana", "last_name": "Demo", "text": "Hello"})
-			resp, err := http.Post(a.URL()+"/simulator/api/send", "application/json", bytes.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			msg, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("send: HTTP %d %s", resp.StatusCode, msg)
-			}
+			simPost(t, a, map[string]any{"channel": tc.channel, "user": tc.user, "first_name": "Dana", "last_name": "Demo", "text": "Hello"})
 			eventually(t, "the greeting on "+tc.channel, func() bool {
 				return strings.Contains(simulatorTexts(t, a.URL(), tc.channel, tc.user), tc.greeting)
 			})

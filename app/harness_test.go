@@ -31,10 +31,10 @@ const (
 
 // databases lists the DSNs every end-to-end test runs on: a SQLite file and
 // a fresh PostgreSQL schema.
-func databases(t *testing.T) map[string]func(t *testing.T) string {
-	return map[string]func(t *testing.T) string{
-		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "parley.db") },
-		"postgres": func(t *testing.T) string {
+func databases(t testing.TB) map[string]func(t testing.TB) string {
+	return map[string]func(t testing.TB) string{
+		"sqlite": func(t testing.TB) string { return filepath.Join(t.TempDir(), "parley.db") },
+		"postgres": func(t testing.TB) string {
 			st, dsn := sqltest.OpenPostgresUnmigrated(t)
 			st.Close()
 			return dsn
@@ -44,7 +44,7 @@ func databases(t *testing.T) map[string]func(t *testing.T) string {
 
 // world is a running Parley with a fake Graph API and HTTP clients.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	graph *fakegraph.Server
 	cfg   string
@@ -67,10 +67,21 @@ func newTunedWorld(t *testing.T, dsn string, tune func(*app.Config)) *world {
 // newWorldFrom is newTunedWorld with the configuration template at tmplPath.
 func newWorldFrom(t *testing.T, dsn, tmplPath string, tune func(*app.Config)) *world {
 	t.Helper()
+	return newWorldBehind(t, dsn, tmplPath, tune, nil)
+}
+
+// newWorldBehind is newWorldFrom with the fake Graph API behind wrap (nil:
+// none), for tests that hold or break some of its answers.
+func newWorldBehind(t testing.TB, dsn, tmplPath string, tune func(*app.Config), wrap func(*fakegraph.Server) http.Handler) *world {
+	t.Helper()
 	graph := fakegraph.New()
 	graph.AddPage(pageID, "Acme", pageToken)
 	graph.SetProfile(psid, "Jane", "Doe", "")
-	gs := httptest.NewServer(graph)
+	var h http.Handler = graph
+	if wrap != nil {
+		h = wrap(graph)
+	}
+	gs := httptest.NewServer(h)
 	t.Cleanup(gs.Close)
 
 	tmpl := template.Must(template.ParseFiles(tmplPath))
@@ -144,7 +155,7 @@ func (w *world) customerSays(mid, text string) {
 
 // agent is a logged-in browser session.
 type agent struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	client *http.Client
 }
@@ -199,7 +210,7 @@ func (a *agent) messages(chatID string) []messageJSON {
 }
 
 // eventually polls cond until it holds or 15 s pass.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {

@@ -108,9 +108,10 @@ func TestMessengerInboundKinds(t *testing.T) {
 				"timestamp": now.Add(8 * time.Second).UnixMilli(), "brand_new_kind": map[string]any{"x": 1}})
 
 			var ms []richMessage
-			eventually(t, "every kind in the transcript", func() bool {
+			eventually(t, "every kind in the transcript, the photo copied", func() bool {
 				ms = alice.rich(chatID)
-				return findKind(ms, "echo") != nil && findKind(ms, "referral") != nil
+				img := findKind(ms, "attachment")
+				return findKind(ms, "echo") != nil && findKind(ms, "referral") != nil && img != nil && !strings.Contains(img.Payload, `"copying":true`)
 			})
 			var order []string
 			for _, m := range ms {

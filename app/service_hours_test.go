@@ -71,6 +71,14 @@ func TestServiceHours(t *testing.T) {
 			jane.says("Hello?")
 			jane.hears("We are closed for stock-taking; back on Monday.")
 			w.noOpenChat(jane)
+			// Writing on, she is not told again within the hour; her lines are kept.
+			jane.says("It is about my order")
+			jane.says("Thanks anyway")
+			w.waitProcessed()
+			if lines, bot := w.linesOf(jane); lines != 3 || bot != 1 {
+				t.Fatalf("Jane's chats hold %d lines of hers and %d answers, want 3 and one answer", lines, bot)
+			}
+			jane.hears("We are closed for stock-taking; back on Monday.")
 			// The scenario that checks the hours answers instead.
 			setEntryScenario(t, ada, "hours-aware")
 			joe := w.customer("7100000000000002", "Joe")
@@ -170,4 +178,47 @@ func (w *flowWorld) noOpenChat(c *customer) {
 		_, err := w.app.Store.OpenChat(ctx, cust.ID)
 		return parley.ErrorCode(err) == parley.ENOTFOUND
 	})
+}
+
+// waitProcessed waits until every stored incoming event has been handled.
+func (w *flowWorld) waitProcessed() {
+	w.t.Helper()
+	eventually(w.t, "every incoming event handled", func() bool {
+		left, err := w.app.Store.PendingInbound(context.Background(), 0, 1)
+		return err == nil && len(left) == 0
+	})
+}
+
+// linesOf counts the customer's messages and the bot's answers over all
+// their chats.
+func (w *flowWorld) linesOf(c *customer) (theirs, bot int) {
+	w.t.Helper()
+	ctx := context.Background()
+	accts, err := w.app.Store.Accounts(ctx, parley.DefaultTenant)
+	if err != nil || len(accts) == 0 {
+		w.t.Fatalf("accounts: %v", err)
+	}
+	cust, _, err := w.app.Store.EnsureCustomer(ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: accts[0].ID, ExternalID: c.psid})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	chats, err := w.app.Store.Chats(ctx, parley.ChatFilter{TenantID: parley.DefaultTenant, CustomerID: cust.ID})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, ch := range chats {
+		ms, err := w.app.Store.Messages(ctx, ch.ID, 0)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		for _, m := range ms {
+			switch m.Sender {
+			case parley.SenderCustomer:
+				theirs++
+			case parley.SenderBot:
+				bot++
+			}
+		}
+	}
+	return theirs, bot
 }

@@ -39,7 +39,8 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 	serviceIDs := map[string]string{}
 	for _, s := range f.Services {
 		svc := &parley.Service{TenantID: tenant, Name: s.Name, MaxChatsPerAgent: s.MaxChatsPerAgent, MaxQueueLength: s.MaxQueueLength,
-			Disabled: s.Enabled != nil && !*s.Enabled, ScheduleName: s.Schedule, AfterHoursMessage: s.AfterHoursMessage}
+			Disabled: s.Enabled != nil && !*s.Enabled, ScheduleName: s.Schedule, AfterHoursMessage: s.AfterHoursMessage,
+			TicketFields: ticketFieldDomain(s.TicketFields)}
 		if err := st.UpsertService(ctx, svc); err != nil {
 			return fmt.Errorf("config: apply service %q: %w", s.Name, err)
 		}

@@ -136,6 +136,11 @@ func TestApply(t *testing.T) {
 			sales == nil || sales.MaxChatsPerAgent != 0 || !sales.Disabled || sales.ScheduleName != "sales-hours" || sales.AfterHoursMessage != "Sales is closed; we answer on weekdays." {
 			t.Fatalf("services = %+v", first.Services)
 		}
+		wantFields := []parley.TicketField{{Name: "order_number", Label: "Order number", Type: "text"},
+			{Name: "device", Label: "Device", Type: "choice", Required: true, Choices: []string{"Phone", "Laptop"}}}
+		if !reflect.DeepEqual(support.TicketFields, wantFields) || sales.TicketFields != nil {
+			t.Errorf("ticket fields: Support %+v, Sales %+v; want Support %+v", support.TicketFields, sales.TicketFields, wantFields)
+		}
 		ths, err := st.ServiceThresholds(ctx, "acme")
 		if err != nil {
 			t.Fatal(err)

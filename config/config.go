@@ -13,6 +13,8 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/parleycc/parley/scenario"
 )
 
 // File is the parsed content of a configuration file.
@@ -77,6 +79,9 @@ type Service struct {
 	DeskFields        `yaml:",inline"`   // canned responses, dispositions, screen pop (desk.go)
 	Survey            *Survey            `yaml:"survey,omitempty"`     // post-chat survey (quality.go)
 	Thresholds        *ServiceThresholds `yaml:"thresholds,omitempty"` // service level, dropout, chat time, max wait (thresholds.go)
+	// TicketFields are the extra questions of the service's ticket form,
+	// in order (ticket_fields.go).
+	TicketFields []TicketField `yaml:"ticket_fields,omitempty"`
 }
 
 // User declares an agent, supervisor or admin.
@@ -106,6 +111,8 @@ type Entry struct {
 type Scenario struct {
 	Name   string  `yaml:"name,omitempty"`
 	Blocks []Block `yaml:"blocks,omitempty"`
+	// Escalation lets the customer ask for a person at any bot step.
+	Escalation *scenario.Escalation `yaml:"escalation,omitempty"`
 }
 
 // Block is one scenario block. Keys other than id, type, next and exits are

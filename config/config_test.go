@@ -51,7 +51,9 @@ func TestLoadValid(t *testing.T) {
 	}
 	target := 90
 	wantServices := []config.Service{{Name: "Support", MaxChatsPerAgent: 2, Thresholds: &config.ServiceThresholds{
-		ServiceLevel: "30s", ServiceLevelTarget: &target, Dropout: "5s", ChatTimeLimit: "20m", MaxWait: "2m"}},
+		ServiceLevel: "30s", ServiceLevelTarget: &target, Dropout: "5s", ChatTimeLimit: "20m", MaxWait: "2m"},
+		TicketFields: []config.TicketField{{Name: "order_number", Label: "Order number", Type: "text"},
+			{Name: "device", Label: "Device", Type: "choice", Required: true, Choices: []string{"Phone", "Laptop"}}}},
 		{Name: "Sales", Enabled: new(false), Schedule: "sales-hours", AfterHoursMessage: "Sales is closed; we answer on weekdays."}}
 	if !reflect.DeepEqual(f.Services, wantServices) {
 		t.Errorf("Services = %+v, want %+v", f.Services, wantServices)
@@ -138,17 +140,23 @@ func TestLoadInvalid(t *testing.T) {
 		{"unknown_user_service", 6, "services", `users[0].services: unknown service "Sales"`},
 		{"unknown_block_service", 16, "service", `scenarios[0] (chat): block "queue": service: unknown service "Sales"`},
 		{"page_two_entries", 18, "account", `entries[1].account: account "page" is already attached to entry "Messenger"`},
+		{"service_unknown_chat_account", 10, "chat_accounts", `services[0].chat_accounts: unknown account "page-b"`},
 		{"service_two_pages", 16, "chat_accounts", `services[0].chat_accounts: a service has at most one Facebook page as its chat account; "page-a" and "page-b" are both Facebook pages`},
 		{"bad_role", 5, "role", `users[1].role: must be agent, supervisor or admin, not "manager"`},
 		{"negative_capacity", 4, "capacity", `users[0].capacity: must not be negative`},
 		{"duplicate_reason", 4, "Lunch", `not_ready_reasons[2]: duplicate "Lunch"`},
 		{"system_reason", 3, "no answer", `not_ready_reasons[1]: "no answer" is given by Parley itself (an offer not answered, a desktop gone) and cannot be picked`},
+		{"ticket_field_bad_type", 9, "type", `services[0].ticket_fields[1]: ticket field "device": type: must be text, textarea or choice, not "select"`},
+		{"ticket_field_bad_name", 5, "name", `services[0].ticket_fields[0]: ticket field "Order No": name: only lowercase letters, digits and _`},
+		{"ticket_field_no_choices", 4, "choices", `services[0].ticket_fields[0]: ticket field "device": choices: a choice field needs at least one`},
+		{"ticket_field_no_label", 4, "label", `services[0].ticket_fields[0]: ticket field "order_number": label: required`},
+		{"ticket_field_duplicate", 10, "name", `services[1].ticket_fields[1].name: duplicate "order_number"`},
 		{"negative_max_chats", 5, "max_chats_per_agent", `services[1].max_chats_per_agent: must not be negative`},
 		{"unset_env", 5, "access_token", `accounts[0].access_token: environment variable PARLEY_CONFIG_TEST_UNSET_TOKEN is not set`},
 		{"unset_env_password", 3, "password", `users[0].password: environment variable PARLEY_CONFIG_TEST_UNSET_PASSWORD is not set`},
 		{"empty_scenario", 2, "chat", `scenarios[0] (chat): scenario "chat" has no blocks`},
 		{"missing_block_id", 7, "id", `scenarios[0] (chat): block "#2": id: required`},
-		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat exit find_agent http_request if send_message send_to_service set_variable survey wait])`},
+		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat create_ticket exit find_agent follow_up_consent http_request if offer_articles search_kb send_message send_to_service set_variable survey wait])`},
 		{"missing_block_param", 4, "text", `scenarios[0] (chat): block "hello": text: required`},
 		{"unknown_block_param", 7, "txet", `scenarios[0] (chat): block "hello": txet: unknown parameter`},
 		{"exit_nowhere", 7, "exits.next", `scenarios[0] (chat): block "hello": exits.next: points to unknown block "goodby"`},

@@ -142,7 +142,7 @@ func (x *exporter) services() error {
 	for _, sv := range svcs {
 		x.serviceNames[sv.ID] = sv.Name
 		out := Service{Name: sv.Name, MaxChatsPerAgent: sv.MaxChatsPerAgent, MaxQueueLength: sv.MaxQueueLength,
-			Schedule: sv.ScheduleName, AfterHoursMessage: sv.AfterHoursMessage}
+			Schedule: sv.ScheduleName, AfterHoursMessage: sv.AfterHoursMessage, TicketFields: ticketFieldDocs(sv.TicketFields)}
 		if sv.Disabled {
 			out.Enabled = new(false)
 		}

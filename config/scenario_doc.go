@@ -96,7 +96,7 @@ func Problems(err error) []*Error {
 // scenarioDoc is a stored definition as parley.yaml writes it: the
 // default exit as next, the others under exits.
 func scenarioDoc(def scenario.Definition) Scenario {
-	sc := Scenario{Name: def.Name}
+	sc := Scenario{Name: def.Name, Escalation: def.Escalation}
 	for _, b := range def.Blocks {
 		blk := Block{ID: b.ID, Type: b.Type, Params: b.Params}
 		for k, v := range b.Exits {

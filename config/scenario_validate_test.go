@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,8 +104,15 @@ func TestDemoConfigValid(t *testing.T) {
 		types = append(types, b.Type)
 	}
 	// The seeds' eight blocks, with two goodbyes: thanks after a helped
-	// chat, and the note for a customer nobody could answer.
-	if got := strings.Join(types, ","); got != "send_message,send_message,if,find_agent,send_message,connect_chat,send_message,send_message,exit" {
-		t.Errorf("default Messenger Chat blocks = %s, want the seeds' blocks with both goodbyes", got)
+	// chat, and the note for a customer nobody could answer; after the
+	// greeting, an If sends the help centre's opt-ins to the self-service
+	// blocks at the end.
+	want := "send_message,if,send_message,if,find_agent,send_message,connect_chat,send_message,send_message,exit," +
+		"ask,search_kb,offer_articles,send_message,create_ticket,follow_up_consent,send_message"
+	if got := strings.Join(types, ","); got != want {
+		t.Errorf("default Messenger Chat blocks = %s, want the seeds' blocks with both goodbyes and the self-service flow", got)
+	}
+	if esc := f.Scenarios[0].Escalation; esc == nil || esc.To != "finding" || !slices.Contains(esc.Keywords, "agent") {
+		t.Errorf("default Messenger Chat escalation = %+v, want \"agent\" to lead to finding an agent", esc)
 	}
 }

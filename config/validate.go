@@ -83,6 +83,9 @@ func (f *File) validate() error {
 		if n := len([]rune(s.AfterHoursMessage)); n > parley.MaxAfterHoursMessage {
 			return f.errorf(f.line("services", i, "after_hours_message"), "services[%d].after_hours_message: %d characters, at most %d", i, n, parley.MaxAfterHoursMessage)
 		}
+		if err := f.validateTicketFields(i); err != nil {
+			return err
+		}
 	}
 	for i, u := range f.Users {
 		if err := f.validateUser(i, u, services); err != nil {
@@ -183,7 +186,7 @@ func (f *File) validateScenario(i int, services map[string]bool) error {
 
 // Definition converts the declared scenario to the engine's form.
 func (s Scenario) Definition() scenario.Definition {
-	d := scenario.Definition{Name: s.Name}
+	d := scenario.Definition{Name: s.Name, Escalation: s.Escalation}
 	for _, b := range s.Blocks {
 		spec := scenario.Spec{ID: b.ID, Type: b.Type, Params: b.Params}
 		if b.Next != "" || len(b.Exits) > 0 {

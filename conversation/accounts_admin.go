@@ -136,6 +136,26 @@ func (s *Accounts) SetWebhook(ctx context.Context, tenantID, id, url string) err
 	return nil
 }
 
+// WebsiteButton writes the website button of one of the tenant's
+// accounts (Messenger: the Send to Messenger plugin and the m.me link),
+// for channels that have one. It changes nothing: the App ID is stored
+// with the account when the account is saved.
+func (s *Accounts) WebsiteButton(ctx context.Context, tenantID, id string, o parley.ButtonOptions) (*parley.WebsiteButton, error) {
+	a, err := s.tenantAccount(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.channels.Get(a.Type)
+	if err != nil {
+		return nil, err
+	}
+	wb, ok := ch.(parley.WebsiteButtoner)
+	if !ok {
+		return nil, parley.Errorf(parley.EINVALID, "%s accounts have no website button", a.Type)
+	}
+	return wb.WebsiteButton(a, o)
+}
+
 // mergeAccount fills the form's empty fields from the stored account: the
 // Admin page never receives secrets, so it sends them back empty.
 func mergeAccount(form, stored *parley.Account) *parley.Account {

@@ -39,12 +39,16 @@ func (s *Service) AgentChat(ctx context.Context, u *parley.User, chatID string) 
 // Reply queues an agent's text message to the customer of a chat assigned
 // to them.
 func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string) (*parley.Message, error) {
+	return s.ReplyOnce(ctx, u, chatID, text, "")
+}
+
+// ReplyOnce is Reply with the key the agent's browser gave this send: the
+// same request sent again (a browser retrying a POST whose answer was
+// lost) returns the message stored the first time and sends nothing.
+func (s *Service) ReplyOnce(ctx context.Context, u *parley.User, chatID, text, key string) (*parley.Message, error) {
 	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return nil, parley.Errorf(parley.EINVALID, "message text is empty")
-	case utf8.RuneCountInString(text) >= maxReplyRunes:
-		return nil, parley.Errorf(parley.EINVALID, "message is too long: Messenger takes fewer than %d characters", maxReplyRunes)
+	if err := checkReplyText(text); err != nil {
+		return nil, err
 	}
 	unlock, err := s.lockChat(ctx, chatID)
 	if err != nil {
@@ -55,10 +59,34 @@ func (s *Service) Reply(ctx context.Context, u *parley.User, chatID, text string
 	if err != nil {
 		return nil, err
 	}
+	if key != "" {
+		// Under the chat's lock: a second request with this key waits for
+		// the first and finds what it stored.
+		m, err := s.Store.MessageByClientKey(ctx, chat.ID, key)
+		if err == nil {
+			if m.AgentID != u.ID || m.Text != text {
+				return nil, parley.Errorf(parley.ECONFLICT, "client key %s was used for another message", key)
+			}
+			return m, nil
+		} else if parley.ErrorCode(err) != parley.ENOTFOUND {
+			return nil, err
+		}
+	}
 	if chat.State != parley.ChatAssigned || (chat.AgentID != u.ID && !s.participant(ctx, chat.ID, u.ID)) {
 		return nil, parley.Errorf(parley.ECONFLICT, "the chat is not connected to you")
 	}
-	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Text: text})
+	return s.queueOutbound(ctx, chat, &parley.Message{Sender: parley.SenderAgent, AgentID: u.ID, Text: text, ClientKey: key})
+}
+
+// checkReplyText refuses an agent's text the channel would not take.
+func checkReplyText(text string) error {
+	switch {
+	case text == "":
+		return parley.Errorf(parley.EINVALID, "message text is empty")
+	case utf8.RuneCountInString(text) >= maxReplyRunes:
+		return parley.Errorf(parley.EINVALID, "message is too long: Messenger takes fewer than %d characters", maxReplyRunes)
+	}
+	return nil
 }
 
 // lockConnectedChat takes the chat (lockChat) and loads it for u

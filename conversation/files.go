@@ -20,14 +20,8 @@ const MaxFileBytes = 25 << 20
 // URL and says why; the message is never lost over it.
 func (s *Service) copyAttachment(ctx context.Context, acct *parley.Account, ch parley.Channel, a parley.InboundAttachment) AttachmentJSON {
 	out := AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Name}
-	fetchable := a.MediaID != "" || strings.HasPrefix(a.URL, "https://") || strings.HasPrefix(a.URL, "http://")
-	switch a.Type {
-	case "image", "video", "audio", "file":
-	default:
-		fetchable = false // fallback links and templates are links, not files
-	}
-	if !fetchable {
-		return out
+	if !fetchable(a) {
+		return out // fallback links and templates are links, not files
 	}
 	// A customer chose the link: it may not reach the server's own
 	// network (netguard; the channels' transport that app wires checks it).

@@ -23,6 +23,9 @@ type AttachmentJSON struct {
 	Size        int64  `json:"size,omitempty"`
 	SourceURL   string `json:"source_url,omitempty"`
 	CopyError   string `json:"copy_error,omitempty"`
+	// Copying: the copy into the file store is still to be made (an
+	// event of its own, attachment_copies.go); URL is the platform's.
+	Copying bool `json:"copying,omitempty"`
 }
 
 // LocationJSON is the payload of a KindLocation message.
@@ -74,7 +77,15 @@ func (s *Service) inboundMessage(ctx context.Context, acct *parley.Account, ch p
 		atts := make([]AttachmentJSON, 0, len(in.Attachments))
 		var names []string
 		for _, a := range in.Attachments {
-			aj := s.copyAttachment(ctx, acct, ch, a)
+			var aj AttachmentJSON
+			switch {
+			case !fetchable(a):
+				aj = AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Name}
+			case in.MessageID != "":
+				aj = AttachmentJSON{Type: a.Type, URL: a.URL, SourceURL: a.URL, Name: a.Name, Copying: true} // queueCopies
+			default:
+				aj = s.copyAttachment(ctx, acct, ch, a)
+			}
 			atts = append(atts, aj)
 			names = append(names, aj.Type)
 		}

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,7 +18,16 @@ func (s *Service) processLoop(ctx context.Context) {
 	s.worker(ctx, s.inboundWake, s.processPending, "inbound")
 }
 
-// processPending handles stored events oldest first until none are left.
+// Reading the inbound log: a batch at a time behind a cursor, with at
+// most maxHeldInbound events queued in the lanes.
+const (
+	inboundBatch   = 200
+	maxHeldInbound = 2000
+)
+
+// processPending handles stored events until none are left: different
+// customers' events in parallel (inboundLanes), each customer's in the
+// order they were stored.
 //
 // Nodes on one database take turns (Store.Leadership, "inbound"): the log
 // has no claims, so two nodes reading it at once would handle the same
@@ -31,47 +41,170 @@ func (s *Service) processPending(ctx context.Context) error {
 		return err
 	}
 	defer release()
+	lanes := newInboundLanes(s.InboundParallel, func(j *inboundJob) bool { return s.processJob(ctx, j) })
+	defer lanes.wait() // before release: the turn is held while events are handled
+	tick := time.NewTicker(s.PollInterval)
+	defer tick.Stop()
+	var after int64 // the highest id queued so far
+	rescan := false
 	for {
 		select {
 		case <-lost:
+			lanes.stop()
 			return nil
 		default:
 		}
-		events, err := s.Store.PendingInbound(ctx, 100)
-		if err != nil || len(events) == 0 {
-			return err
+		if ctx.Err() != nil {
+			lanes.stop()
+			return ctx.Err()
 		}
-		for _, ev := range events {
-			errText := ""
-			if err := s.processEvent(ctx, ev); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				// A broken event must not block the ones after it; it stays
-				// in the log with its error for an operator to look at.
-				s.Logger.Error("process inbound event", slog.Int64("event", ev.ID), slog.Any("err", err))
-				errText = err.Error()
+		if lanes.size() < maxHeldInbound {
+			// Behind the cursor as a rule; from the start when idle or
+			// on the poll tick, for ids that became visible out of order
+			// (PostgreSQL assigns ids before commit) and events whose
+			// processing could not be recorded.
+			from, limit := after, inboundBatch
+			if rescan || lanes.size() == 0 {
+				from, limit = 0, inboundBatch+lanes.size()
 			}
-			if err := s.Store.MarkInboundProcessed(ctx, ev.ID, s.Clock.Now(), errText); err != nil {
+			rescan = false
+			events, err := s.Store.PendingInbound(ctx, from, limit)
+			if err != nil {
+				lanes.stop()
 				return err
 			}
+			if fresh := s.queueInbound(ctx, lanes, events, &after); fresh > 0 {
+				continue
+			}
+			if lanes.size() == 0 && from == 0 {
+				return nil
+			}
+		}
+		select {
+		case <-lanes.done:
+		case <-s.inboundWake:
+		case <-tick.C:
+			rescan = true
+			lanes.warm()
+		case <-lost:
+		case <-ctx.Done():
 		}
 	}
 }
 
-func (s *Service) processEvent(ctx context.Context, ev *parley.InboundEvent) error {
-	acct, err := s.Store.Account(ctx, ev.AccountID)
-	if err != nil {
-		return fmt.Errorf("account of inbound event: %w", err)
+// queueInbound decodes events not yet queued and queues each in its
+// customer's lane. It returns how many it queued.
+func (s *Service) queueInbound(ctx context.Context, lanes *inboundLanes, events []*parley.InboundEvent, after *int64) int {
+	accounts := map[string]*parley.Account{}
+	fresh := 0
+	for _, ev := range events {
+		*after = max(*after, ev.ID)
+		if lanes.holds(ev.ID) {
+			continue
+		}
+		if lanes.add(s.decodeInbound(ctx, ev, accounts)) {
+			fresh++
+		}
 	}
-	ch, err := s.channel(acct.Type)
-	if err != nil {
-		return err
+	return fresh
+}
+
+// decodeInbound reads what an event's processing needs; accounts caches
+// the accounts of one batch.
+func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, accounts map[string]*parley.Account) *inboundJob {
+	j := &inboundJob{ev: ev}
+	if ev.Kind == copyEventKind {
+		j.copy = &copyJob{}
+		if err := json.Unmarshal(ev.Payload, j.copy); err != nil {
+			j.err = fmt.Errorf("attachment copy event: %w", err)
+			return j
+		}
 	}
-	in, err := ch.Decode(acct, ev)
-	if err != nil {
-		return fmt.Errorf("decode %s event: %w", acct.Type, err)
+	acct, ok := accounts[ev.AccountID]
+	if !ok {
+		var err error
+		if acct, err = s.Store.Account(ctx, ev.AccountID); err != nil {
+			j.err = fmt.Errorf("account of inbound event: %w", err)
+			return j
+		}
+		accounts[ev.AccountID] = acct
 	}
+	j.acct = acct
+	if j.ch, j.err = s.channel(acct.Type); j.err != nil || j.copy != nil {
+		return j
+	}
+	if j.in, j.err = j.ch.Decode(acct, ev); j.err != nil {
+		j.err = fmt.Errorf("decode %s event: %w", acct.Type, j.err)
+	}
+	return j
+}
+
+// processJob handles one event and records that it was processed. An
+// event that fails is recorded with its error, so it never blocks the
+// ones after it; it stays in the log for an operator to look at. One
+// the database could not take (parley.ErrUnavailable) is tried again a
+// few times, then left pending and reported false, like one interrupted
+// by shutdown: handling is idempotent (messages by platform id), so
+// reading it again later loses nothing and shows nothing twice.
+func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
+	err := j.err
+	switch {
+	case err != nil:
+	case j.copy != nil:
+		err = s.retryUnavailable(ctx, func() error { return s.copyAttachments(ctx, j) })
+	default:
+		err = s.retryUnavailable(ctx, func() error { return s.processDecoded(ctx, j.acct, j.ch, j.in) })
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	if errors.Is(err, parley.ErrUnavailable) {
+		s.Logger.Warn("inbound event left pending for now", slog.Int64("event", j.ev.ID), slog.Any("err", err))
+		return false
+	}
+	errText := ""
+	if err != nil {
+		s.Logger.Error("process inbound event", slog.Int64("event", j.ev.ID), slog.Any("err", err))
+		errText = err.Error()
+	}
+	err = s.retryUnavailable(ctx, func() error { return s.Store.MarkInboundProcessed(ctx, j.ev.ID, s.Clock.Now(), errText) })
+	if err != nil {
+		if ctx.Err() == nil {
+			s.Logger.Warn("record inbound event processed", slog.Int64("event", j.ev.ID), slog.Any("err", err))
+		}
+		return false
+	}
+	return true
+}
+
+// unavailableBackoff is how long processing waits before each new try of
+// work the database could not take.
+var unavailableBackoff = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, 1600 * time.Millisecond}
+
+// retryUnavailable runs fn until it succeeds, fails for a reason other
+// than parley.ErrUnavailable, or has been tried len(unavailableBackoff)+1
+// times.
+func (s *Service) retryUnavailable(ctx context.Context, fn func() error) error {
+	err := fn()
+	for _, wait := range unavailableBackoff {
+		if !errors.Is(err, parley.ErrUnavailable) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		err = fn()
+	}
+	return err
+}
+
+// processDecoded does what a decoded event means and acknowledges it to
+// platforms that want that.
+func (s *Service) processDecoded(ctx context.Context, acct *parley.Account, ch parley.Channel, in *parley.Incoming) error {
 	if err := s.handle(ctx, acct, ch, in); err != nil {
 		return err
 	}
@@ -164,10 +297,15 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 			return err
 		}
 	}
-	if err := s.Store.AddMessage(ctx, msg); err != nil {
-		if parley.ErrorCode(err) != parley.ECONFLICT {
-			return err
-		}
+	added := s.Store.AddMessage(ctx, msg)
+	if added != nil && parley.ErrorCode(added) != parley.ECONFLICT {
+		return added
+	}
+	// Queued for a redelivery too: a crash may have come before it was.
+	if err := s.queueCopies(ctx, acct, in, msg.Payload); err != nil {
+		return err
+	}
+	if added != nil {
 		if !unstarted {
 			return nil // a redelivery of a message we already have
 		}
@@ -294,8 +432,11 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	}
 	if err := s.Store.AddMessage(ctx, msg); err != nil {
 		if parley.ErrorCode(err) == parley.ECONFLICT {
-			return nil // our own send, or a redelivery
+			return s.queueCopies(ctx, acct, in, msg.Payload) // our own send, or a redelivery
 		}
+		return err
+	}
+	if err := s.queueCopies(ctx, acct, in, msg.Payload); err != nil {
 		return err
 	}
 	return s.emitMessage(ctx, chat, msg)

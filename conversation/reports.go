@@ -91,6 +91,8 @@ var builtinTables = []ReportTable{
 	{"dispositions", "Dispositions", dispositionTable},
 	{"surveys", "Survey results", surveyTable},
 	{"quality", "Quality evaluations", qualityTable},
+	{"self_service", "Self-service", selfServiceTable},
+	{"articles", "Knowledge base articles", articleTable},
 }
 
 // Report is a report's tables over one request.
@@ -280,7 +282,7 @@ func interactionTable(ctx context.Context, s *Service, tenant string, r ReportRe
 		return nil, err
 	}
 	cfg := metrics.ConfigFor(ths)
-	tls, err := mr.ChatTimelines(ctx, tenant, r.From, r.To, maxInteractions+1)
+	tls, err := mr.ChatTimelines(ctx, tenant, r.From, r.To, r.ServiceIDs, maxInteractions+1)
 	if err != nil {
 		return nil, err
 	}

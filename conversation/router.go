@@ -412,6 +412,13 @@ func (s *Service) refreshChat(ctx context.Context, tr *tenantRouter, id string) 
 	if err != nil {
 		return err
 	}
+	if c.ServiceID != "" && tr.services[c.ServiceID] == nil {
+		// A service created since the last read: read them now rather
+		// than leave its first chats waiting for the next reload.
+		if err := s.loadServices(ctx, tr); err != nil {
+			return err
+		}
+	}
 	tr.lock(func() { tr.x.SetChat(indexChat(c, cr, offer)) })
 	return nil
 }

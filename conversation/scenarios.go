@@ -159,9 +159,7 @@ func (s *Service) saveScenario(ctx context.Context, chat *parley.Chat) error {
 		return nil
 	}
 	for _, e := range step.Events {
-		if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
-			return err
-		}
+		s.publish(ctx, e)
 		if err := s.echoToParticipants(ctx, e); err != nil {
 			return err
 		}

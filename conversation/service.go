@@ -7,6 +7,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -32,6 +33,10 @@ type Config struct {
 	// PollInterval is how often the workers look for work they were not
 	// woken for (retries that came due, work left by another node).
 	PollInterval time.Duration
+	// InboundParallel is how many customers' incoming events this node
+	// handles at once (DefaultInboundParallel); each customer's events
+	// are handled one after another, in order.
+	InboundParallel int
 	// PresenceGrace is how long an agent's desktop may be gone before they
 	// get no new chats (DefaultPresenceGrace).
 	PresenceGrace time.Duration
@@ -44,6 +49,12 @@ type Config struct {
 	// HealthInterval is how often every account's credentials and webhook
 	// are checked (DefaultHealthInterval; negative: never).
 	HealthInterval time.Duration
+	// Knowledge is the knowledge base the self-service blocks search.
+	Knowledge Knowledge
+	// PublicURL is how customers' browsers reach this server (links in
+	// messages: article pages, the webview ticket form), without a
+	// trailing slash.
+	PublicURL string
 }
 
 // withDefaults fills the zero fields.
@@ -151,7 +162,11 @@ func runWorker(ctx context.Context, logger *slog.Logger, every time.Duration, wa
 	defer t.Stop()
 	for {
 		if err := fn(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("worker failed", slog.String("worker", name), slog.Any("err", err))
+			level := slog.LevelError
+			if errors.Is(err, parley.ErrUnavailable) {
+				level = slog.LevelWarn // the next run tries again; nothing is lost
+			}
+			logger.Log(ctx, level, "worker failed", slog.String("worker", name), slog.Any("err", err))
 		}
 		select {
 		case <-ctx.Done():

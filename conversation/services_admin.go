@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -60,6 +61,12 @@ type ServiceInput struct {
 	// Schedule names the service's hours of operation; empty is always open.
 	Schedule          string `json:"schedule"`
 	AfterHoursMessage string `json:"after_hours_message"`
+	// TicketFields replaces the extra questions of the service's ticket
+	// form; absent keeps them as they are.
+	TicketFields *[]parley.TicketField `json:"ticket_fields,omitempty"`
+	// OutboundAccountID is the account the service's agents start chats
+	// from ("" none); absent keeps it as it is.
+	OutboundAccountID *string `json:"outbound_account_id,omitempty"`
 	// Version is the version of the service the edit started from.
 	Version string `json:"version,omitempty"`
 }
@@ -78,6 +85,10 @@ type AdminServiceView struct {
 	// AfterHoursMessage is the service's own message; empty sends
 	// DefaultAfterHoursMessage (shown as the field's placeholder).
 	AfterHoursMessage string `json:"after_hours_message"`
+	// TicketFields are the ticket form's extra questions, in order.
+	TicketFields []parley.TicketField `json:"ticket_fields"`
+	// OutboundAccountID is the account agents start chats from ("" none).
+	OutboundAccountID string `json:"outbound_account_id"`
 	Version           string `json:"version"`
 }
 
@@ -179,6 +190,9 @@ func (s *Service) saveService(ctx context.Context, sv *parley.Service, in Servic
 		sv.Disabled = !*in.Enabled
 	}
 	sv.ScheduleName, sv.AfterHoursMessage = strings.TrimSpace(in.Schedule), strings.TrimSpace(in.AfterHoursMessage)
+	if in.TicketFields != nil {
+		sv.TicketFields = trimTicketFields(*in.TicketFields)
+	}
 	if sv.ScheduleName != "" {
 		if _, err := s.Store.Schedule(ctx, sv.TenantID, sv.ScheduleName); parley.ErrorCode(err) == parley.ENOTFOUND {
 			return nil, parley.Errorf(parley.EINVALID, "schedule: no schedule named %q", sv.ScheduleName)
@@ -199,8 +213,18 @@ func (s *Service) saveService(ctx context.Context, sv *parley.Service, in Servic
 	if err := in.Desk.Validate(); err != nil {
 		return nil, err
 	}
+	if in.OutboundAccountID != nil {
+		if err := s.checkOutboundAccount(ctx, sv.TenantID, *in.OutboundAccountID); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.Store.UpsertService(ctx, sv); err != nil {
 		return nil, err
+	}
+	if in.OutboundAccountID != nil {
+		if err := s.Store.SetServiceChatAccount(ctx, sv.ID, *in.OutboundAccountID); err != nil {
+			return nil, fmt.Errorf("service %s outbound account: %w", sv.Name, err)
+		}
 	}
 	if err := s.Store.SetServiceRouting(ctx, sv.ID, r); err != nil {
 		return nil, err
@@ -246,12 +270,50 @@ func (s *Service) viewService(ctx context.Context, sv *parley.Service, tv tenant
 	}
 	v := &AdminServiceView{ID: sv.ID, Name: sv.Name, MaxChatsPerAgent: sv.MaxChatsPerAgent, MaxQueueLength: sv.MaxQueueLength,
 		Routing: routingSettings(effectiveRouting(tv.routings, sv.ID)), Desk: desk, Members: []string{},
-		Enabled: !sv.Disabled, Schedule: sv.ScheduleName, AfterHoursMessage: sv.AfterHoursMessage}
+		Enabled: !sv.Disabled, Schedule: sv.ScheduleName, AfterHoursMessage: sv.AfterHoursMessage, TicketFields: sv.TicketFields}
+	if v.TicketFields == nil {
+		v.TicketFields = []parley.TicketField{}
+	}
+	if v.OutboundAccountID, err = s.Store.ServiceChatAccount(ctx, sv.ID); err != nil {
+		return nil, fmt.Errorf("service %s outbound account: %w", sv.Name, err)
+	}
 	for _, u := range tv.users {
 		if u.Active() && slices.Contains(u.ServiceIDs, sv.ID) {
 			v.Members = append(v.Members, u.Username)
 		}
 	}
-	v.Version = editVersion(v.MaxChatsPerAgent, v.MaxQueueLength, v.Routing, v.Desk, v.Enabled, v.Schedule, v.AfterHoursMessage)
+	v.Version = editVersion(v.MaxChatsPerAgent, v.MaxQueueLength, v.Routing, v.Desk, v.Enabled, v.Schedule, v.AfterHoursMessage, v.TicketFields, v.OutboundAccountID)
 	return v, nil
+}
+
+// trimTicketFields drops the spaces a form leaves around names, labels
+// and choices; nil for none.
+func trimTicketFields(in []parley.TicketField) []parley.TicketField {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]parley.TicketField, len(in))
+	for i, f := range in {
+		f.Name, f.Label, f.Type = strings.TrimSpace(f.Name), strings.TrimSpace(f.Label), strings.TrimSpace(f.Type)
+		var choices []string
+		for _, c := range f.Choices {
+			choices = append(choices, strings.TrimSpace(c))
+		}
+		f.Choices = choices
+		out[i] = f
+	}
+	return out
+}
+
+// checkOutboundAccount refuses an outbound account that is not one of the
+// tenant's ("" clears it).
+func (s *Service) checkOutboundAccount(ctx context.Context, tenantID, id string) error {
+	if id == "" {
+		return nil
+	}
+	acct, err := s.Store.Account(ctx, id)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && acct.TenantID != tenantID {
+		return parley.Errorf(parley.EINVALID, "outbound_account_id: no account %s", id)
+	}
+	return err
 }

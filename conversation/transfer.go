@@ -211,9 +211,7 @@ func (s *Service) echoToParticipants(ctx context.Context, e *parley.Event) error
 		if err := s.Store.AppendEvent(ctx, cp); err != nil {
 			return err
 		}
-		if err := s.Bus.Publish(ctx, cp.TenantID, cp.ID); err != nil {
-			return err
-		}
+		s.publish(ctx, cp)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -115,10 +116,17 @@ func (s *Service) emit(ctx context.Context, e *parley.Event) error {
 	if err := s.Store.AppendEvent(ctx, e); err != nil {
 		return err
 	}
-	if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
-		return err
-	}
+	s.publish(ctx, e)
 	return s.echoToParticipants(ctx, e)
+}
+
+// publish tells the other nodes of a stored event. It is only a nudge:
+// every reader also polls the event log, so a bus that is down makes
+// them slower, not wrong, and the work that stored the event goes on.
+func (s *Service) publish(ctx context.Context, e *parley.Event) {
+	if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
+		s.Logger.Warn("publish event on the bus", slog.Int64("event", e.ID), slog.Any("err", err))
+	}
 }
 
 func (s *Service) emitChat(ctx context.Context, typ string, c *parley.Chat) error {

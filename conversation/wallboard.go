@@ -18,7 +18,7 @@ type metricReader interface {
 	MetricTotals(ctx context.Context, q metrics.Query) ([]metrics.Row, error)
 	MetricIntervals(ctx context.Context, q metrics.Query, size metrics.Interval, loc *time.Location) ([]metrics.Row, error)
 	FactCounts(ctx context.Context, tenantID, kind string, from, to time.Time) ([]parley.FactCount, error)
-	ChatTimelines(ctx context.Context, tenantID string, from, to time.Time, limit int) ([][]parley.Fact, error)
+	ChatTimelines(ctx context.Context, tenantID string, from, to time.Time, serviceIDs []string, limit int) ([][]parley.Fact, error)
 }
 
 func (s *Service) metricReader() (metricReader, error) {

@@ -140,9 +140,7 @@ func (s *Service) saveWrapUp(ctx context.Context, u *parley.User, chat *parley.C
 	if err := s.Store.SaveWrapUp(ctx, w, fact, e); err != nil {
 		return err
 	}
-	if err := s.Bus.Publish(ctx, e.TenantID, e.ID); err != nil {
-		return err
-	}
+	s.publish(ctx, e)
 	if req.Disposition == old.Disposition && req.Notes == old.Notes {
 		return nil // only the agent was recorded (a close without wrap-up)
 	}

@@ -259,7 +259,9 @@ func (tb *tab) openChatWith(name string) {
 	tb.waitText("#chat-list .chat-item[data-chat-id]", name)
 	if eval[string](tb, `document.querySelector("#customer-name").textContent.trim()`) != name {
 		id := eval[string](tb, fmt.Sprintf(`[...document.querySelectorAll("#chat-list .chat-item")].find((li) => li.textContent.includes(%q)).dataset.chatId`, name))
-		tb.do("open the chat", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#chat-list .chat-item[data-chat-id=%q] button`, id))))
+		// Found and clicked in one step: the list re-sorts as chats
+		// change, so a click at where the item was may land on another.
+		tb.do("open the chat", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const b = document.querySelector('#chat-list .chat-item[data-chat-id=%q] button'); b.scrollIntoView(); b.click() })()`, id)))
 	}
 	tb.waitFor("the chat to open", `(name) => document.querySelector("#customer-name").textContent.trim() === name &&
 		!document.querySelector("#composer").disabled`, name)

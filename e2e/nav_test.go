@@ -19,7 +19,7 @@ func TestPageHeader(t *testing.T) {
 	sup.waitFor("the supervisor page with its header", `() => location.pathname === "/supervisor" &&
 		document.querySelector('.topnav a[aria-current="page"]')?.textContent === "Supervisor"`)
 	links := eval[[]string](sup, `[...document.querySelectorAll(".topnav a")].map((a) => a.textContent)`)
-	want := []string{"Desktop", "Canned responses", "Supervisor", "Transcripts", "Evaluation forms", "Wallboard", "Reports", "Knowledge base", "Simulator"}
+	want := []string{"Desktop", "Canned responses", "Tickets", "Supervisor", "Transcripts", "Evaluation forms", "Wallboard", "Reports", "Knowledge base", "Simulator"}
 	if len(links) != len(want) {
 		t.Fatalf("supervisor's header links = %q, want %q", links, want)
 	}

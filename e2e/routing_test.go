@@ -15,7 +15,7 @@ func (tb *tab) acceptOfferFrom(name string) {
 	tb.t.Helper()
 	tb.waitFor("the chat or its offer", `(name) => [...document.querySelectorAll("#chat-list .chat-item, #offer-tray .offer-card")].some((e) => e.textContent.includes(name))`, name)
 	if eval[bool](tb, fmt.Sprintf(`[...document.querySelectorAll("#offer-tray .offer-card")].some((e) => e.textContent.includes(%q))`, name)) {
-		tb.do("accept the offer", chromedp.Click(chromedp.CSS(".offer-card .offer-accept")))
+		tb.do("accept the offer", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const b = [...document.querySelectorAll("#offer-tray .offer-card")].find((e) => e.textContent.includes(%q)).querySelector(".offer-accept"); b.scrollIntoView(); b.click() })()`, name)))
 		tb.waitText("#chat-list .chat-item[data-chat-id]", name)
 	}
 }

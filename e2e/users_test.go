@@ -47,7 +47,9 @@ func TestAdminUsers(t *testing.T) {
 	adm.do("edit the web chat entry",
 		chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#entries-body tr[data-entry]")].find((tr) => tr.textContent.includes("(webchat)")).querySelector("button").click()`),
 		chromedp.SetValue(chromedp.ID("e-service"), "Returns"),
-		chromedp.Click(chromedp.ID("save-entry")),
+		// Clicked in the page: the form scrolls into view smoothly, and a
+		// click at coordinates taken mid-scroll lands beside the button.
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("save-entry").click()`),
 	)
 	adm.waitText(`#entries-body tr[data-entry="`+entry+`"]`, "Returns")
 	adm.screenshot("admin-entries")
@@ -74,7 +76,7 @@ func TestAdminUsers(t *testing.T) {
 	adm.waitFor("the edit form", `() => document.querySelector("#u-username").disabled && document.querySelector("#u-display").value === "Dana Reyes"`)
 	adm.do("add a skill",
 		typeInto(chromedp.ID("u-skills"), "\nspanish: 60"),
-		chromedp.Click(chromedp.ID("save-user")),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("save-user").click()`), // the form scrolls smoothly into view
 	)
 	adm.waitText(`#users-body tr[data-user="dana"]`, "spanish: 60")
 	adm.screenshot("admin-users")

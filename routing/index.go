@@ -153,6 +153,15 @@ func (x *Index) SetService(s Service) {
 			x.rank(a, ns)
 		}
 	}
+	if old == nil {
+		// Chats set before their service was known (a service created a
+		// moment before its first chat) were kept out of line: in now.
+		for _, c := range x.chats {
+			if c.ServiceID == s.ID {
+				x.wait(c)
+			}
+		}
+	}
 }
 
 func (s *svc) newClass(key string, chatSkills map[string]int) *class {

@@ -184,6 +184,25 @@ func TestRerouteOnStateChange(t *testing.T) {
 	}
 }
 
+// TestChatBeforeItsService: a chat set while its service is unknown (a
+// service created a moment before its first chat, read by the leader
+// later) is routed once the service is set, not lost.
+func TestChatBeforeItsService(t *testing.T) {
+	x := NewIndex()
+	x.SetAgent(ready("a", 2, "new"))
+	x.SetChat(Chat{ID: "c", ServiceID: "new", QueuedAt: t0})
+	if ds := x.Route(t0, 0); len(ds) != 0 {
+		t.Fatalf("routed to a service the index does not know: %+v", ds)
+	}
+	x.SetService(Service{ID: "new", Name: "Orders", AutoAccept: true})
+	if x.Waiting("new") != 1 {
+		t.Fatalf("waiting in the new service = %d, want the chat set before it", x.Waiting("new"))
+	}
+	if ds := x.Route(t0, 0); len(ds) != 1 || ds[0].ChatID != "c" || ds[0].AgentID != "a" {
+		t.Fatalf("decisions = %+v, want c to a", ds)
+	}
+}
+
 func TestTreap(t *testing.T) {
 	tr := newTreap(func(a, b int) bool { return a < b })
 	for _, v := range []int{5, 1, 9, 3, 7} {

@@ -50,6 +50,8 @@ type Exec struct {
 	Now     time.Time
 	Block   string // id of the block being run
 	exits   map[string]string
+	// escalation is the scenario's, for the button its messages carry.
+	escalation *Escalation
 }
 
 // HasExit reports whether the scenario wires the block's exit name to a

@@ -103,6 +103,7 @@ func (b *sendMessage) Run(ctx context.Context, x *Exec) (Step, error) {
 // say expands the message's variables and sends it, with its structure
 // when the runtime can carry it.
 func say(ctx context.Context, x *Exec, m OutMessage) error {
+	m = x.withButton(m)
 	m.Text = Expand(m.Text, x.Vars)
 	env, ok := environment(x)
 	if !ok || (len(m.QuickReplies) == 0 && len(m.Buttons) == 0 && len(m.Cards) == 0 && m.TypingDelay == 0) {

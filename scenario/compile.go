@@ -84,6 +84,23 @@ func Compile(d Definition) (*Scenario, []*ValidationError) {
 			}
 		}
 	}
+	if e := d.Escalation; e != nil {
+		if _, ok := sc.specs[e.To]; !ok {
+			bad(-1, "", "", "escalation: to: unknown block %q", e.To)
+		}
+		for _, id := range e.ButtonOn {
+			if _, ok := sc.specs[id]; !ok && id != "*" {
+				bad(-1, "", "", "escalation: button_on: unknown block %q", id)
+			}
+		}
+		if len(e.ButtonOn) > 0 && e.Button == "" {
+			bad(-1, "", "", "escalation: button: required with button_on")
+		}
+		if len(e.Keywords) == 0 && e.Button == "" {
+			bad(-1, "", "", "escalation: give keywords, a button or both")
+		}
+		sc.esc = e
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -113,6 +130,9 @@ func (s *Scenario) checkGraph(d Definition) []*ValidationError {
 	var errs []*ValidationError
 	reached := map[string]bool{}
 	stack := []string{s.first}
+	if s.esc != nil {
+		stack = append(stack, s.esc.To)
+	}
 	for len(stack) > 0 {
 		id := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]

@@ -43,7 +43,7 @@ func TestCompileErrors(t *testing.T) {
 		{"duplicate id", []scenario.Spec{send("hello", "Hi"), send("hello", "Again"), end},
 			[]wantErr{{1, "hello", "id", "duplicate block id"}}},
 		{"unknown type", []scenario.Spec{send("hello", "Hi"), {ID: "menu", Type: "show_menu"}, end},
-			[]wantErr{{1, "menu", "type", `unknown block type "show_menu" (known: [ask connect_chat exit find_agent http_request if send_message send_to_service set_variable survey wait])`}}},
+			[]wantErr{{1, "menu", "type", `unknown block type "show_menu" (known: [ask connect_chat create_ticket exit find_agent follow_up_consent http_request if offer_articles search_kb send_message send_to_service set_variable survey wait])`}}},
 		{"missing type", []scenario.Spec{{ID: "hello"}},
 			[]wantErr{{0, "hello", "type", `unknown block type ""`}}},
 		{"unknown parameter", []scenario.Spec{{ID: "hello", Type: "send_message", Params: map[string]any{"text": "Hi", "txet": "x"}}, end},

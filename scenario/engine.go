@@ -50,6 +50,13 @@ func (e *Engine) Continue(ctx context.Context, chat *parley.Chat, sc *Scenario) 
 // Signal delivers sig to the block the chat waits on and runs on from there.
 func (e *Engine) Signal(ctx context.Context, chat *parley.Chat, sc *Scenario, sig Signal) error {
 	pos := chat.Scenario
+	if sc.esc.asks(sig) && sc.esc.escalatesFrom(pos.Block, pos.Waiting) {
+		// The customer asked for a person: leave the waiting block for the
+		// escalation's target, remembering where they were.
+		chat.Scenario.Vars = withVar(chat.Scenario.Vars, EscalatedFromVar, pos.Block)
+		chat.Scenario.Block, chat.Scenario.Waiting, chat.Scenario.WakeAt = sc.esc.To, "", time.Time{}
+		return e.run(ctx, chat, sc, nil)
+	}
 	if pos.Block == "" || pos.Waiting == "" || (pos.Waiting != sig.Kind && !(sig.Kind == SigTimer && !pos.WakeAt.IsZero())) {
 		return ErrNotWaiting
 	}
@@ -64,7 +71,7 @@ func (e *Engine) run(ctx context.Context, chat *parley.Chat, sc *Scenario, sig *
 		if !ok {
 			return fmt.Errorf("scenario %s v%d: chat %s is on unknown block %q", sc.Name, sc.Version, chat.ID, id)
 		}
-		x := &Exec{Chat: chat, Vars: pos.Vars, Runtime: e.Runtime, Now: e.Now(), Block: id, exits: sc.specs[id].Exits}
+		x := &Exec{Chat: chat, Vars: pos.Vars, Runtime: e.Runtime, Now: e.Now(), Block: id, exits: sc.specs[id].Exits, escalation: sc.esc}
 		var step Step
 		var err error
 		if sig != nil {
@@ -110,4 +117,13 @@ func (e *Engine) run(ctx context.Context, chat *parley.Chat, sc *Scenario, sig *
 		}
 	}
 	return fmt.Errorf("scenario %s: chat %s took %d steps without waiting", sc.Name, chat.ID, maxSteps)
+}
+
+// withVar sets a variable in a chat's variables, making the map if needed.
+func withVar(vars map[string]string, name, value string) map[string]string {
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	vars[name] = value
+	return vars
 }

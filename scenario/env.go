@@ -42,6 +42,9 @@ type OutMessage struct {
 	Buttons      []Button      `json:"buttons,omitempty"`
 	Cards        []Card        `json:"elements,omitempty"`
 	TypingDelay  time.Duration `json:"-"`
+	// plain keeps the scenario's escalation button off this message (a
+	// block's lead-in, when the button belongs on what follows).
+	plain bool
 }
 
 // Card is one card of a carousel: a title, optional subtitle and image,

@@ -14,6 +14,9 @@ import (
 type Definition struct {
 	Name   string `json:"name"`
 	Blocks []Spec `json:"blocks"`
+	// Escalation, when set, lets the customer ask for a person at any
+	// step of the bot phase.
+	Escalation *Escalation `json:"escalation,omitempty"`
 }
 
 // Spec declares one block.
@@ -36,6 +39,7 @@ type Scenario struct {
 	blocks  map[string]Block
 	specs   map[string]Spec
 	follows map[string]string // block id → id of the block after it in the list
+	esc     *Escalation
 }
 
 // Decode parses a stored definition and compiles it.

@@ -25,6 +25,7 @@ type ScriptStep struct {
 	Bot         string            `yaml:"bot"`          // expect this bot message next ("~text": containing text)
 	Wait        string            `yaml:"wait"`         // time passes: "5m"
 	AgentLeaves bool              `yaml:"agent_leaves"` // the agent ends their part
+	Ticket      string            `yaml:"ticket"`       // the customer submits the ticket form; the case number
 	At          string            `yaml:"at"`           // expect the chat on this block
 	Ended       bool              `yaml:"ended"`        // expect the scenario to have ended the chat
 	Vars        map[string]string `yaml:"vars"`         // expect these variables
@@ -72,6 +73,8 @@ func RunCase(ctx context.Context, sc *Scenario, c Case) ([]Failure, error) {
 			err = sim.Advance(ctx, d)
 		case st.AgentLeaves:
 			err = sim.AgentLeaves(ctx)
+		case st.Ticket != "":
+			err = sim.SubmitTicket(ctx, st.Ticket)
 		case st.Bot != "":
 			bot := sim.Bot()
 			if seen >= len(bot) {

@@ -21,6 +21,15 @@ type Conditions struct {
 	MaxQueueLength int    `yaml:"max_queue_length" json:"max_queue_length"`
 	Agent          string `yaml:"agent" json:"agent"` // username that answers; default "agent"
 	Time           string `yaml:"time" json:"time"`   // RFC 3339 start time; default now
+	// Knowledge is the knowledge base Search Knowledge Base looks in.
+	Knowledge []SimArticle `yaml:"knowledge" json:"knowledge"`
+}
+
+// SimArticle is an article of a simulated knowledge base.
+type SimArticle struct {
+	ID    string `yaml:"id" json:"id"`
+	Title string `yaml:"title" json:"title"`
+	Body  string `yaml:"body" json:"body"`
 }
 
 // Simulation runs one chat through a scenario in memory: no database, no
@@ -168,6 +177,9 @@ func (s *Simulation) SendMessage(_ context.Context, _ *parley.Chat, m OutMessage
 	}
 	for _, b := range m.Buttons {
 		opts = append(opts, b.Title)
+	}
+	for _, c := range m.Cards {
+		text = strings.TrimSpace(text + " {" + c.Title + "}")
 	}
 	if len(opts) > 0 {
 		text += " [" + strings.Join(opts, "|") + "]"

@@ -26,6 +26,14 @@ type sendRequest struct {
 	// Photo sends the simulator's sample picture.
 	Photo    bool      `json:"photo"`
 	Location *Location `json:"location"`
+	// Optin is a click on a website's Send to Messenger button (Messenger
+	// only).
+	Optin *Optin `json:"optin"`
+}
+
+// Optin is a Send to Messenger click: Ref is the button's data-ref.
+type Optin struct {
+	Ref string `json:"ref"`
 }
 
 // Postback is a button tap: Messenger's postback, Telegram's callback
@@ -61,9 +69,14 @@ func (s *Simulator) readSend(w http.ResponseWriter, r *http.Request) (*sendReque
 		return nil, nil, err
 	}
 	req.PSID = req.User
+	_, onMessenger := ch.(*messengerSim)
 	switch {
-	case req.Text == "" && req.Postback == nil && !req.Photo && req.Location == nil:
-		return nil, nil, errors.New("text, postback, photo or location required")
+	case req.Optin != nil && !onMessenger:
+		return nil, nil, errors.New("an opt-in is a click on Messenger's Send to Messenger button: channel messenger only")
+	case req.Optin != nil && utf8.RuneCountInString(req.Optin.Ref) > 250:
+		return nil, nil, errors.New("optin ref is longer than 250 characters")
+	case req.Text == "" && req.Postback == nil && !req.Photo && req.Location == nil && req.Optin == nil:
+		return nil, nil, errors.New("text, postback, photo, location or optin required")
 	case utf8.RuneCountInString(req.Text) > 2000:
 		return nil, nil, errors.New("text is too long")
 	case req.Postback != nil && (req.Postback.Payload == "" || len(req.Postback.Payload) > 1000):

@@ -169,7 +169,8 @@ func TestSimVonage(t *testing.T) {
 }
 
 // TestSimRefuses: unknown channels, malformed ids, and what a platform
-// cannot send are refused with 400 before anything is posted.
+// cannot send (a photo by SMS, an opt-in outside Messenger, an over-long
+// ref) are refused with 400 before anything is posted.
 func TestSimRefuses(t *testing.T) {
 	r := newRig(t)
 	r.sim.AddVonage(simulator.VonageNumber{Number: "447700900000", APIKey: "k", APISecret: "s", SignatureSecret: "sig"})
@@ -179,6 +180,8 @@ func TestSimRefuses(t *testing.T) {
 		`{"channel":"vonage","user":"447700900123","photo":true}`,
 		`{"psid":"12","text":"hi"}`,
 		`{"channel":"vonage","user":"447700900123"}`,
+		`{"channel":"vonage","user":"447700900123","optin":{"ref":"pricing-page"}}`,      // an opt-in is Messenger's
+		`{"psid":"2401123456789012","optin":{"ref":"` + strings.Repeat("r", 251) + `"}}`, // a ref over 250
 	} {
 		resp, err := http.Post(r.srv.URL+"/simulator/api/send", "application/json", strings.NewReader(body))
 		if err != nil {
@@ -186,7 +189,7 @@ func TestSimRefuses(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s: HTTP %d, want 400", body, resp.StatusCode)
+			t.Errorf("%.80s: HTTP %d, want 400", body, resp.StatusCode)
 		}
 	}
 	r.mu.Lock()

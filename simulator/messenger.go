@@ -20,7 +20,8 @@ type messengerSim struct{ s *Simulator }
 func (m *messengerSim) validUser(psid string) bool { return digits(psid, 5, 32) }
 
 // deliver registers the customer's profile with the fake Graph API, then
-// posts a signed webhook to Parley.
+// posts a signed webhook to Parley. An opt-in (a Send to Messenger click
+// on a website) has no message, so no message id.
 func (m *messengerSim) deliver(ctx context.Context, req *sendRequest) (string, error) {
 	s := m.s
 	s.Graph.SetProfile(req.User, req.FirstName, req.LastName, "")
@@ -29,6 +30,8 @@ func (m *messengerSim) deliver(ctx context.Context, req *sendRequest) (string, e
 	now := time.Now()
 	var item map[string]any
 	switch {
+	case req.Optin != nil:
+		item, mid = cust.Optin(req.Optin.Ref, now), ""
 	case req.Postback != nil && req.Postback.Payload == "GET_STARTED":
 		item = cust.GetStarted(mid, req.Postback.Payload, "", now)
 	case req.Postback != nil:

@@ -176,7 +176,7 @@ func TestServices(t *testing.T) {
 		must(t, s.UpsertService(ctx, sv))
 		got, err := s.Service(ctx, sv.ID)
 		must(t, err)
-		if *got != *sv {
+		if !reflect.DeepEqual(got, sv) {
 			t.Fatalf("Service = %+v, want %+v", got, sv)
 		}
 		upd := &parley.Service{TenantID: "t1", Name: "sales", MaxChatsPerAgent: 5}

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/sqlstore"
@@ -48,8 +49,7 @@ func TestChangedAgents(t *testing.T) {
 			{"deleted", func() error { return s.DeleteUser(ctx, bob.ID) }, []string{bob.ID}},
 		}
 		for _, st := range steps {
-			mark, err := s.AgentChangeMark(ctx)
-			must(t, err)
+			mark := quietMark(t, s, "t1")
 			must(t, st.write())
 			ch, err := s.ChangedAgents(ctx, "t1", mark)
 			must(t, err)
@@ -70,8 +70,7 @@ func TestChangedAgents(t *testing.T) {
 		if len(ch.Users) != 1 || ch.Users[0].ID != alice.ID || ch.Routings[alice.ID].Load != 0 || len(ch.IDs) != 2 {
 			t.Fatalf("changes since 0 = %+v", ch)
 		}
-		mark, err := s.AgentChangeMark(ctx)
-		must(t, err)
+		mark := quietMark(t, s, "t1")
 		must(t, s.PruneAgentChanges(ctx, "t1", mark))
 		if ch, err := s.ChangedAgents(ctx, "t1", 0); err != nil || len(ch.IDs) != 0 {
 			t.Fatalf("after pruning: %+v, %v", ch, err)
@@ -80,4 +79,27 @@ func TestChangedAgents(t *testing.T) {
 			t.Fatalf("the other tenant after pruning t1: %+v, %v", ch, err)
 		}
 	})
+}
+
+// quietMark is a change mark past every change already written to the
+// tenant, so that what ChangedAgents returns after it is exactly what
+// came later. On PostgreSQL the mark is the oldest transaction running
+// anywhere on the server (other tests' databases included), so it can
+// lag behind earlier writes: wait until it has passed them.
+func quietMark(t *testing.T, s *sqlstore.Store, tenant string) int64 {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mark, err := s.AgentChangeMark(ctx)
+		must(t, err)
+		ch, err := s.ChangedAgents(ctx, tenant, mark)
+		must(t, err)
+		if len(ch.IDs) == 0 {
+			return mark
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the change mark stayed behind earlier writes: %v", ch.IDs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -4,18 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
 )
 
 const customerCols = `id, tenant_id, account_id, external_id, first_name, last_name, profile_pic,
-	profile_fetched_at, last_message_at, created_at`
+	profile_fetched_at, last_message_at, created_at, follow_up`
 
 func scanCustomer(sc interface{ Scan(...any) error }) (*parley.Customer, error) {
 	var c parley.Customer
 	err := sc.Scan(&c.ID, &c.TenantID, &c.AccountID, &c.ExternalID, &c.FirstName, &c.LastName, &c.ProfilePic,
-		scanTime(&c.ProfileFetchedAt), scanTime(&c.LastMessageAt), scanTime(&c.CreatedAt))
+		scanTime(&c.ProfileFetchedAt), scanTime(&c.LastMessageAt), scanTime(&c.CreatedAt), &c.FollowUp)
 	if err != nil {
 		return nil, err
 	}
@@ -41,10 +42,10 @@ func (s *Store) EnsureCustomer(ctx context.Context, c *parley.Customer) (*parley
 	var isNew bool
 	err = s.inTx(ctx, func(r runner) error {
 		var got string
-		err := r.queryRow(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		err := r.queryRow(ctx, `INSERT INTO customers (`+customerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, external_id) DO NOTHING RETURNING id`,
 			id, c.TenantID, c.AccountID, c.ExternalID, c.FirstName, c.LastName, c.ProfilePic,
-			dbTime(c.ProfileFetchedAt), dbTime(c.LastMessageAt), dbTime(created)).Scan(&got)
+			dbTime(c.ProfileFetchedAt), dbTime(c.LastMessageAt), dbTime(created), c.FollowUp).Scan(&got)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			isNew = false
@@ -95,3 +96,40 @@ func (s *Store) TouchCustomer(ctx context.Context, id string, lastMessageAt time
 	}
 	return wrap("touch customer", err)
 }
+
+// SearchCustomers returns up to limit customers of the account whose name
+// contains query, case-insensitively, most recently heard from first.
+func (s *Store) SearchCustomers(ctx context.Context, accountID, query string, limit int) ([]*parley.CustomerMatch, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	pattern := "%" + likeEscape(strings.ToLower(strings.TrimSpace(query))) + "%"
+	rows, err := s.r().query(ctx, `SELECT `+customerCols+`,
+		EXISTS (SELECT 1 FROM chats WHERE chats.customer_id = customers.id AND chats.state <> 'closed')
+		FROM customers WHERE account_id = ?
+		AND LOWER(first_name || ' ' || last_name) LIKE ? ESCAPE '\'
+		ORDER BY last_message_at IS NULL, last_message_at DESC, id LIMIT ?`, accountID, pattern, limit)
+	if err != nil {
+		return nil, wrap("search customers", err)
+	}
+	defer rows.Close()
+	out := []*parley.CustomerMatch{}
+	for rows.Next() {
+		var open bool
+		c, err := scanCustomer(scanPlus{rows, &open})
+		if err != nil {
+			return nil, wrap("search customers", err)
+		}
+		out = append(out, &parley.CustomerMatch{Customer: c, OpenChat: open})
+	}
+	return out, wrap("search customers", rows.Err())
+}
+
+// scanPlus scans a row's leading columns into what the wrapped scan
+// asks for and the trailing ones into extra.
+type scanPlus struct {
+	rows  interface{ Scan(...any) error }
+	extra *bool
+}
+
+func (p scanPlus) Scan(dest ...any) error { return p.rows.Scan(append(dest, p.extra)...) }

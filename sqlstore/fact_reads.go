@@ -30,14 +30,21 @@ func (s *Store) FactCounts(ctx context.Context, tenantID, kind string, from, to 
 
 // ChatTimelines returns the timelines of the first limit chats (by their
 // first fact) that entered a queue or were accepted in [from, to): the
-// interaction detail report.
-func (s *Store) ChatTimelines(ctx context.Context, tenantID string, from, to time.Time, limit int) ([][]parley.Fact, error) {
+// interaction detail report. With serviceIDs, only chats that entered or
+// were accepted in one of them count (a supervisor's scope), so the limit
+// is not spent on chats the report leaves out.
+func (s *Store) ChatTimelines(ctx context.Context, tenantID string, from, to time.Time, serviceIDs []string, limit int) ([][]parley.Fact, error) {
+	scope, args := "", []any{tenantID, tenantID, dbTime(from), dbTime(to), parley.FactEnteredQueue, parley.FactAccepted}
+	if len(serviceIDs) > 0 {
+		scope = " AND service_id IN (" + placeholders(len(serviceIDs)) + ")"
+		args = append(args, anySlice(serviceIDs)...)
+	}
+	args = append(args, limit)
 	rows, err := s.r().query(ctx, `SELECT `+factColumns+` FROM chat_facts WHERE tenant_id = ? AND chat_id IN (
 		SELECT chat_id FROM (SELECT chat_id, MIN(at) AS first FROM chat_facts
-			WHERE tenant_id = ? AND at >= ? AND at < ? AND kind IN (?, ?)
+			WHERE tenant_id = ? AND at >= ? AND at < ? AND kind IN (?, ?)`+scope+`
 			GROUP BY chat_id ORDER BY first, chat_id LIMIT ?) x)
-		ORDER BY chat_id, at, id`, tenantID, tenantID, dbTime(from), dbTime(to),
-		parley.FactEnteredQueue, parley.FactAccepted, limit)
+		ORDER BY chat_id, at, id`, args...)
 	if err != nil {
 		return nil, wrap("chat timelines", err)
 	}

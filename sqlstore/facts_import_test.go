@@ -46,3 +46,37 @@ func TestImportFactsAgreesWithAddFacts(t *testing.T) {
 		}
 	})
 }
+
+// TestChatTimelinesScope: the interaction detail's limit counts only the
+// chats of the services asked for, so a supervisor of a quiet service
+// sees its chats even when a busy one fills the range first.
+func TestChatTimelinesScope(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		var facts []parley.Fact
+		for i, svc := range []string{"busy", "busy", "busy", "quiet"} {
+			facts = append(facts, parley.Fact{TenantID: "t1", ChatID: "c" + string(rune('a'+i)), ServiceID: svc, Kind: parley.FactEnteredQueue, At: at(1 + i)})
+		}
+		must(t, s.ImportFacts(ctx, facts))
+		cases := []struct {
+			services []string
+			limit    int
+			want     []string
+		}{
+			{nil, 2, []string{"ca", "cb"}},
+			{[]string{"quiet"}, 2, []string{"cd"}},
+			{[]string{"busy"}, 2, []string{"ca", "cb"}},
+			{[]string{"quiet", "busy"}, 10, []string{"ca", "cb", "cc", "cd"}},
+		}
+		for _, tc := range cases {
+			tls, err := s.ChatTimelines(ctx, "t1", at(0), at(100), tc.services, tc.limit)
+			must(t, err)
+			var got []string
+			for _, tl := range tls {
+				got = append(got, tl[0].ChatID)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("services %v limit %d: chats %v, want %v", tc.services, tc.limit, got, tc.want)
+			}
+		}
+	})
+}

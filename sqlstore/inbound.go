@@ -236,13 +236,14 @@ func matchInboundIDs(rows *sql.Rows, events []*parley.InboundEvent, ids []int64)
 	return nil
 }
 
-// PendingInbound returns up to limit unprocessed events, oldest first.
-func (s *Store) PendingInbound(ctx context.Context, limit int) ([]*parley.InboundEvent, error) {
+// PendingInbound returns up to limit unprocessed events with ids above
+// after, oldest first.
+func (s *Store) PendingInbound(ctx context.Context, after int64, limit int) ([]*parley.InboundEvent, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	rows, err := s.r().query(ctx, `SELECT id, tenant_id, account_id, channel, dedup_key, kind, payload,
-		received_at, processed_at, error FROM inbound_events WHERE processed_at IS NULL ORDER BY id LIMIT ?`, limit)
+		received_at, processed_at, error FROM inbound_events WHERE processed_at IS NULL AND id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, wrap("pending inbound", err)
 	}

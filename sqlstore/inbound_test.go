@@ -36,7 +36,7 @@ func TestInbound(t *testing.T) {
 			t.Fatal("empty batch")
 		}
 
-		pending, err := s.PendingInbound(ctx, 10)
+		pending, err := s.PendingInbound(ctx, 0, 10)
 		must(t, err)
 		if len(pending) != 5 {
 			t.Fatalf("%d pending", len(pending))
@@ -52,16 +52,21 @@ func TestInbound(t *testing.T) {
 				t.Fatal("pending not oldest first")
 			}
 		}
-		two, err := s.PendingInbound(ctx, 2)
+		two, err := s.PendingInbound(ctx, 0, 2)
 		must(t, err)
 		if len(two) != 2 {
 			t.Fatalf("limit: %d", len(two))
+		}
+		rest, err := s.PendingInbound(ctx, two[1].ID, 10)
+		must(t, err)
+		if len(rest) != 3 || rest[0].ID != pending[2].ID {
+			t.Fatalf("after %d: %v", two[1].ID, rest)
 		}
 
 		must(t, s.MarkInboundProcessed(ctx, batch[0].ID, at(5), ""))
 		must(t, s.MarkInboundProcessed(ctx, batch[1].ID, at(5), "boom"))
 		wantCode(t, s.MarkInboundProcessed(ctx, 999999, at(5), ""), parley.ENOTFOUND)
-		pending, err = s.PendingInbound(ctx, 10)
+		pending, err = s.PendingInbound(ctx, 0, 10)
 		must(t, err)
 		if len(pending) != 3 || pending[0].ID != batch[2].ID {
 			t.Fatalf("pending after processing = %v", pending)

@@ -43,6 +43,17 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 	return nil
 }
 
+// MessageByClientKey returns the chat's message stored under the key an
+// agent's browser gave it; ENOTFOUND if none.
+func (s *Store) MessageByClientKey(ctx context.Context, chatID, key string) (*parley.Message, error) {
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE chat_id = ? AND client_key = ?", chatID, key))
+	if err != nil {
+		return nil, wrap("message by client key", notFound(err, "message", key))
+	}
+	m.ClientKey = key
+	return m, nil
+}
+
 // addMessage appends m in the transaction r. The returned func sets m's
 // fields once the transaction committed (a retried transaction must not
 // see them half set).
@@ -78,12 +89,15 @@ func (s *Store) addMessage(ctx context.Context, r runner, m *parley.Message) (fu
 	if err != nil {
 		return nil, err
 	}
-	_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id, client_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, tenantID, m.ChatID, seq, m.Direction, m.Sender, m.AgentID, m.Kind, m.Text, m.Payload,
 		m.ExternalID, status, m.Error, m.Attempts, dbTime(m.NextAttemptAt), dbTime(m.SentAt),
-		dbTime(m.PlatformTime), dbTime(created), accountID)
+		dbTime(m.PlatformTime), dbTime(created), accountID, m.ClientKey)
 	if isUniqueViolation(err) {
+		if m.ClientKey != "" {
+			return nil, parley.Errorf(parley.ECONFLICT, "a message with client key %s is already stored", m.ClientKey)
+		}
 		return nil, parley.Errorf(parley.ECONFLICT, "message %s already stored", m.ExternalID)
 	}
 	if err != nil {
@@ -105,6 +119,32 @@ func (s *Store) Message(ctx context.Context, id string) (*parley.Message, error)
 		return nil, wrap("message", notFound(err, "message", id))
 	}
 	return m, nil
+}
+
+// MessageByExternalID returns the message the account's platform knows
+// by externalID; ENOTFOUND if none.
+func (s *Store) MessageByExternalID(ctx context.Context, accountID, externalID string) (*parley.Message, error) {
+	if externalID == "" {
+		return nil, parley.Errorf(parley.ENOTFOUND, "message without a platform id")
+	}
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE account_id = ? AND external_id = ?", accountID, externalID))
+	if err != nil {
+		return nil, wrap("message by external id", notFound(err, "message", externalID))
+	}
+	return m, nil
+}
+
+// SetMessagePayload replaces a message's payload; ENOTFOUND if there is no
+// such message.
+func (s *Store) SetMessagePayload(ctx context.Context, id, payload string) error {
+	ok, err := s.r().execOne(ctx, "UPDATE messages SET payload = ? WHERE id = ?", payload, id)
+	if err != nil {
+		return wrap("set message payload", err)
+	}
+	if !ok {
+		return parley.Errorf(parley.ENOTFOUND, "message %s not found", id)
+	}
+	return nil
 }
 
 // Messages returns the chat's messages with Seq > afterSeq in order.

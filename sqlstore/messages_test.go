@@ -90,6 +90,35 @@ func TestMessages(t *testing.T) {
 	})
 }
 
+// TestMessageByExternalIDAndPayload: a message is found again by its
+// platform id on its account (an attachment copy made later), and its
+// payload replaced.
+func TestMessageByExternalIDAndPayload(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		m := &parley.Message{ChatID: c.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer, Kind: parley.KindAttachment,
+			Text: "[image]", Payload: `{"attachments":[{"type":"image","copying":true}]}`, ExternalID: "mid.photo"}
+		must(t, s.AddMessage(ctx, m))
+		got, err := s.MessageByExternalID(ctx, c.AccountID, "mid.photo")
+		must(t, err)
+		if got.ID != m.ID {
+			t.Fatalf("MessageByExternalID = %s, want %s", got.ID, m.ID)
+		}
+		for _, tc := range []struct{ account, id string }{{c.AccountID, "mid.other"}, {"another-account", "mid.photo"}, {c.AccountID, ""}} {
+			_, err := s.MessageByExternalID(ctx, tc.account, tc.id)
+			wantCode(t, err, parley.ENOTFOUND)
+		}
+		copied := `{"attachments":[{"type":"image","url":"/files/f1","file_id":"f1"}]}`
+		must(t, s.SetMessagePayload(ctx, m.ID, copied))
+		got, err = s.Message(ctx, m.ID)
+		must(t, err)
+		if got.Payload != copied || got.Seq != m.Seq || got.Text != m.Text {
+			t.Fatalf("after SetMessagePayload: %+v", got)
+		}
+		wantCode(t, s.SetMessagePayload(ctx, "nope", copied), parley.ENOTFOUND)
+	})
+}
+
 func TestLastMessage(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
 		c := newChat(t, s, "t1")

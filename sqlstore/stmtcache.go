@@ -70,5 +70,5 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 // once. Use it for queries run at every scenario step.
 func (s *Store) p() runner {
 	s.stmtsOnce.Do(func() { s.stmts = &stmtCache{db: s.db} })
-	return runner{q: s.stmts, d: s.d, n: &s.queries}
+	return runner{q: s.stmts, d: s.d, n: &s.queries, gate: s.gate}
 }

@@ -37,6 +37,7 @@ type Store struct {
 	clock   parley.Clock
 	queries atomic.Int64     // statements run; see Queries
 	keys    *secrets.Keyring // seals accounts' credentials; see secrets.go
+	gate    writeGate        // SQLite: one write at a time; see writegate.go
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -49,7 +50,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
-	db, err := sql.Open(driver, source)
+	var db *sql.DB
+	if d.pg() {
+		db, err = openPostgres(source)
+	} else {
+		db, err = sql.Open(driver, source)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
@@ -57,7 +63,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
-	s := &Store{db: db, d: d, clock: parley.SystemClock{}}
+	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
 	if !d.pg() {
 		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 		s.ckpt = startCheckpointer(db, path)
@@ -127,9 +133,10 @@ type querier interface {
 
 // runner runs portable queries (with ? placeholders) on a querier.
 type runner struct {
-	q querier
-	d *dialect
-	n *atomic.Int64 // counts statements when set
+	q    querier
+	d    *dialect
+	n    *atomic.Int64 // counts statements when set
+	gate writeGate     // outside a transaction: exec waits its turn
 }
 
 // count notes one statement run.
@@ -141,6 +148,10 @@ func (r runner) count() {
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	r.count()
+	if err := r.gate.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer r.gate.leave()
 	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
 }
 
@@ -169,7 +180,7 @@ func (r runner) execOne(ctx context.Context, query string, args ...any) (bool, e
 }
 
 // r returns a runner outside any transaction.
-func (s *Store) r() runner { return runner{q: s.db, d: s.d, n: &s.queries} }
+func (s *Store) r() runner { return runner{q: s.db, d: s.d, n: &s.queries, gate: s.gate} }
 
 // Queries is how many SQL statements the store has run since it was
 // opened (migrations aside), for tests and benchmarks of query counts.
@@ -195,6 +206,10 @@ func (s *Store) inTx(ctx context.Context, fn func(r runner) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
+	if err := s.gate.enter(ctx); err != nil {
+		return err
+	}
+	defer s.gate.leave()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -215,6 +230,9 @@ func wrap(op string, err error) error {
 	var pe *parley.Error
 	if errors.As(err, &pe) {
 		return err
+	}
+	if transient(err) {
+		err = parley.Unavailable(err)
 	}
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }

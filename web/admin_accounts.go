@@ -265,6 +265,28 @@ func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.accountView(r, v))
 }
 
+// websiteButton writes the website button of an account (Messenger: the
+// Send to Messenger plugin and the m.me link) for the admin to copy. The
+// form's app_id is used when given, else the one stored with the account.
+func (s *Server) websiteButton(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		AppID string `json:"app_id"`
+		Ref   string `json:"ref"`
+		Color string `json:"color"`
+		Size  string `json:"size"`
+	}
+	if !s.readJSON(w, r, &in) {
+		return
+	}
+	b, err := s.Conversations.Accounts.WebsiteButton(r.Context(), userFrom(r.Context()).TenantID, r.PathValue("id"),
+		parley.ButtonOptions{AppID: in.AppID, Ref: in.Ref, Color: in.Color, Size: in.Size})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"html": b.HTML, "link": b.Link})
+}
+
 // channelHealth lists every account's state for supervisors (and admins):
 // active token, webhook subscription, last check.
 func (s *Server) channelHealth(w http.ResponseWriter, r *http.Request) {

@@ -115,17 +115,39 @@ func (s *Server) limitParam(w http.ResponseWriter, r *http.Request) (int, bool) 
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Text string `json:"text"`
+		Text     string `json:"text"`
+		ClientID string `json:"client_id"`
 	}
 	if !s.readJSON(w, r, &req) {
 		return
 	}
-	m, err := s.Conversations.Reply(r.Context(), userFrom(r.Context()), r.PathValue("id"), req.Text)
+	if !clientKey(req.ClientID) {
+		s.writeError(w, r, parley.Errorf(parley.EINVALID, "client_id: 8 to 64 letters, digits, - or _"))
+		return
+	}
+	m, err := s.Conversations.ReplyOnce(r.Context(), userFrom(r.Context()), r.PathValue("id"), req.Text, req.ClientID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, s.Conversations.ViewMessage(r.Context(), m))
+}
+
+// clientKey reports whether k can be a send's client_id: empty (none),
+// or 8 to 64 letters, digits, '-' or '_'.
+func clientKey(k string) bool {
+	if k == "" {
+		return true
+	}
+	if len(k) < 8 || len(k) > 64 {
+		return false
+	}
+	for _, r := range k {
+		if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // closeChat ends the agent's part of a chat; an optional body sets its

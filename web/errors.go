@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	parley.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	parley.ETOOMANY:      http.StatusTooManyRequests,
 	parley.EINTERNAL:     http.StatusInternalServerError,
+	parley.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // writeError answers with the error's status and a JSON body; internal
@@ -30,8 +31,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		code, err = parley.ETOOLARGE, parley.Errorf(parley.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	}
-	if code == parley.EINTERNAL {
+	switch code {
+	case parley.EINTERNAL:
 		s.Logger.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	case parley.EUNAVAILABLE:
+		s.Logger.Warn("request failed for now", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, statusOf[code], map[string]any{"error": map[string]string{"code": code, "message": parley.ErrorMessage(err)}})
 }

@@ -43,6 +43,11 @@ func (s *Server) kbArticlePage(w http.ResponseWriter, r *http.Request) {
 				s.writeError(w, r, err)
 				return
 			}
+			if tok := r.URL.Query().Get("o"); tok != "" {
+				if err := s.Conversations.ArticleOpened(r.Context(), a.TenantID, a.ID, tok); err != nil {
+					s.Logger.Warn("count an article opened", "article", a.ID, "err", err)
+				}
+			}
 			data = kbPageData{Title: a.Title, Demo: data.Demo, Found: true, Language: a.Language, Body: body, Updated: a.UpdatedAt}
 			status = http.StatusOK
 		}

@@ -17,6 +17,7 @@ func (s *Server) messengerRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/admin/accounts/{id}", s.withRole(s.deleteAccount, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/accounts/{id}/check", s.withRole(s.checkAccount, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/accounts/{id}/webhook", s.withRole(s.setWebhook, parley.RoleAdmin))
+	mux.HandleFunc("POST /api/admin/accounts/{id}/website-button", s.withRole(s.websiteButton, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/accounts/test", s.withRole(s.testConnection, parley.RoleAdmin))
 	mux.HandleFunc("POST /api/admin/verify-token", s.withRole(s.generateVerifyToken, parley.RoleAdmin))
 	mux.HandleFunc("GET /api/channels/health", s.withRole(s.channelHealth, parley.RoleSupervisor, parley.RoleAdmin))

@@ -76,3 +76,10 @@ func (s *Server) desktopPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) simulatorPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "simulator", "Messenger simulator")
 }
+
+// simulatorWebsitePage is the demo's stand-in for a shop's website with a
+// Send to Messenger button: a click has the simulator post the opt-in
+// webhook for its Messenger customer (demo mode only).
+func (s *Server) simulatorWebsitePage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, "simulator_website", "Demo shop")
+}

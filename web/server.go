@@ -114,13 +114,16 @@ func (s *Server) Handler() (http.Handler, error) {
 	s.qualityRoutes(mux)
 	s.metricsRoutes(mux)
 	s.kbRoutes(mux)
+	s.ticketRoutes(mux)
 	s.hookRoutes(mux)
 	s.auditRoutes(mux)
 	s.widgetRoutes(mux)
-	s.deskRoutes(mux) // desk_routes.go
+	s.deskRoutes(mux)     // desk_routes.go
+	s.outboundRoutes(mux) // outbound_routes.go
 
 	if s.Simulator != nil {
 		mux.HandleFunc("GET /simulator", s.simulatorPage)
+		mux.HandleFunc("GET /simulator/website", s.simulatorWebsitePage)
 		mux.Handle("/simulator/", s.Simulator)
 	}
 	return s.logRequests(s.securityHeaders(s.widgetCORS(mux, http.NewCrossOriginProtection().Handler(mux)))), nil

@@ -36,7 +36,8 @@ func (c *Channel) client(acct *parley.Account) *Client {
 	return &Client{BaseURL: acct.APIBaseURL, HTTPClient: c.HTTPClient}
 }
 
-// ValidateAccount reports the first missing field of a page account.
+// ValidateAccount reports the first missing field of a page account, or
+// an App ID (for the website button) that is not one.
 func (c *Channel) ValidateAccount(a *parley.Account) error {
 	for _, f := range []struct{ name, v string }{
 		{"page_id", a.PageID}, {"access_token", a.AccessToken}, {"app_secret", a.AppSecret}, {"verify_token", a.VerifyToken},
@@ -44,6 +45,9 @@ func (c *Channel) ValidateAccount(a *parley.Account) error {
 		if f.v == "" {
 			return parley.Errorf(parley.EINVALID, "%s: required", f.name)
 		}
+	}
+	if id := a.Setting(SettingAppID); id != "" && !appIDForm.MatchString(id) {
+		return parley.Errorf(parley.EINVALID, "settings.%s: a Facebook App ID is digits", SettingAppID)
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func TestSendShapes(t *testing.T) {
 			}},
 			body: `{"recipient":{"id":"7261893405519823"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{
 				"template_type":"button","text":"Let's open a ticket","buttons":[
-				{"type":"web_url","title":"Open Ticket","url":"https://tickets.example.com/new"},
+				{"type":"web_url","title":"Open Ticket","url":"https://tickets.example.com/new","webview_height_ratio":"tall"},
 				{"type":"postback","title":"Talk to an agent","payload":"AGENT"}]}}}}`,
 		},
 		{

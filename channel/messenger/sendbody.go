@@ -71,6 +71,10 @@ type sendButton struct {
 	Title   string `json:"title"`
 	Payload string `json:"payload,omitempty"`
 	URL     string `json:"url,omitempty"`
+	// WebviewHeight opens a web_url button in Messenger's webview at
+	// this height (tall: three quarters of the screen) instead of the
+	// phone's browser, so the customer stays in the conversation.
+	WebviewHeight string `json:"webview_height_ratio,omitempty"`
 }
 
 type sendElement struct {
@@ -250,7 +254,7 @@ func buildButtons(in []Button) ([]sendButton, error) {
 			if b.URL == "" {
 				return nil, fmt.Errorf("button %d: web_url button without URL", i)
 			}
-			out = append(out, sendButton{Type: b.Type, Title: b.Title, URL: b.URL})
+			out = append(out, sendButton{Type: b.Type, Title: b.Title, URL: b.URL, WebviewHeight: "tall"})
 		default:
 			return nil, fmt.Errorf("button %d: unsupported type %q", i, b.Type)
 		}

@@ -7,6 +7,7 @@
 //	parley scenario test    run conversation scripts against a scenario
 //	parley scenario replay  replay recorded chats against an edited scenario
 //	parley secrets rotate   re-encrypt stored credentials with the current key
+//	parley bench            load-test a running server (config, run)
 //	parley version          print the version
 package main
 
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/parleycc/parley/app"
@@ -54,6 +56,7 @@ Commands:
   scenario replay   replay recorded chats against an edited scenario
   secrets           keygen: a new key; rotate: re-encrypt credentials with the current key
   admin create      make an admin (and their tenant): parley admin create -tenant ID USERNAME
+  bench             load testing: bench config > bench.yaml; bench run -url URL
   version           print the version
 
 Run 'parley <command> -h' for a command's flags.
@@ -91,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return secretsCmd(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return adminCmd(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parley", version)
 		return nil
@@ -178,9 +183,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err != nil {
 		return err
 	}
+	parallel, err := envInt("PARLEY_INBOUND_PARALLEL")
+	if err != nil {
+		return err
+	}
 	a := app.New(app.Config{Addr: f.addr, Database: f.database, ConfigFile: f.config, PublicURL: f.publicURL, Demo: demo, Logger: log, Bus: f.bus,
 		AllowAPIBaseURL: f.allowBaseURL, AllowPrivateFetch: f.allowPrivateFetch, Secrets: *f.secrets,
-		MetricsToken: os.Getenv("PARLEY_METRICS_TOKEN")})
+		MetricsToken: os.Getenv("PARLEY_METRICS_TOKEN"), InboundParallel: parallel})
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
@@ -194,6 +203,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	case err = <-a.Err():
 	}
 	return errors.Join(err, a.Close())
+}
+
+// envInt reads a positive whole number from the environment; 0 when unset.
+func envInt(name string) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of at least 1", name, v)
+	}
+	return n, nil
 }
 
 func printDemo(w io.Writer, url string) {

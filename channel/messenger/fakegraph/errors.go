@@ -48,6 +48,49 @@ func (s *Server) FailNext(n int, kind FailKind) {
 	}
 }
 
+// flakiness fails the first tries of every message (FailEachMessage).
+type flakiness struct {
+	tries int
+	kinds []FailKind
+	seen  map[string]int // tries so far, by recipient and request body
+	n     int            // failures answered, to rotate kinds
+}
+
+// FailEachMessage makes the Send API fail the first tries attempts of
+// every message (the same recipient and body), answering with kinds in
+// turn, then accept it. With tries 1 half the calls fail, the way a Graph
+// API in trouble answers, but every message can get through; a message
+// sent twice after being accepted shows as a second accepted call.
+func (s *Server) FailEachMessage(tries int, kinds ...FailKind) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flaky = flakiness{tries: tries, kinds: kinds, seen: map[string]int{}}
+}
+
+// FlakyFailures is how many calls FailEachMessage has failed so far.
+func (s *Server) FlakyFailures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flaky.n
+}
+
+func (s *Server) flakyFailure(psid string, body []byte) (FailKind, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.flaky
+	if f.tries == 0 || len(f.kinds) == 0 {
+		return 0, false
+	}
+	key := psid + "\x00" + string(body)
+	if f.seen[key] >= f.tries {
+		return 0, false
+	}
+	f.seen[key]++
+	k := f.kinds[f.n%len(f.kinds)]
+	f.n++
+	return k, true
+}
+
 // SetRateLimitRegain sets the estimated_time_to_regain_access, in minutes,
 // that rate-limit answers carry (1 unless set; Meta also sends 0).
 func (s *Server) SetRateLimitRegain(minutes int) {

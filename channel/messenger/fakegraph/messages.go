@@ -175,6 +175,12 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, pageID stri
 		writeError(w, http.StatusBadRequest, *apiErr)
 		return
 	}
+	if call.SenderAction == "" {
+		if kind, ok := s.flakyFailure(call.PSID, raw); ok {
+			s.writeFailure(w, kind, r)
+			return
+		}
+	}
 	call.File = file
 	call.PageID, call.Time = pageID, now()
 	resp := map[string]any{"recipient_id": call.PSID}

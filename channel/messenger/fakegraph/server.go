@@ -41,6 +41,7 @@ type Server struct {
 	profiles map[string]profile // by psid
 	sent     []sentRecord
 	fails    []FailKind
+	flaky    flakiness
 	hold     time.Duration // answers held back this long after the request was handled
 	regain   *int          // minutes in rate-limit answers; nil = 1
 	subs     map[int]*subscriber

@@ -1,10 +1,12 @@
 // admin-accounts.js — the Admin page of integration accounts: list with
 // credentials and webhook health and the webhook URL to paste, create /
 // edit / delete for every channel, Generate random token, Test Connection,
-// Set Webhook and an on-demand health check.
+// Set Webhook, an on-demand health check and a Facebook page's website
+// button (account-website-button.js).
 import { get, post, put, del } from "./api.js";
 import { h } from "./dom.js";
 import { TYPES, label, valueOf, isSet } from "./account-types.js";
+import { websiteButtonFields } from "./account-website-button.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -107,6 +109,7 @@ function field(f, a) {
 
 function renderFields(type, a) {
   el.fields.replaceChildren(...TYPES[type].fields.flatMap((f) => field(f, a)));
+  if (type === "facebook") el.fields.append(...websiteButtonFields(a, toast));
   el.setWebhook.hidden = !(a && TYPES[type].setWebhook);
 }
 

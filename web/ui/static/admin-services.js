@@ -1,8 +1,9 @@
 // admin-services.js — Admin → Services: create a service, edit its
-// routing, limits, dispositions and screen pop.
+// routing, limits, dispositions, screen pop and ticket form fields.
 import { get, post, put } from "./api.js";
 import { h } from "./dom.js";
 import { levelsText, parseLevels } from "./levels.js";
+import { addTicketField, readTicketFields, setTicketFields } from "./ticket-fields-editor.js";
 
 const $ = (id) => document.getElementById(id);
 const STRATEGY = { longest_idle: "longest idle", least_busy: "least busy", most_skilled: "most skilled" };
@@ -22,18 +23,24 @@ function row(s) {
     h("td", { text: [STRATEGY[r.strategy] || STRATEGY.longest_idle, r.auto_accept ? "auto-accept" : `offer ${r.offer_timeout_seconds || 30} s`].join(" · ") }),
     h("td", { text: limits.join(" · ") }),
     h("td", { text: (s.desk.dispositions.join(", ") || "—") + (s.desk.disposition_required ? " (required)" : "") }),
+    h("td", { class: "service-ticket-fields", text: (s.ticket_fields || []).map((f) => f.label + (f.required ? " *" : "")).join(", ") || "—" }),
     h("td", {}, h("button", { class: "btn btn-ghost", type: "button", text: "Edit", onclick: () => edit(s) })));
 }
 
 async function load() {
-  const [res, schedules] = await Promise.all([get("/api/admin/services"), get("/api/admin/schedules")]);
+  const [res, schedules, accounts] = await Promise.all([get("/api/admin/services"), get("/api/admin/schedules"), get("/api/admin/accounts")]);
   $("services-body").replaceChildren(...res.services.map(row));
-  if (!res.services.length) $("services-body").append(h("tr", {}, h("td", { colspan: "7", class: "muted", text: "No services yet." })));
+  if (!res.services.length) $("services-body").append(h("tr", {}, h("td", { colspan: "8", class: "muted", text: "No services yet." })));
   const keep = $("s-schedule").value;
   $("s-schedule").replaceChildren(h("option", { value: "", text: "always open" }),
     ...schedules.schedules.map((sc) => h("option", { value: sc.name, text: sc.name })));
   $("s-schedule").value = keep;
   $("s-after-hours").placeholder = res.default_after_hours_message;
+  // The account agents start chats from (New chat in the desktop).
+  const keepAccount = $("s-outbound").value;
+  $("s-outbound").replaceChildren(h("option", { value: "", text: "none" }),
+    ...accounts.accounts.map((a) => h("option", { value: a.id, text: `${a.name} (${a.type})` })));
+  $("s-outbound").value = keepAccount;
 }
 
 function fill(s) {
@@ -55,6 +62,8 @@ function fill(s) {
   $("s-enabled").checked = s.enabled;
   $("s-schedule").value = s.schedule;
   $("s-after-hours").value = s.after_hours_message;
+  setTicketFields($("s-ticket-fields"), s.ticket_fields);
+  $("s-outbound").value = s.outbound_account_id || "";
 }
 
 function edit(s) {
@@ -75,6 +84,7 @@ function reset() {
   $("s-name").disabled = false;
   $("s-auto").checked = true; // a new service's default, as in parley.yaml
   $("s-enabled").checked = true;
+  setTicketFields($("s-ticket-fields"), []);
   $("service-form-title").textContent = "New service";
   $("save-service").textContent = "Create service";
   $("cancel-service").hidden = true;
@@ -113,6 +123,8 @@ $("service-form").addEventListener("submit", async (ev) => {
         screen_pop_url: $("s-pop").value.trim(),
         screen_pop_mode: $("s-pop-mode").value,
       },
+      ticket_fields: readTicketFields($("s-ticket-fields")),
+      outbound_account_id: $("s-outbound").value,
     };
     if (editing) {
       await put(`/api/admin/services/${encodeURIComponent(editing.id)}`, { ...body, version: editing.version });
@@ -129,6 +141,7 @@ $("service-form").addEventListener("submit", async (ev) => {
   }
 });
 $("cancel-service").addEventListener("click", reset);
+$("s-add-ticket-field").addEventListener("click", () => addTicketField($("s-ticket-fields")));
 
 reset();
 load().catch((err) => ($("services-body").textContent = err.message));

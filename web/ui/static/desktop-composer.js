@@ -67,6 +67,12 @@ export function insertText(text, replace) {
   return true;
 }
 
+/** A new random key for one send (crypto.randomUUID needs a secure context). */
+function sendKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
 /** Shows a message the server accepted for the open chat. */
 export function showSent(m) {
   if (!m || !m.id) return;
@@ -101,7 +107,9 @@ el.composerForm.addEventListener("submit", async (ev) => {
   autoGrow();
   renderComposer();
   try {
-    const m = (await channel.send(id, text)) || (await post(`/api/chats/${encodeURIComponent(id)}/messages`, { text }));
+    // The key makes the send idempotent: a browser that retries the POST
+    // after a dropped connection finds the first one instead of a twin.
+    const m = (await channel.send(id, text)) || (await post(`/api/chats/${encodeURIComponent(id)}/messages`, { text, client_id: sendKey() }));
     if (m && m.id) {
       if (!m.chat_id) m.chat_id = id;
       showSent(m);

@@ -37,7 +37,7 @@ export function addCustomerRows(fn) {
 
 export function renderCustomer() {
   const chat = state.chats.get(state.current);
-  el.customerPic.parentElement.parentElement.classList.toggle("is-empty", !chat);
+  el.customerPic.closest(".customer-panel").classList.toggle("is-empty", !chat);
   if (!chat) {
     el.customerPic.replaceChildren();
     el.customerPic.innerHTML = ICON.person;

@@ -7,6 +7,7 @@
 //   Alt+↑ / ↓    previous / next chat
 //   Enter        send (Shift+Enter: new line)
 //   /            canned responses (focuses the composer with "/")
+//   Alt+K        knowledge base (desk-kb.js)
 //   ?            this panel; Esc closes it
 import { h } from "./dom.js";
 import { el } from "./desktop-state.js";
@@ -21,6 +22,7 @@ export const SHORTCUTS = [
   ["Alt+↑ / Alt+↓", "Previous / next chat"],
   ["Enter", "Send (Shift+Enter for a new line)"],
   ["/", "Canned responses: search by shortcut or words"],
+  ["Alt+K", "Knowledge base: search the articles"],
   ["?", "Show or hide this list"],
   ["Esc", "Close this list or a dialog"],
 ];

@@ -1,7 +1,7 @@
 // desktop-transcript.js — the open chat's messages: grouped by day and
 // sender, updated in place (a message node is rebuilt only when its status,
-// text or grouping changed), kept scrolled to the bottom while the agent is
-// at the bottom.
+// text, attachments or grouping changed), kept scrolled to the bottom while
+// the agent is at the bottom.
 import { h } from "./dom.js";
 import { renderBody, decorateFoot } from "./messages-ui.js";
 import { el, state, customerName } from "./desktop-state.js";
@@ -132,7 +132,8 @@ export function renderTranscript({ stick = false } = {}) {
     let node = existing.get(m.id);
     if (!node && hadNodes && m.kind !== "action") arrived = true;
     existing.delete(m.id);
-    const key = `${m.status}|${m.error || ""}|${m.text}|${cont ? 1 : 0}`;
+    // The payload changes when an attachment's copy is made.
+    const key = `${m.status}|${m.error || ""}|${m.text}|${m.kind === "attachment" ? m.payload : ""}|${cont ? 1 : 0}`;
     if (!node || node.dataset.key !== key) {
       const fresh = messageNode(m, chat, !!cont);
       if (node) node.replaceWith(fresh);

@@ -14,6 +14,7 @@
 //   desktop-presence.js      top bar: status menu, connection, log out
 //   desktop-offers.js        offer cards with Accept / Reject
 //   desktop-transfer.js      Transfer and Invite (conference) dialogs
+//   desktop-newchat.js       New chat: start a chat to a known customer
 //   desktop-attention.js     beep and browser notification for offers/messages
 //   desktop-shortcuts.js     keyboard shortcuts and the "?" panel
 //   desktop-emoji.js         the composer's emoji picker
@@ -55,6 +56,7 @@ import { startLive } from "./desktop-live.js";
 import "./desktop-chatlist.js";
 import "./desktop-offers.js";
 import "./desktop-transfer.js";
+import "./desktop-newchat.js";
 import "./desktop-attention.js";
 import "./desktop-shortcuts.js";
 import "./desktop-emoji.js";
@@ -72,6 +74,8 @@ import "./desk-wrapup.js";
 import "./desk-canned.js";
 import "./desk-screenpop.js";
 import "./desk-typing.js";
+// The knowledge base: a Knowledge tab beside the customer panel.
+import "./desk-kb.js";
 
 (async function start() {
   try {

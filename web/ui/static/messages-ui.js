@@ -37,6 +37,9 @@ function fmtSize(n) {
 }
 
 function attachmentNode(a) {
+  // Still being copied from the platform: its link may need the page's
+  // token or sit on a host the page may not load, so wait for our copy.
+  if (a.copying) return h("span", { class: "att att-copying", text: `Receiving ${a.type}…` });
   const url = safeURL(a.url);
   const name = a.name || a.type;
   if (!url) return h("span", { class: "att att-missing", text: `[${a.type}] unavailable` });

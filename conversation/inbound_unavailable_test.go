@@ -1,0 +1,170 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/channel/channeltest"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+// unavailableStore answers some writes as a database that is busy or out
+// of reach would: AddMessage fails for the calls failAdd picks and
+// MarkInboundProcessed for the first failMark calls. It records the
+// failures processing wrote down.
+type unavailableStore struct {
+	parley.Store
+	failAdd func(n int, m *parley.Message) bool
+
+	mu       sync.Mutex
+	adds     int
+	failMark int
+	recorded []string // errors written on inbound events
+}
+
+func (u *unavailableStore) AddMessage(ctx context.Context, m *parley.Message) error {
+	u.mu.Lock()
+	u.adds++
+	fail := u.failAdd(u.adds, m)
+	u.mu.Unlock()
+	if fail {
+		return parley.Unavailable(errors.New("injected: database is busy"))
+	}
+	return u.Store.AddMessage(ctx, m)
+}
+
+func (u *unavailableStore) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error {
+	u.mu.Lock()
+	fail := u.failMark > 0
+	u.failMark--
+	if errText != "" {
+		u.recorded = append(u.recorded, errText)
+	}
+	u.mu.Unlock()
+	if fail {
+		return parley.Unavailable(errors.New("injected: connection refused"))
+	}
+	return u.Store.MarkInboundProcessed(ctx, id, at, errText)
+}
+
+// TestInboundWhileDatabaseUnavailable: events whose handling meets a
+// database that cannot take the write are tried again, then left pending
+// and read again, never recorded as failed: every customer's messages end
+// up in their chat once each and in the order they were sent, including
+// a customer whose message failed more times than one pass tries.
+func TestInboundWhileDatabaseUnavailable(t *testing.T) {
+	const customers, each = 4, 6
+	cases := []struct {
+		name     string
+		failAdd  func(n int, m *parley.Message) bool
+		failMark int
+	}{
+		{"a message fails past every try", func(n int, m *parley.Message) bool {
+			return m.ExternalID == "c0-m1" && n <= 12 // more than one pass of tries
+		}, 0},
+		{"every third write fails for a while", func(n int, _ *parley.Message) bool { return n <= 40 && n%3 == 0 }, 0},
+		{"recording the event fails", func(int, *parley.Message) bool { return false }, 6},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+				r := newRig(t, st, parley.ServiceRouting{}, nil)
+				u := &unavailableStore{Store: st, failAdd: tc.failAdd, failMark: tc.failMark}
+				s := New(Config{Store: u, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
+				ctx, cancel := context.WithCancel(r.ctx)
+				done := make(chan struct{})
+				go func() { defer close(done); _ = s.Run(ctx) }()
+				t.Cleanup(func() { cancel(); <-done })
+
+				storeAndCheckInbound(t, r, customers, each)
+				u.mu.Lock()
+				defer u.mu.Unlock()
+				if len(u.recorded) > 0 {
+					t.Errorf("events recorded as failed: %q", u.recorded)
+				}
+			})
+		})
+	}
+}
+
+// storeAndCheckInbound stores each customers' messages as inbound events,
+// one at a time like webhooks arriving one after another, waits until
+// none is pending and checks each customer's chat holds their messages
+// once each, in order.
+func storeAndCheckInbound(t *testing.T, r *rig, customers, each int) {
+	t.Helper()
+	st := r.st
+	for i := range each {
+		for c := range customers {
+			payload, err := json.Marshal(channeltest.Message{ID: fmt.Sprintf("c%d-m%d", c, i), From: fmt.Sprintf("c%d", c),
+				Text: fmt.Sprintf("message %d", i), At: r.clock.Now().UnixMilli()})
+			must(t, err)
+			_, err = st.AddInbound(r.ctx, []*parley.InboundEvent{{TenantID: parley.DefaultTenant, AccountID: r.account,
+				Channel: channeltest.Type, DedupKey: fmt.Sprintf("c%d-m%d", c, i), Kind: "message", Payload: payload, ReceivedAt: r.clock.Now()}})
+			must(t, err)
+		}
+	}
+	r.eventually("every event processed", func() bool {
+		left, err := st.PendingInbound(r.ctx, 0, 1)
+		return err == nil && len(left) == 0
+	})
+	want := make([]string, each)
+	for i := range want {
+		want[i] = fmt.Sprintf("message %d", i)
+	}
+	for c := range customers {
+		cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: fmt.Sprintf("c%d", c)})
+		must(t, err)
+		chat, err := st.OpenChat(r.ctx, cust.ID)
+		must(t, err)
+		msgs, err := st.Messages(r.ctx, chat.ID, 0)
+		must(t, err)
+		var got []string
+		for _, m := range msgs {
+			got = append(got, m.Text)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("customer c%d's chat has %q, want %q", c, got, want)
+		}
+	}
+}
+
+// downBus is a bus whose server is gone: publishing fails.
+type downBus struct{ parley.Bus }
+
+func (downBus) Publish(context.Context, string, int64) error {
+	return errors.New("injected: nats: connection closed")
+}
+
+// TestInboundWhileBusDown: with the bus unreachable, events are still
+// handled and recorded without error; the bus only nudges readers of the
+// event log, which poll it anyway.
+func TestInboundWhileBusDown(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+		r := newRig(t, st, parley.ServiceRouting{}, nil)
+		u := &unavailableStore{Store: st, failAdd: func(int, *parley.Message) bool { return false }}
+		s := New(Config{Store: u, Bus: downBus{r.bus}, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
+		ctx, cancel := context.WithCancel(r.ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); _ = s.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
+		storeAndCheckInbound(t, r, 2, 3)
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		if len(u.recorded) > 0 {
+			t.Errorf("events recorded as failed: %q", u.recorded)
+		}
+	})
+}

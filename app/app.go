@@ -334,6 +334,9 @@ func (a *App) Close() error {
 	if a.web != nil {
 		a.web.Close() // event streams end now, so Shutdown need not wait for them
 	}
+	if a.Simulator != nil {
+		a.Simulator.Close() // and the simulated customers' streams
+	}
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

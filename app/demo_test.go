@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -94,4 +95,46 @@ func TestDemoWebhook(t *testing.T) {
 		admin.do(http.MethodGet, "/api/admin/webhooks", nil, &list)
 		return len(list.Webhooks) == 1 && list.Webhooks[0].Name == "demo-inbox" && list.Webhooks[0].Status == "ok" && list.Webhooks[0].LastSuccessAt != nil
 	})
+}
+
+// TestDemoStopsWithPagesOpen: stopping Parley while a customer's
+// simulator page and an agent's desktop are open ends their streams at
+// once; Close does not wait out its deadline and fail.
+func TestDemoStopsWithPagesOpen(t *testing.T) {
+	a := app.New(app.Config{Addr: "127.0.0.1:0", Database: filepath.Join(t.TempDir(), "parley.db"), Demo: true,
+		ConfigFile: filepath.Join(t.TempDir(), "demo.yaml"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	alice := loginTo(t, a.URL(), "alice", "alice-demo")
+	streams := map[string]*http.Response{}
+	for name, get := range map[string]func() (*http.Response, error){
+		"simulator": func() (*http.Response, error) {
+			return http.Get(a.URL() + "/simulator/api/stream?channel=messenger&user=2401123456789012")
+		},
+		"desktop": func() (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodGet, a.URL()+"/api/events", nil)
+			return (&http.Client{Jar: alice.client.Jar}).Do(req)
+		},
+	} {
+		resp, err := get()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s stream: %v %v", name, err, resp)
+		}
+		defer resp.Body.Close()
+		// The stream is open once its first line (retry:) arrives.
+		if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil {
+			t.Fatalf("%s stream: %v", name, err)
+		}
+		streams[name] = resp
+	}
+	if err := a.Close(); err != nil {
+		t.Fatalf("close with pages open: %v", err)
+	}
+	for name, resp := range streams {
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			t.Errorf("%s stream did not end cleanly: %v", name, err)
+		}
+	}
 }

@@ -178,6 +178,8 @@ func (s *Simulator) stream(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.closed:
+			return
 		case <-poll.C:
 			s.emitNew(w, ch, user, sent)
 		case <-ping.C:

@@ -59,6 +59,9 @@ type Simulator struct {
 
 	mu   sync.Mutex
 	seen map[string]time.Time // reply id → when the simulator first saw it
+
+	closed    chan struct{} // closed by Close: open streams end
+	closeOnce sync.Once
 }
 
 // channel is one platform as the simulator plays it.
@@ -80,7 +83,8 @@ const WebhookInboxPath = "/simulator/webhook-inbox"
 // AddViber and AddVonage.
 func New(pageID, pageName, token, appSecret string) *Simulator {
 	s := &Simulator{PageID: pageID, AppSecret: appSecret, HTTPClient: &http.Client{Timeout: 10 * time.Second},
-		Graph: fakegraph.New(), channels: map[string]channel{}, seen: map[string]time.Time{}}
+		Graph: fakegraph.New(), channels: map[string]channel{}, seen: map[string]time.Time{},
+		closed: make(chan struct{})}
 	s.Graph.AddPage(pageID, pageName, token)
 	s.channels[Messenger] = &messengerSim{s: s}
 	s.mux = http.NewServeMux()
@@ -101,6 +105,13 @@ func New(pageID, pageName, token, appSecret string) *Simulator {
 // mount serves a fake under path.
 func (s *Simulator) mount(path string, h http.Handler) {
 	s.mux.Handle(path+"/", http.StripPrefix(path, h))
+}
+
+// Close ends the customers' open reply streams. Call it before
+// http.Server.Shutdown, which otherwise waits for them (an open simulator
+// page) until its deadline.
+func (s *Simulator) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 }
 
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

@@ -164,6 +164,13 @@ type MessageStore interface {
 	// MessageByExternalID returns the message the account's platform
 	// knows by that id; ENOTFOUND if none.
 	MessageByExternalID(ctx context.Context, accountID, externalID string) (*Message, error)
+	// UnhandledMessage returns the message the account's platform knows
+	// by externalID when it was stored but not yet shown and given to the
+	// scenario (the work was cut short); ENOTFOUND if none or handled.
+	UnhandledMessage(ctx context.Context, accountID, externalID string) (*Message, error)
+	// MarkMessageHandled records that a message from the platform was
+	// shown and given to the scenario.
+	MarkMessageHandled(ctx context.Context, id string) error
 	// SetMessagePayload replaces a message's payload (an attachment copied
 	// after the message was stored); ENOTFOUND if there is no such message.
 	SetMessagePayload(ctx context.Context, id, payload string) error

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -167,4 +168,89 @@ func TestInboundWhileBusDown(t *testing.T) {
 			t.Errorf("events recorded as failed: %q", u.recorded)
 		}
 	})
+}
+
+// unshownStore fails appending the event that shows a message, for the
+// messages fail picks by text (n counts the tries of each chat's message),
+// the way a database restarting under the write does.
+type unshownStore struct {
+	parley.Store
+	fail func(n int, text string) bool
+
+	mu    sync.Mutex
+	tries map[string]int
+}
+
+func (u *unshownStore) AppendEvent(ctx context.Context, e *parley.Event) error {
+	if e.Type == parley.EventMessage {
+		var v struct {
+			Text string `json:"text"`
+		}
+		_ = json.Unmarshal(e.Data, &v)
+		u.mu.Lock()
+		u.tries[e.ChatID+v.Text]++
+		fail := u.fail(u.tries[e.ChatID+v.Text], v.Text)
+		u.mu.Unlock()
+		if fail {
+			return parley.Unavailable(errors.New("injected: the database system is shutting down"))
+		}
+	}
+	return u.Store.AppendEvent(ctx, e)
+}
+
+// TestInboundShownAfterEventFails: a message stored before the database
+// failed to take the event that shows it is shown when its inbound event
+// is handled again, not taken for a redelivery: every stored message has
+// its event, and the chat holds it once.
+func TestInboundShownAfterEventFails(t *testing.T) {
+	cases := []struct {
+		name string
+		fail func(n int, text string) bool
+	}{
+		{"a message, past every try of a pass", func(n int, text string) bool { return text == "message 2" && n <= 6 }},
+		{"a first message (the chat is new)", func(n int, text string) bool { return text == "message 0" && n <= 6 }},
+		{"every other message once", func(n int, text string) bool {
+			return n == 1 && (strings.HasSuffix(text, "1") || strings.HasSuffix(text, "3"))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+				r := newRig(t, st, parley.ServiceRouting{}, nil)
+				u := &unshownStore{Store: st, fail: tc.fail, tries: map[string]int{}}
+				s := New(Config{Store: u, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
+				ctx, cancel := context.WithCancel(r.ctx)
+				done := make(chan struct{})
+				go func() { defer close(done); _ = s.Run(ctx) }()
+				t.Cleanup(func() { cancel(); <-done })
+
+				storeAndCheckInbound(t, r, 2, 4)
+				shown := map[string]bool{}
+				evs, err := st.EventsAfter(r.ctx, parley.DefaultTenant, 0, 10000)
+				must(t, err)
+				for _, e := range evs {
+					var v struct {
+						ID string `json:"id"`
+					}
+					if e.Type == parley.EventMessage && json.Unmarshal(e.Data, &v) == nil {
+						shown[v.ID] = true
+					}
+				}
+				for c := range 2 {
+					cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: fmt.Sprintf("c%d", c)})
+					must(t, err)
+					chat, err := st.OpenChat(r.ctx, cust.ID)
+					must(t, err)
+					msgs, err := st.Messages(r.ctx, chat.ID, 0)
+					must(t, err)
+					for _, m := range msgs {
+						if !shown[m.ID] {
+							t.Errorf("message %s (%q) is stored but was never shown", m.ExternalID, m.Text)
+						}
+					}
+				}
+			})
+		})
+	}
 }

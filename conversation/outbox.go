@@ -286,11 +286,21 @@ func (s *Outbox) finish(ctx context.Context, chat *parley.Chat, m *parley.Messag
 	if err != nil {
 		return err
 	}
-	updated, err := s.store.Message(ctx, m.ID)
-	if err != nil {
-		return err
+	// The outcome is stored; only showing it is left. Tried again like
+	// recordSent, so that a database that fails for a moment does not
+	// leave agents looking at a message still "sending".
+	pause := recordPause
+	for try := 1; ; try++ {
+		var updated *parley.Message
+		if updated, err = s.store.Message(ctx, m.ID); err == nil {
+			err = s.emit(ctx, chat, updated)
+		}
+		if err == nil || !errors.Is(err, parley.ErrUnavailable) || try == recordAttempts {
+			return err
+		}
+		time.Sleep(pause)
+		pause *= 2
 	}
-	return s.emit(ctx, chat, updated)
 }
 
 // backoff grows exponentially from one second, capped at five minutes, and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,4 +76,52 @@ func TestRecordSentRegardless(t *testing.T) {
 			})
 		})
 	}
+}
+
+// flakyStatusEvent fails appending the first failures events that show a
+// message as sent, as a database that restarts just after the send was
+// recorded.
+type flakyStatusEvent struct {
+	parley.Store
+	failures atomic.Int32
+}
+
+func (f *flakyStatusEvent) AppendEvent(ctx context.Context, e *parley.Event) error {
+	if e.Type == parley.EventMessage && strings.Contains(string(e.Data), `"status":"sent"`) && f.failures.Add(-1) >= 0 {
+		return parley.Unavailable(errors.New("injected: the database system is starting up"))
+	}
+	return f.Store.AppendEvent(ctx, e)
+}
+
+// TestSentShownAfterEventFails: a send recorded while the database failed
+// to take the event that shows it is still shown as sent.
+func TestSentShownAfterEventFails(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+		r := newRig(t, st, parley.ServiceRouting{}, nil)
+		fs := &flakyStatusEvent{Store: st}
+		fs.failures.Store(3)
+		s := New(Config{Store: fs, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
+		ctx, cancel := context.WithCancel(r.ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); _ = s.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
+
+		c := r.arriveOn(s, 0)
+		m, err := s.queueOutbound(r.ctx, c, &parley.Message{Sender: parley.SenderBot, Text: "Hello"})
+		must(t, err)
+		r.eventually("the message shown as sent", func() bool {
+			evs, err := st.EventsAfter(r.ctx, parley.DefaultTenant, 0, 10000)
+			if err != nil {
+				return false
+			}
+			for _, e := range evs {
+				if e.Type == parley.EventMessage && strings.Contains(string(e.Data), `"id":"`+m.ID+`"`) &&
+					strings.Contains(string(e.Data), `"status":"sent"`) {
+					return true
+				}
+			}
+			return false
+		})
+	})
 }

@@ -297,22 +297,67 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 			return err
 		}
 	}
-	added := s.Store.AddMessage(ctx, msg)
-	if added != nil && parley.ErrorCode(added) != parley.ECONFLICT {
-		return added
+	fresh, err := s.addInbound(ctx, acct, chat, msg)
+	if err != nil {
+		return err
 	}
 	// Queued for a redelivery too: a crash may have come before it was.
 	if err := s.queueCopies(ctx, acct, in, msg.Payload); err != nil {
 		return err
 	}
-	if added != nil {
-		if !unstarted {
-			return nil // a redelivery of a message we already have
+	if !fresh {
+		if unstarted {
+			return s.startScenario(ctx, chat, acct, cust, in.Entry)
 		}
-	} else if err := s.emitMessage(ctx, chat, msg); err != nil {
+		return nil // a redelivery of a message we already have
+	}
+	if err := s.emitMessage(ctx, chat, msg); err != nil {
 		return err
 	}
-	if created || unstarted {
+	if err := s.giveToScenario(ctx, chat, acct, cust, in, msg, created || unstarted); err != nil {
+		return err
+	}
+	return s.markHandled(ctx, msg)
+}
+
+// addInbound stores a message from the platform. It reports whether the
+// message still needs handling (shown, given to the scenario): true when
+// it is new, or when it was stored by an earlier try of this event that
+// the database cut short; msg is then the stored message. False for a
+// redelivery of a message handled already.
+func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message) (bool, error) {
+	err := s.Store.AddMessage(ctx, msg)
+	if err == nil || parley.ErrorCode(err) != parley.ECONFLICT {
+		return err == nil, err
+	}
+	stored, err := s.Store.UnhandledMessage(ctx, acct.ID, msg.ExternalID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if stored.ChatID != chat.ID {
+		// Its chat ended meanwhile (closed by a sweep or an agent): too
+		// late to show it there.
+		return false, s.markHandled(ctx, stored)
+	}
+	*msg = *stored
+	return true, nil
+}
+
+// markHandled records that a message from the platform was shown and given
+// to the scenario, so a later try of its event takes it for a redelivery.
+func (s *Service) markHandled(ctx context.Context, m *parley.Message) error {
+	if m.ExternalID == "" {
+		return nil // stored handled: nothing can find it again
+	}
+	return s.Store.MarkMessageHandled(ctx, m.ID)
+}
+
+// giveToScenario starts the chat's scenario with its first message, or
+// gives it the customer's input (or the survey its score).
+func (s *Service) giveToScenario(ctx context.Context, chat *parley.Chat, acct *parley.Account, cust *parley.Customer, in *parley.Incoming, msg *parley.Message, start bool) error {
+	if start {
 		return s.startScenario(ctx, chat, acct, cust, in.Entry)
 	}
 	if handled, err := s.surveyAnswer(ctx, chat, msg); handled || err != nil {
@@ -430,16 +475,20 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	if msg.Text == "" {
 		msg.Text = "[sent from the page]"
 	}
-	if err := s.Store.AddMessage(ctx, msg); err != nil {
-		if parley.ErrorCode(err) == parley.ECONFLICT {
-			return s.queueCopies(ctx, acct, in, msg.Payload) // our own send, or a redelivery
-		}
+	fresh, err := s.addInbound(ctx, acct, chat, msg)
+	if err != nil {
 		return err
 	}
 	if err := s.queueCopies(ctx, acct, in, msg.Payload); err != nil {
 		return err
 	}
-	return s.emitMessage(ctx, chat, msg)
+	if !fresh {
+		return nil // our own send, or a redelivery
+	}
+	if err := s.emitMessage(ctx, chat, msg); err != nil {
+		return err
+	}
+	return s.markHandled(ctx, msg)
 }
 
 // openChat returns the customer's open chat or creates one.

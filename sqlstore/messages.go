@@ -89,11 +89,13 @@ func (s *Store) addMessage(ctx context.Context, r runner, m *parley.Message) (fu
 	if err != nil {
 		return nil, err
 	}
-	_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id, client_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// A message from the platform (it has the platform's id) is handled
+	// once it has been shown and given to the scenario (MarkMessageHandled).
+	_, err = r.exec(ctx, `INSERT INTO messages (`+messageCols+`, account_id, client_key, handled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, tenantID, m.ChatID, seq, m.Direction, m.Sender, m.AgentID, m.Kind, m.Text, m.Payload,
 		m.ExternalID, status, m.Error, m.Attempts, dbTime(m.NextAttemptAt), dbTime(m.SentAt),
-		dbTime(m.PlatformTime), dbTime(created), accountID, m.ClientKey)
+		dbTime(m.PlatformTime), dbTime(created), accountID, m.ClientKey, boolInt(m.ExternalID == ""))
 	if isUniqueViolation(err) {
 		if m.ClientKey != "" {
 			return nil, parley.Errorf(parley.ECONFLICT, "a message with client key %s is already stored", m.ClientKey)
@@ -132,6 +134,30 @@ func (s *Store) MessageByExternalID(ctx context.Context, accountID, externalID s
 		return nil, wrap("message by external id", notFound(err, "message", externalID))
 	}
 	return m, nil
+}
+
+// UnhandledMessage returns the message the account's platform knows by
+// externalID when it was stored but its handling did not finish; ENOTFOUND
+// if there is none or it was handled.
+func (s *Store) UnhandledMessage(ctx context.Context, accountID, externalID string) (*parley.Message, error) {
+	if externalID == "" {
+		return nil, parley.Errorf(parley.ENOTFOUND, "message without a platform id")
+	}
+	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE account_id = ? AND external_id = ? AND handled = 0",
+		accountID, externalID))
+	if err != nil {
+		return nil, wrap("unhandled message", notFound(err, "unhandled message", externalID))
+	}
+	return m, nil
+}
+
+// MarkMessageHandled records that a message from the platform was shown
+// and given to the scenario.
+func (s *Store) MarkMessageHandled(ctx context.Context, id string) error {
+	if _, err := s.r().exec(ctx, "UPDATE messages SET handled = 1 WHERE id = ? AND handled = 0", id); err != nil {
+		return wrap("mark message handled", err)
+	}
+	return nil
 }
 
 // SetMessagePayload replaces a message's payload; ENOTFOUND if there is no

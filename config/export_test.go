@@ -112,9 +112,9 @@ func counts(t *testing.T, data []byte) string {
 	t.Helper()
 	var f struct {
 		Accounts, Services, Teams, Users, Entries, Scenarios, Schedules []map[string]any
-		Canned                                                   []map[string]any `yaml:"canned_responses"`
-		Forms                                                    []map[string]any `yaml:"evaluation_forms"`
-		Reasons                                                  []string         `yaml:"not_ready_reasons"`
+		Canned                                                          []map[string]any `yaml:"canned_responses"`
+		Forms                                                           []map[string]any `yaml:"evaluation_forms"`
+		Reasons                                                         []string         `yaml:"not_ready_reasons"`
 	}
 	if err := yamlUnmarshal(data, &f); err != nil {
 		t.Fatal(err)

@@ -68,17 +68,7 @@ func (s *Service) CreateTeam(ctx context.Context, admin *parley.User, in TeamInp
 	if err := adminOnly(admin, "manage teams"); err != nil {
 		return nil, err
 	}
-	t := &parley.Team{TenantID: admin.TenantID, Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description)}
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.teamNameFree(ctx, t); err != nil {
-		return nil, err
-	}
-	if err := s.Store.UpsertTeam(ctx, t); err != nil {
-		return nil, err
-	}
-	return s.viewTeam(ctx, t)
+	return s.saveTeam(ctx, &parley.Team{TenantID: admin.TenantID}, in, s.Store.UpsertTeam)
 }
 
 // UpdateTeam renames a team and sets its description.
@@ -93,14 +83,26 @@ func (s *Service) UpdateTeam(ctx context.Context, admin *parley.User, id string,
 	if err := checkEdit("team "+t.Name, in.Version, teamVersion(t)); err != nil {
 		return nil, err
 	}
+	return s.saveTeam(ctx, t, in, s.Store.UpdateTeam)
+}
+
+// saveTeam sets t's name and description from in, checks them (a name
+// another team of the tenant has is ECONFLICT) and writes t with write.
+func (s *Service) saveTeam(ctx context.Context, t *parley.Team, in TeamInput, write func(context.Context, *parley.Team) error) (*AdminTeamView, error) {
 	t.Name, t.Description = strings.TrimSpace(in.Name), strings.TrimSpace(in.Description)
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.teamNameFree(ctx, t); err != nil {
+	teams, err := s.Store.Teams(ctx, t.TenantID)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateTeam(ctx, t); err != nil {
+	for _, o := range teams {
+		if o.ID != t.ID && o.Name == t.Name {
+			return nil, parley.Errorf(parley.ECONFLICT, "name: there is a team %q already", t.Name)
+		}
+	}
+	if err := write(ctx, t); err != nil {
 		return nil, err
 	}
 	return s.viewTeam(ctx, t)
@@ -125,20 +127,6 @@ func (s *Service) tenantTeam(ctx context.Context, admin *parley.User, id string)
 		err = parley.Errorf(parley.ENOTFOUND, "team %s not found", id)
 	}
 	return t, err
-}
-
-// teamNameFree refuses a name another team of the tenant has.
-func (s *Service) teamNameFree(ctx context.Context, t *parley.Team) error {
-	teams, err := s.Store.Teams(ctx, t.TenantID)
-	if err != nil {
-		return err
-	}
-	for _, o := range teams {
-		if o.ID != t.ID && o.Name == t.Name {
-			return parley.Errorf(parley.ECONFLICT, "name: there is a team %q already", t.Name)
-		}
-	}
-	return nil
 }
 
 // teamMembers maps each team id to its members' usernames.

@@ -13,6 +13,7 @@ type Store interface {
 	AccountStore
 	ServiceStore
 	UserStore
+	TeamStore
 	CustomerStore
 	ChatStore
 	MessageStore

@@ -26,6 +26,8 @@ type User struct {
 	Role         string
 	Capacity     int      // chats handled at once
 	ServiceIDs   []string // services the user is a member of
+	TeamID       string   // the user's team, if any (team.go)
+	TeamName     string   // the team's name, read with the user (UpsertUser ignores it)
 	State        string
 	StateSince   time.Time
 	IdleSince    time.Time // when the agent last had no chat; routing favours the oldest

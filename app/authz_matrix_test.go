@@ -219,6 +219,7 @@ var matrixRoutes = map[string]routeSpec{
 	"DELETE /api/admin/webhooks/{id}":    {keep: true},
 	"DELETE /api/admin/entries/{id}":     {keep: true},
 	"DELETE /api/admin/schedules/{name}": {keep: true},
+	"DELETE /api/admin/teams/{id}":       {keep: true},
 	"PUT /api/admin/services/{id}":       {keep: true},
 }
 
@@ -254,6 +255,7 @@ var matrixParams = []pathParam{
 	{"/api/admin/users/{id}", func(fx *matrixFixture) string { return fx.vic }, tenantObject},
 	{"/api/admin/api-keys/{id}", func(fx *matrixFixture) string { return fx.spareKey }, tenantObject},
 	{"/api/admin/schedules/{name}", func(*matrixFixture) string { return "office" }, tenantObject},
+	{"/api/admin/teams/{id}", func(fx *matrixFixture) string { return fx.team }, tenantObject},
 	{"/api/kb/articles/{id}", func(fx *matrixFixture) string { return fx.article }, tenantObject},
 	{"/api/tickets/{id}", func(fx *matrixFixture) string { return fx.ticket }, chatObject},
 	{"/webview/ticket/{token}", func(*matrixFixture) string { return madeUpID }, noObject},
@@ -478,7 +480,7 @@ func multipartFile(field, name, content string) matrixBody {
 // matrixFixture holds the home tenant's objects the routes name.
 type matrixFixture struct {
 	chat, file, canned, account, entry, hook, article, ticket, spareKey string
-	support, billing, ben, vic                                          string
+	support, billing, ben, vic, team                                    string
 	// ids are every id of the home tenant's objects: no caller of another
 	// tenant may ever read one.
 	ids []string
@@ -867,6 +869,16 @@ func matrixSetup(t *testing.T, w *world) (*matrixFixture, []*matrixCaller) {
 			fx.canned = c.ID
 		}
 	}
+	teams, err := st.Teams(ctx, parley.DefaultTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		fx.ids = append(fx.ids, tm.ID)
+		if tm.Name == "Tier 1" {
+			fx.team = tm.ID
+		}
+	}
 	forms, err := st.EvaluationForms(ctx, parley.DefaultTenant)
 	if err != nil {
 		t.Fatal(err)
@@ -875,7 +887,7 @@ func matrixSetup(t *testing.T, w *world) (*matrixFixture, []*matrixCaller) {
 		fx.ids = append(fx.ids, f.ID)
 	}
 	for name, id := range map[string]string{"ben": fx.ben, "vic": fx.vic, "Support": fx.support, "Billing": fx.billing,
-		"acme-page": fx.account, "entry Messenger": fx.entry, "canned hello": fx.canned} {
+		"acme-page": fx.account, "entry Messenger": fx.entry, "canned hello": fx.canned, "team Tier 1": fx.team} {
 		if id == "" {
 			t.Fatalf("the fixture has no %s", name)
 		}

@@ -37,6 +37,8 @@ func TestPageHeaderAndForbidden(t *testing.T) {
 		{"agent scenarios", alice, "/admin/scenarios", http.StatusForbidden, []string{"not for your role", "administrators"}, nil},
 		{"agent accounts", alice, "/admin/accounts", http.StatusForbidden, []string{"not for your role"}, nil},
 		{"agent kb", alice, "/admin/kb", http.StatusForbidden, []string{"not for your role"}, nil},
+		{"agent teams", alice, "/admin/teams", http.StatusForbidden, []string{"not for your role", "administrators"}, nil},
+		{"admin teams", root, "/admin/teams", http.StatusOK, []string{`href="/admin/teams" aria-current="page"`, `href="/admin/users"`, `id="team-form"`}, nil},
 		{"admin supervisor", root, "/supervisor", http.StatusOK,
 			[]string{`href="/supervisor" aria-current="page"`, `href="/admin/accounts"`, `href="/admin/scenarios"`, `href="/admin/kb"`, "data-logout", ">admin<"}, nil},
 		// The supervisor page maps over every list: none may be null.

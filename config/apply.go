@@ -58,8 +58,12 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 	if err := f.applyQuality(ctx, st, serviceIDs); err != nil {
 		return err
 	}
+	teamIDs, err := f.applyTeams(ctx, st) // teams.go
+	if err != nil {
+		return err
+	}
 	for _, u := range f.Users {
-		if err := applyUser(ctx, st, tenant, u, serviceIDs, f.passwordCost()); err != nil {
+		if err := applyUser(ctx, st, tenant, u, serviceIDs, teamIDs, f.passwordCost()); err != nil {
 			return err
 		}
 	}
@@ -131,8 +135,9 @@ func (f *File) TenantID() string {
 	return f.Tenant
 }
 
-func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serviceIDs map[string]string, cost int) error {
-	usr := &parley.User{TenantID: tenant, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Capacity: DefaultCapacity}
+func applyUser(ctx context.Context, st parley.Store, tenant string, u User, serviceIDs, teamIDs map[string]string, cost int) error {
+	usr := &parley.User{TenantID: tenant, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Capacity: DefaultCapacity,
+		TeamID: teamIDs[u.Team]}
 	if usr.DisplayName == "" {
 		usr.DisplayName = u.Username
 	}

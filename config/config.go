@@ -22,6 +22,7 @@ type File struct {
 	Tenant    string     `yaml:"tenant,omitempty"`
 	Accounts  []Account  `yaml:"accounts,omitempty"`
 	Services  []Service  `yaml:"services,omitempty"`
+	Teams     []Team     `yaml:"teams,omitempty"` // teams.go
 	Users     []User     `yaml:"users,omitempty"`
 	Entries   []Entry    `yaml:"entries,omitempty"`
 	Scenarios []Scenario `yaml:"scenarios,omitempty"`
@@ -94,6 +95,7 @@ type User struct {
 	Capacity     *int           `yaml:"capacity,omitempty"`
 	Services     []string       `yaml:"services,omitempty"`
 	Skills       map[string]int `yaml:"skills,omitempty"` // skill → level 0–100 (routing.go)
+	Team         string         `yaml:"team,omitempty"`   // a name of teams: (teams.go)
 	// CannedResponses are the user's personal list (desk.go).
 	CannedResponses []Canned `yaml:"canned_responses,omitempty"`
 }

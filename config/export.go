@@ -27,7 +27,7 @@ func Export(ctx context.Context, st parley.Store, tenant string) (*File, error) 
 	if tenant != parley.DefaultTenant {
 		x.f.Tenant = tenant
 	}
-	for _, step := range []func() error{x.tenantSettings, x.accounts, x.schedules, x.services, x.users, x.canned, x.scenarios, x.entries, x.forms} {
+	for _, step := range []func() error{x.tenantSettings, x.accounts, x.schedules, x.services, x.teams, x.users, x.canned, x.scenarios, x.entries, x.forms} {
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("config: export: %w", err)
 		}
@@ -196,7 +196,8 @@ func (x *exporter) users() error {
 			continue
 		}
 		x.activeUsers = append(x.activeUsers, u)
-		out := User{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, PasswordHash: u.PasswordHash, Capacity: new(u.Capacity)}
+		out := User{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, PasswordHash: u.PasswordHash, Capacity: new(u.Capacity),
+			Team: u.TeamName}
 		for _, id := range u.ServiceIDs {
 			if name := x.serviceNames[id]; name != "" {
 				out.Services = append(out.Services, name)

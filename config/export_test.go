@@ -72,10 +72,13 @@ func TestExportRoundTrip(t *testing.T) {
 			if second := export(t, b); !bytes.Equal(first, second) {
 				t.Errorf("export → apply → export differs:\n--- first\n%s\n--- second\n%s", first, second)
 			}
-			// Same people, same passwords.
+			// Same people, same passwords, same teams.
 			alice, err := b.UserByUsername(ctx, parley.DefaultTenant, "alice")
 			if err != nil || bcrypt.CompareHashAndPassword([]byte(alice.PasswordHash), []byte("alice-demo")) != nil {
 				t.Errorf("alice on the new database: %v", err)
+			}
+			if cleo, err := b.UserByUsername(ctx, parley.DefaultTenant, "cleo"); err != nil || cleo.TeamName != "Specialists" {
+				t.Errorf("cleo's team on the new database: %+v, %v", cleo, err)
 			}
 		})
 	}
@@ -108,10 +111,10 @@ func mustRead(t *testing.T, path string) []byte {
 func counts(t *testing.T, data []byte) string {
 	t.Helper()
 	var f struct {
-		Accounts, Services, Users, Entries, Scenarios, Schedules []map[string]any
-		Canned                                                   []map[string]any `yaml:"canned_responses"`
-		Forms                                                    []map[string]any `yaml:"evaluation_forms"`
-		Reasons                                                  []string         `yaml:"not_ready_reasons"`
+		Accounts, Services, Teams, Users, Entries, Scenarios, Schedules []map[string]any
+		Canned                                                          []map[string]any `yaml:"canned_responses"`
+		Forms                                                           []map[string]any `yaml:"evaluation_forms"`
+		Reasons                                                         []string         `yaml:"not_ready_reasons"`
 	}
 	if err := yamlUnmarshal(data, &f); err != nil {
 		t.Fatal(err)
@@ -120,7 +123,7 @@ func counts(t *testing.T, data []byte) string {
 	for _, n := range []struct {
 		name string
 		n    int
-	}{{"accounts", len(f.Accounts)}, {"services", len(f.Services)}, {"users", len(f.Users)}, {"entries", len(f.Entries)},
+	}{{"accounts", len(f.Accounts)}, {"services", len(f.Services)}, {"teams", len(f.Teams)}, {"users", len(f.Users)}, {"entries", len(f.Entries)},
 		{"scenarios", len(f.Scenarios)}, {"schedules", len(f.Schedules)}, {"canned", len(f.Canned)}, {"forms", len(f.Forms)}, {"reasons", len(f.Reasons)}} {
 		b.WriteString(n.name + "=" + strconv.Itoa(n.n) + " ")
 	}

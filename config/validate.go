@@ -87,9 +87,16 @@ func (f *File) validate() error {
 			return err
 		}
 	}
+	teams, err := f.validateTeams()
+	if err != nil {
+		return err
+	}
 	for i, u := range f.Users {
 		if err := f.validateUser(i, u, services); err != nil {
 			return err
+		}
+		if u.Team != "" && !teams[u.Team] {
+			return f.errorf(f.line("users", i, "team"), "users[%d].team: unknown team %q", i, u.Team)
 		}
 	}
 	pages := map[string]string{}

@@ -155,6 +155,7 @@ type UserJSON struct {
 	Present  bool           `json:"present,omitempty"`
 	ACWUntil *time.Time     `json:"acw_until,omitempty"`
 	Services []string       `json:"services,omitempty"`
+	Team     string         `json:"team,omitempty"` // the team's name
 }
 
 // UserView builds the view of a user.

@@ -182,5 +182,6 @@ func (s *Service) agentView(u *parley.User, ar *parley.AgentRouting) UserJSON {
 	v.Present = !ar.LastSeen.IsZero() && s.Clock.Now().Sub(ar.LastSeen) <= s.presenceGrace()
 	v.ACWUntil = optTime(ar.ACWUntil)
 	v.Services = u.ServiceIDs
+	v.Team = u.TeamName
 	return v
 }

@@ -27,7 +27,8 @@ const MinPasswordLength = 8
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 
-// UserInput is what an admin sets on a user. Services are names.
+// UserInput is what an admin sets on a user. Services and the team are
+// names; an empty team is none.
 type UserInput struct {
 	Username    string         `json:"username"`
 	DisplayName string         `json:"display_name"`
@@ -35,6 +36,7 @@ type UserInput struct {
 	Capacity    int            `json:"capacity"`
 	Services    []string       `json:"services"`
 	Skills      map[string]int `json:"skills"`
+	Team        string         `json:"team"`
 	// Password is set when a user is created.
 	Password string `json:"password,omitempty"`
 	// Version is the version of the user the edit started from; an edit
@@ -51,16 +53,19 @@ type AdminUserView struct {
 	Capacity      int            `json:"capacity"`
 	Services      []string       `json:"services"`
 	Skills        map[string]int `json:"skills"`
+	Team          string         `json:"team"` // "" when none
 	Active        bool           `json:"active"`
 	DeactivatedAt *time.Time     `json:"deactivated_at,omitempty"`
 	State         string         `json:"state"`
 	Version       string         `json:"version"`
 }
 
-// AdminUserList is the tenant's users and the services they may join.
+// AdminUserList is the tenant's users and the services and teams they
+// may join.
 type AdminUserList struct {
 	Users    []AdminUserView `json:"users"`
 	Services []string        `json:"services"`
+	Teams    []string        `json:"teams"`
 }
 
 // AdminUsers lists the admin's tenant's users.
@@ -80,7 +85,14 @@ func (s *Service) AdminUsers(ctx context.Context, admin *parley.User) (*AdminUse
 	if err != nil {
 		return nil, err
 	}
-	out := &AdminUserList{Users: make([]AdminUserView, 0, len(users)), Services: make([]string, 0, len(services))}
+	teams, err := s.Store.Teams(ctx, admin.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := &AdminUserList{Users: make([]AdminUserView, 0, len(users)), Services: make([]string, 0, len(services)), Teams: make([]string, 0, len(teams))}
+	for _, t := range teams { // by name
+		out.Teams = append(out.Teams, t.Name)
+	}
 	for _, u := range users {
 		var skills map[string]int
 		if r := routings[u.ID]; r != nil {
@@ -288,6 +300,18 @@ func (s *Service) fillUser(ctx context.Context, u *parley.User, in UserInput) er
 		}
 		u.ServiceIDs = append(u.ServiceIDs, services[i].ID)
 	}
+	u.TeamID = ""
+	if name := strings.TrimSpace(in.Team); name != "" {
+		teams, err := s.Store.Teams(ctx, u.TenantID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(teams, func(t *parley.Team) bool { return t.Name == name })
+		if i < 0 {
+			return parley.Errorf(parley.EINVALID, "team: no team named %q", name)
+		}
+		u.TeamID = teams[i].ID
+	}
 	u.DisplayName = strings.TrimSpace(in.DisplayName)
 	if u.DisplayName == "" {
 		u.DisplayName = u.Username
@@ -357,7 +381,7 @@ func (s *Service) viewUser(ctx context.Context, u *parley.User) (*AdminUserView,
 
 func userView(u *parley.User, serviceNames map[string]string, skills map[string]int) AdminUserView {
 	v := AdminUserView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Capacity: u.Capacity,
-		Services: []string{}, Skills: map[string]int{}, Active: u.Active(), State: u.State}
+		Services: []string{}, Skills: map[string]int{}, Team: u.TeamName, Active: u.Active(), State: u.State}
 	for _, id := range u.ServiceIDs {
 		v.Services = append(v.Services, serviceNames[id])
 	}
@@ -370,7 +394,7 @@ func userView(u *parley.User, serviceNames map[string]string, skills map[string]
 		v.DeactivatedAt = &at
 	}
 	// The version covers what an edit changes (not presence).
-	v.Version = editVersion(v.DisplayName, v.Role, v.Capacity, v.Services, v.Skills, v.Active)
+	v.Version = editVersion(v.DisplayName, v.Role, v.Capacity, v.Services, v.Skills, v.Active, v.Team)
 	return v
 }
 

@@ -22,7 +22,7 @@ func TestAdminUsers(t *testing.T) {
 	adm.do("open the Admin menu", chromedp.Click(chromedp.CSS(".topnav-menu > summary")))
 	adm.waitFor("the Admin menu", `() => document.querySelector(".topnav-menu").open &&
 		document.querySelector(".topnav-menu > summary").getAttribute("aria-current") === "page" &&
-		[...document.querySelectorAll(".topnav-dropdown a")].map((a) => a.textContent).join() === "Accounts,Users,Services,Scenarios,Entries,Schedules,Webhooks,API keys,Audit"`)
+		[...document.querySelectorAll(".topnav-dropdown a")].map((a) => a.textContent).join() === "Accounts,Users,Teams,Services,Scenarios,Entries,Schedules,Webhooks,API keys,Audit"`)
 	adm.screenshot("header-admin-menu")
 	// A new service first, with its dispositions.
 	adm.do("open Services", chromedp.Click(chromedp.CSS(`.topnav-dropdown a[href="/admin/services"]`)), chromedp.WaitVisible(chromedp.ID("service-form")))

@@ -10,17 +10,22 @@ import (
 )
 
 const userCols = `id, tenant_id, username, display_name, password_hash, role, capacity,
-	state, state_since, idle_since`
+	state, state_since, idle_since, team_id`
 
-// userColsU is userCols over alias u, and whether the user is deactivated
-// (which UpsertUser never changes).
+// userColsU is userCols over alias u, whether the user is deactivated
+// (which UpsertUser never changes) and the name of their team (alias tm,
+// userFrom).
 const userColsU = `u.id, u.tenant_id, u.username, u.display_name, u.password_hash, u.role,
-	u.capacity, u.state, u.state_since, u.idle_since, u.deactivated_at`
+	u.capacity, u.state, u.state_since, u.idle_since, u.deactivated_at,
+	COALESCE(u.team_id, ''), COALESCE(tm.name, '')`
+
+// userFrom is the users table as alias u with its team as alias tm.
+const userFrom = "users u LEFT JOIN teams tm ON tm.id = u.team_id"
 
 func scanUser(sc interface{ Scan(...any) error }) (*parley.User, error) {
 	var u parley.User
 	err := sc.Scan(&u.ID, &u.TenantID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.Role, &u.Capacity,
-		&u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince), scanTime(&u.DeactivatedAt))
+		&u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince), scanTime(&u.DeactivatedAt), &u.TeamID, &u.TeamName)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +36,8 @@ func scanUser(sc interface{ Scan(...any) error }) (*parley.User, error) {
 // and sets u.ID. An empty PasswordHash keeps the stored one. The user's
 // services become exactly u.ServiceIDs (EINVALID if one does not exist).
 // State is not changed: a new user starts offline. u.State, u.StateSince
-// and u.IdleSince are set to the stored values.
+// and u.IdleSince are set to the stored values. The user's team becomes
+// u.TeamID (none if empty; EINVALID if it does not exist).
 func (s *Store) UpsertUser(ctx context.Context, u *parley.User) error {
 	id, err := newID()
 	if err != nil {
@@ -39,14 +45,17 @@ func (s *Store) UpsertUser(ctx context.Context, u *parley.User) error {
 	}
 	err = s.inTx(ctx, func(r runner) error {
 		err := r.queryRow(ctx, `INSERT INTO users (`+userCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)
 			ON CONFLICT (tenant_id, username) DO UPDATE SET
 				display_name = excluded.display_name,
 				password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash ELSE excluded.password_hash END,
-				role = excluded.role, capacity = excluded.capacity
+				role = excluded.role, capacity = excluded.capacity, team_id = excluded.team_id
 			RETURNING id, state, state_since, idle_since`,
-			id, u.TenantID, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.Capacity, parley.StateOffline,
+			id, u.TenantID, u.Username, u.DisplayName, u.PasswordHash, u.Role, u.Capacity, parley.StateOffline, nullIfEmpty(u.TeamID),
 		).Scan(&u.ID, &u.State, scanTime(&u.StateSince), scanTime(&u.IdleSince))
+		if isForeignKeyViolation(err) {
+			return parley.Errorf(parley.EINVALID, "user %q: team %s not found", u.Username, u.TeamID)
+		}
 		if err != nil {
 			return err
 		}
@@ -105,7 +114,7 @@ func (s *Store) Users(ctx context.Context, tenantID string) ([]*parley.User, err
 // users selects users matching where (over alias u), ordered by username,
 // with their service ids.
 func (s *Store) users(ctx context.Context, where string, args ...any) ([]*parley.User, error) {
-	rows, err := s.r().query(ctx, "SELECT "+userColsU+" FROM users u WHERE "+where+" ORDER BY u.username", args...)
+	rows, err := s.r().query(ctx, "SELECT "+userColsU+" FROM "+userFrom+" WHERE "+where+" ORDER BY u.username", args...)
 	if err != nil {
 		return nil, err
 	}

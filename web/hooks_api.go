@@ -25,6 +25,7 @@ func (s *Server) hookRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/admin/webhooks/{id}/deliveries", s.withRole(s.hookDeliveries, parley.RoleAdmin))
 	s.apiKeyRoutes(mux)
 	s.userRoutes(mux)
+	s.teamRoutes(mux) // teams_api.go
 	s.serviceRoutes(mux)
 	s.entryRoutes(mux)
 	s.scheduleRoutes(mux)

@@ -46,6 +46,7 @@ var notAPI = map[string]bool{
 	"GET /admin/webhooks":   true,
 	"GET /admin/api-keys":   true,
 	"GET /admin/users":      true,
+	"GET /admin/teams":      true,
 	"GET /admin/services":   true,
 	"GET /admin/entries":    true,
 	"GET /admin/schedules":  true,

@@ -1,5 +1,5 @@
-// admin-users.js — Admin → Users: list, create, edit (role, services,
-// skills, capacity), deactivate and reactivate, reset a password.
+// admin-users.js — Admin → Users: list, create, edit (role, team,
+// services, skills, capacity), deactivate and reactivate, reset a password.
 import { get, post, put } from "./api.js";
 import { h } from "./dom.js";
 import { levelsText, parseLevels } from "./levels.js";
@@ -7,6 +7,7 @@ import { levelsText, parseLevels } from "./levels.js";
 const $ = (id) => document.getElementById(id);
 const STATE = { ready: "Ready", not_ready: "Not Ready", offline: "Offline", acw: "After chat work" };
 let services = [];
+let teams = [];
 let editing = null; // the user being edited, or null for a new one
 
 function status(u) {
@@ -27,6 +28,7 @@ function row(u) {
   return h("tr", { class: "user-row", "data-user": u.username, "data-active": String(u.active) },
     h("td", {}, h("strong", { text: u.display_name }), h("span", { class: "username", text: u.username })),
     h("td", { text: u.role }),
+    h("td", { class: "user-team", text: u.team || "—" }),
     h("td", { text: u.services.join(", ") || "—" }),
     h("td", { text: levelsText(u.skills).replaceAll("\n", ", ") || "—" }),
     h("td", { text: String(u.capacity) }),
@@ -41,13 +43,25 @@ function renderServices(chosen) {
       h("input", { type: "checkbox", value: name, checked: chosen.includes(name) || null }), name)));
 }
 
+// renderTeams offers the tenant's teams, keeping chosen even if it is gone.
+function renderTeams(chosen) {
+  const names = chosen && !teams.includes(chosen) ? [...teams, chosen] : teams;
+  $("u-team").replaceChildren(h("option", { value: "", text: "No team" }), ...names.map((name) => h("option", { value: name, text: name })));
+  $("u-team").value = chosen || "";
+}
+
 async function load() {
   const res = await get("/api/admin/users");
   services = res.services;
+  teams = res.teams;
   $("u-password").minLength = res.min_password;
   $("new-password").minLength = res.min_password;
   $("users-body").replaceChildren(...res.users.map(row));
-  if (!editing) renderServices([]);
+  if (!editing) {
+    renderServices([]);
+    renderTeams("");
+  }
+  $("users-body").dataset.loaded = "true";
 }
 
 function resetForm() {
@@ -61,6 +75,7 @@ function resetForm() {
   $("cancel-edit").hidden = true;
   $("user-error").hidden = true;
   renderServices([]);
+  renderTeams("");
 }
 
 function edit(u) {
@@ -78,6 +93,7 @@ function edit(u) {
   $("cancel-edit").hidden = false;
   $("user-error").hidden = true;
   renderServices(u.services);
+  renderTeams(u.team);
   $("user-form").scrollIntoView({ behavior: "smooth", block: "start" });
   $("u-display").focus();
 }
@@ -129,6 +145,7 @@ $("user-form").addEventListener("submit", async (ev) => {
       display_name: $("u-display").value,
       role: $("u-role").value,
       capacity: Number($("u-capacity").value),
+      team: $("u-team").value,
       services: [...$("u-services").querySelectorAll("input:checked")].map((c) => c.value),
       skills: parseLevels($("u-skills").value, "skills"),
     };

@@ -51,16 +51,33 @@ function renderQueues() {
   );
 }
 
+// renderTeamFilter offers the agents' teams (values "team:NAME", and
+// "none" for the agents in no team), keeping the choice made.
+function renderTeamFilter() {
+  const sel = $("team-filter");
+  const chosen = sel.value;
+  const teams = [...new Set(view.agents.map((a) => a.team).filter(Boolean))].sort();
+  const options = [h("option", { value: "", text: "All teams" }), ...teams.map((t) => h("option", { value: `team:${t}`, text: t }))];
+  if (view.agents.some((a) => !a.team)) options.push(h("option", { value: "none", text: "No team" }));
+  sel.replaceChildren(...options);
+  sel.value = [...sel.options].some((o) => o.value === chosen) ? chosen : "";
+}
+
 function renderAgents() {
+  renderTeamFilter();
+  const team = $("team-filter").value;
+  const shown = view.agents.filter((a) => team === "" || (team === "none" ? !a.team : `team:${a.team}` === team));
+  $("agents-empty").hidden = shown.length > 0;
   $("agents").tBodies[0].replaceChildren(
-    ...view.agents.map((a) => {
+    ...shown.map((a) => {
       const full = a.state === "ready" && (a.load || 0) + (a.offers || 0) >= a.capacity;
       const state = full ? "busy" : a.state;
       const skills = Object.entries(a.skills || {}).sort().map(([k, v]) => `${k} ${v}`).join(", ");
       return h(
         "tr",
-        { "data-agent": a.username },
+        { "data-agent": a.username, "data-team": a.team || "" },
         h("th", { scope: "row", text: a.display_name }),
+        h("td", { class: "agent-team", text: a.team || "—" }),
         h("td", {}, h("span", { class: `pill state-${state}`, text: STATE[state] || state }), a.reason ? h("span", { class: "reason", text: ` ${a.reason}` }) : null),
         h("td", { text: a.present ? "Connected" : "Away" }),
         h("td", { class: "num agent-load", text: `${a.load || 0}${a.offers ? ` (+${a.offers} offered)` : ""} / ${a.capacity}` }),
@@ -163,6 +180,8 @@ async function refresh() {
     else toast(`Could not load the view: ${err.message}`);
   }
 }
+
+$("team-filter").addEventListener("change", () => view && renderAgents());
 
 let timer = 0;
 function refreshSoon() {

@@ -27,6 +27,12 @@ type Store interface {
 	QualityStore
 	MetricStore
 	TicketStore
+	// Atomically runs fn with a Store whose reads and writes are one
+	// transaction: committed when fn returns nil, rolled back otherwise.
+	// lock ("" for none) names what the transaction edits: two
+	// transactions with the same lock run one after the other. fn may
+	// run more than once.
+	Atomically(ctx context.Context, lock string, fn func(Store) error) error
 	// Ping reports whether the database is reachable and fully migrated.
 	Ping(ctx context.Context) error
 	Close() error

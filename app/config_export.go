@@ -44,7 +44,7 @@ func (a *App) ImportConfig(ctx context.Context, tenant string, data []byte) erro
 		return err
 	}
 	defer release()
-	if err := f.Apply(ctx, a.Store); err != nil {
+	if err := a.applyAtomically(ctx, f); err != nil {
 		return err
 	}
 	a.cfg.Logger.Info("configuration imported", slog.String("tenant", tenant))

@@ -89,3 +89,42 @@ func rawCall(t *testing.T, a *agent, method, path, contentType string, body []by
 	b, _ := io.ReadAll(resp.Body)
 	return string(b), resp.StatusCode
 }
+
+// TestConfigImportWhole: a file the database refuses part way (its entry
+// takes a page another entry holds, found only when the entries are
+// written, after everything else) changes nothing: not the not-ready
+// reasons written first, not the service written before the entries.
+func TestConfigImportWhole(t *testing.T) {
+	for name, dsn := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, dsn(t))
+			ada := w.login("ada", "ada-pass")
+			first, code := rawCall(t, ada, http.MethodGet, "/api/admin/config", "", nil)
+			if code != http.StatusOK {
+				t.Fatalf("export: HTTP %d", code)
+			}
+			accts, err := w.app.Store.Accounts(context.Background(), parley.DefaultTenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range accts {
+				for field, v := range map[string]string{"access_token": a.AccessToken, "app_secret": a.AppSecret, "verify_token": a.VerifyToken} {
+					t.Setenv(config.SecretEnv(a.Name, field), v)
+				}
+			}
+			edited := strings.Replace(first, "- name: Messenger\n", "- name: Messenger 2\n", 1)
+			edited = strings.Replace(edited, "services:\n", "services:\n  - name: Returns\n", 1)
+			edited = "not_ready_reasons:\n  - Lunch\n" + edited
+			if edited == first || !strings.Contains(edited, "Messenger 2") || !strings.Contains(edited, "Returns") {
+				t.Fatalf("the export did not have the expected shape:\n%s", first)
+			}
+			body, code := rawCall(t, ada, http.MethodPost, "/api/admin/config", "application/yaml", []byte(edited))
+			if code != http.StatusConflict || !strings.Contains(body, "attached to another entry") {
+				t.Fatalf("import of a file whose entry takes a held page: HTTP %d %s", code, body)
+			}
+			if again, _ := rawCall(t, ada, http.MethodGet, "/api/admin/config", "", nil); again != first {
+				t.Errorf("a refused import changed part of the configuration:\n%s\n---\n%s", first, again)
+			}
+		})
+	}
+}

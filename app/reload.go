@@ -44,11 +44,18 @@ func (a *App) applyFile(ctx context.Context, tenant string) (*config.File, error
 		return nil, err
 	}
 	defer release()
-	if err := f.Apply(ctx, a.Store); err != nil {
+	if err := a.applyAtomically(ctx, f); err != nil {
 		return nil, err
 	}
 	a.fileTenant = f.TenantID()
 	return f, nil
+}
+
+// applyAtomically applies a configuration file in one transaction: a file the
+// database refuses part way (a name taken, the database gone) changes
+// nothing, instead of leaving some of its objects applied.
+func (a *App) applyAtomically(ctx context.Context, f *config.File) error {
+	return a.Store.Atomically(ctx, "", func(tx parley.Store) error { return f.Apply(ctx, tx) })
 }
 
 // errOtherTenant refuses a reload by an admin of a tenant the file does

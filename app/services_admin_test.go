@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -79,6 +80,32 @@ func TestAdminServices(t *testing.T) {
 				t.Fatalf("edited %+v", edited)
 			}
 			ada.expect(http.StatusNotFound, "", http.MethodPut, services+"/nope", edit, nil)
+
+			// Admins saving from the same version at once: one wins, the
+			// others are told, none overwrites the winner.
+			const racers = 5
+			codes := make(chan int, racers)
+			var wg sync.WaitGroup
+			for i := range racers {
+				in := edit
+				in.Version, in.MaxQueueLength = edited.Version, 20+i
+				wg.Go(func() { code, _ := ada.call(http.MethodPut, services+"/"+created.ID, in, nil); codes <- code })
+			}
+			wg.Wait()
+			close(codes)
+			won := 0
+			for code := range codes {
+				switch code {
+				case http.StatusOK:
+					won++
+				case http.StatusConflict:
+				default:
+					t.Errorf("a racing save: HTTP %d", code)
+				}
+			}
+			if won != 1 {
+				t.Errorf("%d of %d saves from the same version succeeded, want 1", won, racers)
+			}
 
 			// Members come from Users: alice joins Returns there.
 			var list conversation.AdminUserList

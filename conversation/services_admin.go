@@ -101,13 +101,13 @@ func (s *Service) AdminServices(ctx context.Context, admin *parley.User) ([]Admi
 	if err != nil {
 		return nil, err
 	}
-	tv, err := s.tenantServiceData(ctx, admin.TenantID)
+	tv, err := tenantServiceData(ctx, s.Store, admin.TenantID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]AdminServiceView, 0, len(svcs))
 	for _, sv := range svcs {
-		v, err := s.viewService(ctx, sv, tv)
+		v, err := viewService(ctx, s.Store, sv, tv)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func (s *Service) AdminService(ctx context.Context, admin *parley.User, id strin
 	if err != nil {
 		return nil, err
 	}
-	return s.loadServiceView(ctx, sv)
+	return loadServiceView(ctx, s.Store, sv)
 }
 
 // CreateService adds a service with the given settings.
@@ -139,14 +139,19 @@ func (s *Service) CreateService(ctx context.Context, admin *parley.User, in Serv
 	if in.Name == "" || len(in.Name) > 60 {
 		return nil, parley.Errorf(parley.EINVALID, "name: 1 to 60 characters")
 	}
-	svcs, err := s.Store.Services(ctx, admin.TenantID)
-	if err != nil {
-		return nil, err
+	// Checked in the save's transaction: two admins creating the same
+	// name at once get one service and a 409, not one overwriting the other.
+	unique := func(tx parley.Store) error {
+		svcs, err := tx.Services(ctx, admin.TenantID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(svcs, func(sv *parley.Service) bool { return strings.EqualFold(sv.Name, in.Name) }) {
+			return parley.Errorf(parley.ECONFLICT, "name: a service named %q exists", in.Name)
+		}
+		return nil
 	}
-	if slices.ContainsFunc(svcs, func(sv *parley.Service) bool { return strings.EqualFold(sv.Name, in.Name) }) {
-		return nil, parley.Errorf(parley.ECONFLICT, "name: a service named %q exists", in.Name)
-	}
-	return s.saveService(ctx, &parley.Service{TenantID: admin.TenantID, Name: in.Name}, in)
+	return s.saveService(ctx, &parley.Service{TenantID: admin.TenantID, Name: in.Name}, in, unique)
 }
 
 // UpdateService changes a service's limits, routing and desktop settings;
@@ -159,14 +164,23 @@ func (s *Service) UpdateService(ctx context.Context, admin *parley.User, id stri
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.loadServiceView(ctx, sv)
-	if err != nil {
-		return nil, err
+	if in.Version == "" {
+		return nil, checkEdit(sv.Name, "", "")
 	}
-	if err := checkEdit(sv.Name, in.Version, cur.Version); err != nil {
-		return nil, err
+	// Compared in the save's transaction, under the service's lock: of
+	// two admins saving from the same version, the second gets a 409.
+	unchanged := func(tx parley.Store) error {
+		stored, err := tx.Service(ctx, sv.ID) // as it is now, not as the edit has it
+		if err != nil {
+			return err
+		}
+		cur, err := loadServiceView(ctx, tx, stored)
+		if err != nil {
+			return err
+		}
+		return checkEdit(sv.Name, in.Version, cur.Version)
 	}
-	return s.saveService(ctx, sv, in)
+	return s.saveService(ctx, sv, in, unchanged)
 }
 
 // tenantService loads a service of the admin's tenant; another tenant's is
@@ -180,8 +194,9 @@ func (s *Service) tenantService(ctx context.Context, admin *parley.User, id stri
 }
 
 // saveService validates everything, then writes the service, its routing
-// and its desktop settings.
-func (s *Service) saveService(ctx context.Context, sv *parley.Service, in ServiceInput) (*AdminServiceView, error) {
+// and its desktop settings in one transaction that first runs check (a
+// version or name check) and reads the saved view back.
+func (s *Service) saveService(ctx context.Context, sv *parley.Service, in ServiceInput, check func(tx parley.Store) error) (*AdminServiceView, error) {
 	if in.MaxChatsPerAgent < 0 || in.MaxChatsPerAgent > 50 {
 		return nil, parley.Errorf(parley.EINVALID, "max_chats_per_agent: %d is not between 0 (each agent's own capacity) and 50", in.MaxChatsPerAgent)
 	}
@@ -218,21 +233,33 @@ func (s *Service) saveService(ctx context.Context, sv *parley.Service, in Servic
 			return nil, err
 		}
 	}
-	if err := s.Store.UpsertService(ctx, sv); err != nil {
-		return nil, err
-	}
-	if in.OutboundAccountID != nil {
-		if err := s.Store.SetServiceChatAccount(ctx, sv.ID, *in.OutboundAccountID); err != nil {
-			return nil, fmt.Errorf("service %s outbound account: %w", sv.Name, err)
+	var saved *AdminServiceView
+	err := s.Store.Atomically(ctx, "service:"+sv.TenantID+":"+strings.ToLower(sv.Name), func(tx parley.Store) error {
+		if err := check(tx); err != nil {
+			return err
 		}
-	}
-	if err := s.Store.SetServiceRouting(ctx, sv.ID, r); err != nil {
+		if err := tx.UpsertService(ctx, sv); err != nil {
+			return err
+		}
+		if in.OutboundAccountID != nil {
+			if err := tx.SetServiceChatAccount(ctx, sv.ID, *in.OutboundAccountID); err != nil {
+				return fmt.Errorf("service %s outbound account: %w", sv.Name, err)
+			}
+		}
+		if err := tx.SetServiceRouting(ctx, sv.ID, r); err != nil {
+			return err
+		}
+		if err := tx.SetServiceDesk(ctx, sv.ID, in.Desk); err != nil {
+			return err
+		}
+		var err error
+		saved, err = loadServiceView(ctx, tx, sv)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.SetServiceDesk(ctx, sv.ID, in.Desk); err != nil {
-		return nil, err
-	}
-	return s.loadServiceView(ctx, sv)
+	return saved, nil
 }
 
 // tenantServices is what every service's view reads of its tenant, read
@@ -242,26 +269,26 @@ type tenantServices struct {
 	users    []*parley.User
 }
 
-func (s *Service) tenantServiceData(ctx context.Context, tenantID string) (tenantServices, error) {
-	routings, err := s.Store.ServiceRoutings(ctx, tenantID)
+func tenantServiceData(ctx context.Context, st parley.Store, tenantID string) (tenantServices, error) {
+	routings, err := st.ServiceRoutings(ctx, tenantID)
 	if err != nil {
 		return tenantServices{}, err
 	}
-	users, err := s.Store.Users(ctx, tenantID)
+	users, err := st.Users(ctx, tenantID)
 	return tenantServices{routings: routings, users: users}, err
 }
 
 // loadServiceView is viewService for one service.
-func (s *Service) loadServiceView(ctx context.Context, sv *parley.Service) (*AdminServiceView, error) {
-	tv, err := s.tenantServiceData(ctx, sv.TenantID)
+func loadServiceView(ctx context.Context, st parley.Store, sv *parley.Service) (*AdminServiceView, error) {
+	tv, err := tenantServiceData(ctx, st, sv.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	return s.viewService(ctx, sv, tv)
+	return viewService(ctx, st, sv, tv)
 }
 
-func (s *Service) viewService(ctx context.Context, sv *parley.Service, tv tenantServices) (*AdminServiceView, error) {
-	desk, err := s.Store.ServiceDesk(ctx, sv.ID)
+func viewService(ctx context.Context, st parley.Store, sv *parley.Service, tv tenantServices) (*AdminServiceView, error) {
+	desk, err := st.ServiceDesk(ctx, sv.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +301,7 @@ func (s *Service) viewService(ctx context.Context, sv *parley.Service, tv tenant
 	if v.TicketFields == nil {
 		v.TicketFields = []parley.TicketField{}
 	}
-	if v.OutboundAccountID, err = s.Store.ServiceChatAccount(ctx, sv.ID); err != nil {
+	if v.OutboundAccountID, err = st.ServiceChatAccount(ctx, sv.ID); err != nil {
 		return nil, fmt.Errorf("service %s outbound account: %w", sv.Name, err)
 	}
 	for _, u := range tv.users {

@@ -146,7 +146,7 @@ func (s *Service) CreateUser(ctx context.Context, admin *parley.User, in UserInp
 		return nil, parley.Errorf(parley.EINVALID, "password: %v", err)
 	}
 	u.PasswordHash = string(hash)
-	return s.saveUser(ctx, u, in.Skills)
+	return s.saveUser(ctx, u, in.Skills, "")
 }
 
 // UpdateUser changes a user's name, role, capacity, services and skills.
@@ -175,7 +175,7 @@ func (s *Service) UpdateUser(ctx context.Context, admin *parley.User, id string,
 	if err := s.fillUser(ctx, u, in); err != nil {
 		return nil, err
 	}
-	return s.saveUser(ctx, u, in.Skills)
+	return s.saveUser(ctx, u, in.Skills, in.Version)
 }
 
 // DeactivateUser stops a user signing in: their sessions end, they are
@@ -320,23 +320,46 @@ func (s *Service) fillUser(ctx context.Context, u *parley.User, in UserInput) er
 	return nil
 }
 
-// saveUser writes the user and their skills (validated before, so only
-// the database can fail between the two).
-func (s *Service) saveUser(ctx context.Context, u *parley.User, skills map[string]int) (*AdminUserView, error) {
-	if err := s.Store.UpsertUser(ctx, u); err != nil {
-		return nil, err
-	}
+// saveUser writes the user and their skills in one transaction. An edit
+// (version set) is compared with the user as stored in that transaction,
+// under the user's lock: of two admins saving from one version, the
+// second gets a 409.
+func (s *Service) saveUser(ctx context.Context, u *parley.User, skills map[string]int, version string) (*AdminUserView, error) {
 	if skills == nil {
 		skills = map[string]int{}
 	}
-	if err := s.Store.SetAgentSkills(ctx, u.ID, skills); err != nil {
-		return nil, err
-	}
-	saved, err := s.Store.User(ctx, u.ID)
+	var saved *AdminUserView
+	err := s.Store.Atomically(ctx, "user:"+u.TenantID+":"+u.Username, func(tx parley.Store) error {
+		if version != "" {
+			stored, err := tx.User(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			cur, err := viewUserIn(ctx, tx, stored)
+			if err != nil {
+				return err
+			}
+			if err := checkEdit(u.Username, version, cur.Version); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpsertUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.SetAgentSkills(ctx, u.ID, skills); err != nil {
+			return err
+		}
+		stored, err := tx.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		saved, err = viewUserIn(ctx, tx, stored)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return s.viewUser(ctx, saved)
+	return saved, nil
 }
 
 // keepAnAdmin refuses a change that would leave the tenant without an
@@ -364,11 +387,20 @@ func (s *Service) checkVersion(ctx context.Context, u *parley.User, version stri
 }
 
 func (s *Service) viewUser(ctx context.Context, u *parley.User) (*AdminUserView, error) {
-	names, _, err := s.serviceNames(ctx, u.TenantID)
+	return viewUserIn(ctx, s.Store, u)
+}
+
+// viewUserIn is viewUser reading st (a transaction's store).
+func viewUserIn(ctx context.Context, st parley.Store, u *parley.User) (*AdminUserView, error) {
+	svcs, err := st.Services(ctx, u.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.Store.AgentRouting(ctx, u.ID)
+	names := map[string]string{}
+	for _, sv := range svcs {
+		names[sv.ID] = sv.Name
+	}
+	r, err := st.AgentRouting(ctx, u.ID)
 	var skills map[string]int
 	if err == nil {
 		skills = r.Skills

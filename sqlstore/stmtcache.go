@@ -69,6 +69,9 @@ func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...a
 // p returns a runner outside any transaction that prepares its statements
 // once. Use it for queries run at every scenario step.
 func (s *Store) p() runner {
+	if s.tx != nil {
+		return *s.tx
+	}
 	s.stmtsOnce.Do(func() { s.stmts = &stmtCache{db: s.db} })
 	return runner{q: s.stmts, d: s.d, n: &s.queries, gate: s.gate}
 }

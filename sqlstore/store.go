@@ -38,6 +38,8 @@ type Store struct {
 	queries atomic.Int64     // statements run; see Queries
 	keys    *secrets.Keyring // seals accounts' credentials; see secrets.go
 	gate    writeGate        // SQLite: one write at a time; see writegate.go
+
+	tx *runner // set on the Store that Atomically gives its function
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -96,6 +98,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.tx != nil {
+		return nil // Atomically's Store: the transaction is not its to end
+	}
 	if s.ckpt != nil {
 		s.ckpt.close()
 	}
@@ -180,7 +185,12 @@ func (r runner) execOne(ctx context.Context, query string, args ...any) (bool, e
 }
 
 // r returns a runner outside any transaction.
-func (s *Store) r() runner { return runner{q: s.db, d: s.d, n: &s.queries, gate: s.gate} }
+func (s *Store) r() runner {
+	if s.tx != nil {
+		return *s.tx
+	}
+	return runner{q: s.db, d: s.d, n: &s.queries, gate: s.gate}
+}
 
 // Queries is how many SQL statements the store has run since it was
 // opened (migrations aside), for tests and benchmarks of query counts.
@@ -195,6 +205,9 @@ const maxTxAttempts = 3
 // and lock what they read with forUpdate. fn must not keep state between
 // attempts other than what it overwrites.
 func (s *Store) inTx(ctx context.Context, fn func(r runner) error) error {
+	if s.tx != nil {
+		return fn(*s.tx) // part of Atomically's transaction
+	}
 	var err error
 	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
 		err = s.tryTx(ctx, fn)
@@ -219,6 +232,31 @@ func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// Atomically runs fn with a Store whose reads and writes all belong to one
+// transaction, committed when fn returns nil and rolled back otherwise, so
+// a change made of several writes (an admin's save, a configuration file)
+// is applied whole or not at all. The transaction first takes the lock
+// named lock ("" for none): on PostgreSQL a transaction-scoped advisory
+// lock, so two saves of one object run one after the other and the second
+// reads what the first wrote; SQLite runs one write transaction at a time
+// anyway. fn may run more than once (a lost deadlock is retried) and must
+// not use the Store it was given after returning.
+func (s *Store) Atomically(ctx context.Context, lock string, fn func(parley.Store) error) error {
+	if s.tx != nil {
+		return s.atomicallyIn(ctx, *s.tx, lock, fn)
+	}
+	return s.inTx(ctx, func(r runner) error { return s.atomicallyIn(ctx, r, lock, fn) })
+}
+
+func (s *Store) atomicallyIn(ctx context.Context, r runner, lock string, fn func(parley.Store) error) error {
+	if lock != "" {
+		if err := s.d.xactLock(ctx, r, lock); err != nil {
+			return wrap("lock "+lock, err)
+		}
+	}
+	return fn(&Store{db: s.db, d: s.d, clock: s.clock, keys: s.keys, tx: &r})
 }
 
 // wrap prefixes err with the operation unless it is a *parley.Error, which

@@ -254,3 +254,97 @@ func TestInboundShownAfterEventFails(t *testing.T) {
 		})
 	}
 }
+
+// TestInboundLateCommitKeepsOrder: PostgreSQL gives an event its id when
+// it is inserted, and another transaction with a later id may commit
+// first. A customer's first message that commits after someone else's
+// later event is still handled before the same customer's next message,
+// though the reader's cursor has passed its id.
+func TestInboundLateCommitKeepsOrder(t *testing.T) {
+	st := sqltest.OpenPostgres(t) // SQLite commits one write at a time, in id order
+	r := newRig(t, st, parley.ServiceRouting{}, nil)
+	// Customer C's profile lookup hangs, so the reader is never idle (an
+	// idle reader reads from the start) and reads behind its cursor.
+	ch := &hangingProfiles{Channel: r.channel, hang: "c", hanging: make(chan struct{}, 1), release: make(chan struct{})}
+	defer close(ch.release)
+	// No poll tick: only wakes make the reader look, as when events come
+	// faster than the tick.
+	s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PollInterval: time.Hour, PresenceGrace: time.Hour, Channels: parley.NewChannels(ch)})
+	ctx, cancel := context.WithCancel(r.ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = s.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	event := func(cust string, i int) (*parley.InboundEvent, []byte) {
+		payload, err := json.Marshal(channeltest.Message{ID: fmt.Sprintf("%s-m%d", cust, i), From: cust,
+			Text: fmt.Sprintf("message %d", i), At: r.clock.Now().UnixMilli()})
+		must(t, err)
+		return &parley.InboundEvent{TenantID: parley.DefaultTenant, AccountID: r.account, Channel: channeltest.Type,
+			DedupKey: fmt.Sprintf("%s-m%d", cust, i), Kind: "message", Payload: payload, ReceivedAt: r.clock.Now()}, payload
+	}
+	add := func(ev *parley.InboundEvent) {
+		_, err := st.AddInbound(r.ctx, []*parley.InboundEvent{ev})
+		must(t, err)
+		poke(s.inboundWake)
+	}
+	processed := func(key string) bool {
+		var n int
+		err := st.DB().QueryRowContext(r.ctx, "SELECT COUNT(*) FROM inbound_events WHERE dedup_key = $1 AND processed_at IS NOT NULL", key).Scan(&n)
+		return err == nil && n == 1
+	}
+
+	c0, _ := event("c", 0)
+	add(c0)
+	<-ch.hanging
+	// A's first message takes its id in a transaction still open...
+	tx, err := st.DB().BeginTx(r.ctx, nil)
+	must(t, err)
+	a0, payload := event("a", 0)
+	_, err = tx.ExecContext(r.ctx, `INSERT INTO inbound_events (tenant_id, account_id, channel, dedup_key, kind, payload, received_at, error)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '')`, a0.TenantID, a0.AccountID, a0.Channel, a0.DedupKey, a0.Kind, payload, a0.ReceivedAt.UnixMicro())
+	must(t, err)
+	// ...while B's message, with a later id, commits and is handled.
+	b0, _ := event("b", 0)
+	add(b0)
+	r.eventually("B's message handled", func() bool { return processed("b-m0") })
+	// A's first message commits, then A writes again.
+	must(t, tx.Commit())
+	a1, _ := event("a", 1)
+	add(a1)
+	r.eventually("A's messages handled", func() bool { return processed("a-m0") && processed("a-m1") })
+
+	cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: "a"})
+	must(t, err)
+	chat, err := st.OpenChat(r.ctx, cust.ID)
+	must(t, err)
+	msgs, err := st.Messages(r.ctx, chat.ID, 0)
+	must(t, err)
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Text)
+	}
+	if want := []string{"message 0", "message 1"}; !slices.Equal(got, want) {
+		t.Errorf("A's chat has %q, want %q", got, want)
+	}
+}
+
+// hangingProfiles is the test channel whose profile lookup of one
+// customer hangs until released.
+type hangingProfiles struct {
+	*channeltest.Channel
+	hang    string
+	hanging chan struct{} // told when the lookup started hanging
+	release chan struct{}
+}
+
+func (h *hangingProfiles) Profile(ctx context.Context, acct *parley.Account, id string) (*parley.Profile, error) {
+	if id == h.hang {
+		h.hanging <- struct{}{}
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+		}
+	}
+	return h.Channel.Profile(ctx, acct, id)
+}

@@ -46,6 +46,7 @@ func (s *Service) processPending(ctx context.Context) error {
 	tick := time.NewTicker(s.PollInterval)
 	defer tick.Stop()
 	var after int64 // the highest id queued so far
+	gaps := newInboundGaps()
 	rescan := false
 	for {
 		select {
@@ -66,6 +67,8 @@ func (s *Service) processPending(ctx context.Context) error {
 			from, limit := after, inboundBatch
 			if rescan || lanes.size() == 0 {
 				from, limit = 0, inboundBatch+lanes.size()
+			} else if gaps.open() {
+				from, limit = gaps.from(after), inboundBatch+lanes.size()+gaps.count()
 			}
 			rescan = false
 			events, err := s.Store.PendingInbound(ctx, from, limit)
@@ -73,6 +76,7 @@ func (s *Service) processPending(ctx context.Context) error {
 				lanes.stop()
 				return err
 			}
+			gaps.saw(after, events, time.Now()) // wall time: how long a transaction has been open
 			if fresh := s.queueInbound(ctx, lanes, events, &after); fresh > 0 {
 				continue
 			}

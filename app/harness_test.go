@@ -15,6 +15,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/app"
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/channel/messenger/fakegraph"
@@ -218,6 +219,32 @@ func eventually(t testing.TB, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// drained waits until no stored incoming event is left to handle. It
+// waits as long as events keep being handled (a machine loaded with other
+// suites, or the race detector, handles them slower) and fails when none
+// has been for 15 s: processing that stalls, not processing that is slow.
+func drained(t testing.TB, st parley.Store) {
+	t.Helper()
+	ctx := context.Background()
+	last, stalled := -1, time.Now().Add(15*time.Second)
+	for {
+		left, err := st.PendingInbound(ctx, 0, 10000)
+		if err != nil {
+			t.Fatalf("pending incoming events: %v", err)
+		}
+		if len(left) == 0 {
+			return
+		}
+		if last < 0 || len(left) < last {
+			last, stalled = len(left), time.Now().Add(15*time.Second)
+		}
+		if time.Now().After(stalled) {
+			t.Fatalf("incoming events stalled: %d left unhandled for 15 s", len(left))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

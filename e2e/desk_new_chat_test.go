@@ -39,6 +39,10 @@ func TestDeskNewChat(t *testing.T) {
 	desk.waitFor("the chat to close", `() => document.querySelector("#composer").disabled`)
 	sim.sendAsCustomer("5")
 	sim.sendAsCustomer("All good")
+	// The scenario's goodbye is sent by the step that ends the chat (one
+	// transaction): only then does a search find her reachable (the list
+	// is what the search answered, not a live view).
+	sim.waitText("#sim-thread .bubble.page", "Thanks for chatting with us, Nora")
 
 	// Now New chat reaches her: the chat opens in the desktop, assigned.
 	desk.pageClick("#new-chat")

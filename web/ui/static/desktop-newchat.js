@@ -66,19 +66,21 @@ async function openDialog() {
   let asked = 0;
   async function find() {
     const n = ++asked;
-    picked = null;
-    submit.disabled = true;
     try {
       const q = new URLSearchParams({ service_id: service.value, q: search.value.trim() });
       const found = (await get(`/api/customers?${q}`)).customers || [];
       if (n !== asked) return; // a newer search is on its way
+      // A pick survives a search that still finds the customer reachable
+      // (the answer to a search typed before the click may come after it).
+      if (!found.some((c) => c.id === picked && c.reachable && !c.open_chat)) picked = null;
+      submit.disabled = !picked;
       list.replaceChildren(
         ...found.map((c) => {
           const ok = c.reachable && !c.open_chat;
           const item = h(
             "li",
             {},
-            h("button", { type: "button", class: "new-chat-customer", "data-id": c.id, disabled: !ok }, h("strong", { text: c.name }), h("span", { text: ` · ${since(c.last_message_at)} · ${status(c)}` }))
+            h("button", { type: "button", class: c.id === picked ? "new-chat-customer selected" : "new-chat-customer", "data-id": c.id, disabled: !ok }, h("strong", { text: c.name }), h("span", { text: ` · ${since(c.last_message_at)} · ${status(c)}` }))
           );
           item.firstChild.addEventListener("click", () => {
             picked = c.id;

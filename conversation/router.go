@@ -442,9 +442,9 @@ func (tr *tenantRouter) lock(fn func()) {
 	fn()
 }
 
-// routePass makes the index's decisions and commits them. A decision the
-// database refuses (another node or a user changed the chat or the agent)
-// is dropped and both are re-read.
+// routePass makes the index's decisions and commits each one. A decision
+// the database refuses (another node or a user changed the chat or the
+// agent) is dropped and both are re-read.
 func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 	for {
 		var ds []routing.Decision
@@ -452,67 +452,20 @@ func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 		if len(ds) == 0 {
 			return nil
 		}
-		refused := s.commitAll(ctx, tr, ds)
-		for _, id := range refused {
-			if err := s.refreshChat(ctx, tr, id); err != nil {
-				return err
-			}
-		}
-		if len(refused) > 0 {
-			if err := s.syncAgents(ctx, tr); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-// routeCommitters is how many decisions of a pass are committed at once.
-// A decision is a dozen round trips to the database, mostly waiting; the
-// database serializes what must be (each transaction locks its chat and
-// its agent).
-const routeCommitters = 8
-
-// commitAll commits a pass's decisions, each agent's in the order the
-// index made them and different agents' side by side, and returns the
-// chats whose decision the database refused.
-func (s *Service) commitAll(ctx context.Context, tr *tenantRouter, ds []routing.Decision) []string {
-	var byAgent [][]routing.Decision
-	seen := map[string]int{}
-	for _, d := range ds {
-		i, ok := seen[d.AgentID]
-		if !ok {
-			i = len(byAgent)
-			seen[d.AgentID] = i
-			byAgent = append(byAgent, nil)
-		}
-		byAgent[i] = append(byAgent[i], d)
-	}
-	var (
-		mu      sync.Mutex
-		refused []string
-		wg      sync.WaitGroup
-		slots   = make(chan struct{}, routeCommitters)
-	)
-	for _, agentDs := range byAgent {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			for _, d := range agentDs {
-				err := s.commit(ctx, tr, d)
-				if err == nil {
-					continue
-				}
+		for _, d := range ds {
+			if err := s.commit(ctx, tr, d); err != nil {
 				if parley.ErrorCode(err) != parley.ECONFLICT {
 					s.Logger.Error("routing decision", slog.String("chat", d.ChatID), slog.Any("err", err))
 				}
-				mu.Lock()
-				refused = append(refused, d.ChatID)
-				mu.Unlock()
+				if err := s.refreshChat(ctx, tr, d.ChatID); err != nil {
+					return err
+				}
+				if err := s.syncAgents(ctx, tr); err != nil {
+					return err
+				}
 			}
-		})
+		}
 	}
-	wg.Wait()
-	return refused
 }
 
 // commit writes one decision: an offer, or an assignment when the service

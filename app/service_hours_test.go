@@ -183,10 +183,7 @@ func (w *flowWorld) noOpenChat(c *customer) {
 // waitProcessed waits until every stored incoming event has been handled.
 func (w *flowWorld) waitProcessed() {
 	w.t.Helper()
-	eventually(w.t, "every incoming event handled", func() bool {
-		left, err := w.app.Store.PendingInbound(context.Background(), 0, 1)
-		return err == nil && len(left) == 0
-	})
+	drained(w.t, w.app.Store)
 }
 
 // linesOf counts the customer's messages and the bot's answers over all

@@ -125,20 +125,27 @@ func storeAndCheckInbound(t *testing.T, r *rig, customers, each int) {
 		want[i] = fmt.Sprintf("message %d", i)
 	}
 	for c := range customers {
-		cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: fmt.Sprintf("c%d", c)})
-		must(t, err)
-		chat, err := st.OpenChat(r.ctx, cust.ID)
-		must(t, err)
-		msgs, err := st.Messages(r.ctx, chat.ID, 0)
-		must(t, err)
 		var got []string
-		for _, m := range msgs {
+		for _, m := range openChatMessages(t, r, fmt.Sprintf("c%d", c)) {
 			got = append(got, m.Text)
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("customer c%d's chat has %q, want %q", c, got, want)
 		}
 	}
+}
+
+// openChatMessages returns the messages of the open chat of the rig
+// account's customer with the platform id.
+func openChatMessages(t *testing.T, r *rig, customer string) []*parley.Message {
+	t.Helper()
+	cust, _, err := r.st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: customer})
+	must(t, err)
+	chat, err := r.st.OpenChat(r.ctx, cust.ID)
+	must(t, err)
+	msgs, err := r.st.Messages(r.ctx, chat.ID, 0)
+	must(t, err)
+	return msgs
 }
 
 // downBus is a bus whose server is gone: publishing fails.
@@ -238,13 +245,7 @@ func TestInboundShownAfterEventFails(t *testing.T) {
 					}
 				}
 				for c := range 2 {
-					cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: fmt.Sprintf("c%d", c)})
-					must(t, err)
-					chat, err := st.OpenChat(r.ctx, cust.ID)
-					must(t, err)
-					msgs, err := st.Messages(r.ctx, chat.ID, 0)
-					must(t, err)
-					for _, m := range msgs {
+					for _, m := range openChatMessages(t, r, fmt.Sprintf("c%d", c)) {
 						if !shown[m.ID] {
 							t.Errorf("message %s (%q) is stored but was never shown", m.ExternalID, m.Text)
 						}
@@ -314,14 +315,8 @@ func TestInboundLateCommitKeepsOrder(t *testing.T) {
 	add(a1)
 	r.eventually("A's messages handled", func() bool { return processed("a-m0") && processed("a-m1") })
 
-	cust, _, err := st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account, ExternalID: "a"})
-	must(t, err)
-	chat, err := st.OpenChat(r.ctx, cust.ID)
-	must(t, err)
-	msgs, err := st.Messages(r.ctx, chat.ID, 0)
-	must(t, err)
 	var got []string
-	for _, m := range msgs {
+	for _, m := range openChatMessages(t, r, "a") {
 		got = append(got, m.Text)
 	}
 	if want := []string{"message 0", "message 1"}; !slices.Equal(got, want) {

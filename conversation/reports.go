@@ -155,7 +155,12 @@ func (s *Service) agentNames(ctx context.Context, tenant string) (map[string]str
 
 // serviceNames maps the tenant's service ids to names.
 func (s *Service) serviceNames(ctx context.Context, tenant string) (map[string]string, []*parley.Service, error) {
-	svcs, err := s.Store.Services(ctx, tenant)
+	return serviceNamesIn(ctx, s.Store, tenant)
+}
+
+// serviceNamesIn is serviceNames reading st (a transaction's store).
+func serviceNamesIn(ctx context.Context, st parley.Store, tenant string) (map[string]string, []*parley.Service, error) {
+	svcs, err := st.Services(ctx, tenant)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -392,13 +392,9 @@ func (s *Service) viewUser(ctx context.Context, u *parley.User) (*AdminUserView,
 
 // viewUserIn is viewUser reading st (a transaction's store).
 func viewUserIn(ctx context.Context, st parley.Store, u *parley.User) (*AdminUserView, error) {
-	svcs, err := st.Services(ctx, u.TenantID)
+	names, _, err := serviceNamesIn(ctx, st, u.TenantID)
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, sv := range svcs {
-		names[sv.ID] = sv.Name
 	}
 	r, err := st.AgentRouting(ctx, u.ID)
 	var skills map[string]int

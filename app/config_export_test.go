@@ -128,3 +128,20 @@ func TestConfigImportWhole(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigExportAccountFromForm: a page created in Admin → Accounts
+// sends every field of its form, the website button's empty App ID
+// included; the export names no setting that was left empty.
+func TestConfigExportAccountFromForm(t *testing.T) {
+	w := newWorld(t, databases(t)["sqlite"](t))
+	ada := w.login("ada", "ada-pass")
+	ada.expect(http.StatusCreated, "", http.MethodPost, "/api/admin/accounts", map[string]any{"name": "second-page", "type": "facebook",
+		"page_id": "200000000000002", "access_token": "second-token", "app_secret": "second-secret", "verify_token": "second-verify", "settings": map[string]string{"app_id": ""}}, nil)
+	export, code := rawCall(t, ada, http.MethodGet, "/api/admin/config", "", nil)
+	if code != http.StatusOK {
+		t.Fatalf("export: HTTP %d\n%s", code, export)
+	}
+	if strings.Contains(export, "app_id") {
+		t.Errorf("the export keeps the empty App ID of the form:\n%s", export)
+	}
+}

@@ -217,6 +217,9 @@ func (s *Accounts) SaveAccount(ctx context.Context, a *parley.Account) error {
 			a.Active, a.StatusReason = true, ""
 		}
 	} else {
+		// An empty field is no setting, as on update: a page created
+		// without a website button exports no app_id: "".
+		a.Settings = keptSettings(a.Settings, nil)
 		a.Active = true
 	}
 	if err := a.Validate(); err != nil {

@@ -33,16 +33,26 @@ type appHandle struct {
 
 func startAppHandle(t *testing.T) *appHandle {
 	t.Helper()
+	return startAppWith(t, func(cfg *app.Config) {
+		cfg.Demo = true
+		// A fresh copy of the demo configuration each run (not a stale parley-data/demo.yaml).
+		cfg.ConfigFile = filepath.Join(t.TempDir(), "demo.yaml")
+	})
+}
+
+// startAppWith starts Parley on a fresh SQLite database as
+// startAppHandle does, with the configuration that setup changes (not in
+// demo mode unless setup says so).
+func startAppWith(t *testing.T, setup func(*app.Config)) *appHandle {
+	t.Helper()
 	logs := &syncBuffer{}
 	h := &appHandle{t: t, logs: logs, cfg: app.Config{
-		Database: filepath.Join(t.TempDir(), "parley.db"),
-		Addr:     "127.0.0.1:0",
-		Demo:     true,
-		// A fresh copy of the demo configuration each run (not a stale parley-data/demo.yaml).
-		ConfigFile:   filepath.Join(t.TempDir(), "demo.yaml"),
+		Database:     filepath.Join(t.TempDir(), "parley.db"),
+		Addr:         "127.0.0.1:0",
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		PollInterval: 50 * time.Millisecond, PasswordCost: bcrypt.MinCost,
 	}}
+	setup(&h.cfg)
 	h.start()
 	h.cfg.Addr = strings.TrimPrefix(h.url, "http://") // a restart listens where the first one did
 	t.Cleanup(func() {

@@ -34,6 +34,13 @@ func startServer(t *testing.T) *server {
 		h = startAppHandle(t)
 		backend = h.url
 	}
+	return proxyTo(t, backend, h)
+}
+
+// proxyTo puts the proxy in front of the Parley at backend; h is that
+// Parley when it runs in the test, nil otherwise.
+func proxyTo(t *testing.T, backend string, h *appHandle) *server {
+	t.Helper()
 	target, err := url.Parse(strings.TrimSuffix(backend, "/"))
 	if err != nil {
 		t.Fatalf("server URL %q: %v", backend, err)

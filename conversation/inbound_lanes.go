@@ -28,7 +28,11 @@ type inboundLanes struct {
 	queues  map[string][]*inboundJob // a key is present while its lane drains
 	held    map[int64]bool           // events queued or being handled
 	cooling map[string]bool          // lanes given up on until warm
-	stopped bool
+	// finished, while the log is being read (non-nil), collects the
+	// events handled meanwhile: the read may have seen them pending
+	// before their processed mark, and they are no longer held.
+	finished map[int64]bool
+	stopped  bool
 }
 
 // inboundJob is a stored event with what processing it needs, decoded
@@ -71,11 +75,25 @@ func (l *inboundLanes) warm() {
 	clear(l.cooling)
 }
 
-// holds reports whether the event is queued or being handled.
+// reading starts a read of the log: until the returned func is called,
+// holds also reports the events handled since.
+func (l *inboundLanes) reading() (done func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.finished = map[int64]bool{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.finished = nil
+	}
+}
+
+// holds reports whether the event is queued or being handled, or was
+// handled during the current read.
 func (l *inboundLanes) holds(id int64) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.held[id]
+	return l.held[id] || l.finished[id]
 }
 
 // size is how many events are queued or being handled.
@@ -91,7 +109,7 @@ func (l *inboundLanes) size() int {
 func (l *inboundLanes) add(j *inboundJob) bool {
 	key := j.key()
 	l.mu.Lock()
-	if l.stopped || l.held[j.ev.ID] || l.cooling[key] {
+	if l.stopped || l.held[j.ev.ID] || l.finished[j.ev.ID] || l.cooling[key] {
 		l.mu.Unlock()
 		return false
 	}
@@ -131,6 +149,9 @@ func (l *inboundLanes) drain(key string) {
 		l.mu.Lock()
 		l.queues[key] = l.queues[key][1:]
 		delete(l.held, j.ev.ID)
+		if ok && l.finished != nil {
+			l.finished[j.ev.ID] = true
+		}
 		if !ok {
 			// Left pending: the customer's later events wait for it,
 			// so the lane stops and everything in it is read again.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -81,12 +79,7 @@ func TestInboundWhileDatabaseUnavailable(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
 				r := newRig(t, st, parley.ServiceRouting{}, nil)
 				u := &unavailableStore{Store: st, failAdd: tc.failAdd, failMark: tc.failMark}
-				s := New(Config{Store: u, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
-				ctx, cancel := context.WithCancel(r.ctx)
-				done := make(chan struct{})
-				go func() { defer close(done); _ = s.Run(ctx) }()
-				t.Cleanup(func() { cancel(); <-done })
+				r.startWith(func(c *Config) { c.Store = u })
 
 				storeAndCheckInbound(t, r, customers, each)
 				u.mu.Lock()
@@ -162,12 +155,10 @@ func TestInboundWhileBusDown(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
 		r := newRig(t, st, parley.ServiceRouting{}, nil)
 		u := &unavailableStore{Store: st, failAdd: func(int, *parley.Message) bool { return false }}
-		s := New(Config{Store: u, Bus: downBus{r.bus}, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
-		ctx, cancel := context.WithCancel(r.ctx)
-		done := make(chan struct{})
-		go func() { defer close(done); _ = s.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
+		r.startWith(func(c *Config) {
+			c.Store = u
+			c.Bus = downBus{r.bus}
+		})
 		storeAndCheckInbound(t, r, 2, 3)
 		u.mu.Lock()
 		defer u.mu.Unlock()
@@ -225,12 +216,7 @@ func TestInboundShownAfterEventFails(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
 				r := newRig(t, st, parley.ServiceRouting{}, nil)
 				u := &unshownStore{Store: st, fail: tc.fail, tries: map[string]int{}}
-				s := New(Config{Store: u, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
-				ctx, cancel := context.WithCancel(r.ctx)
-				done := make(chan struct{})
-				go func() { defer close(done); _ = s.Run(ctx) }()
-				t.Cleanup(func() { cancel(); <-done })
+				r.startWith(func(c *Config) { c.Store = u })
 
 				storeAndCheckInbound(t, r, 2, 4)
 				shown := map[string]bool{}
@@ -270,12 +256,10 @@ func TestInboundLateCommitKeepsOrder(t *testing.T) {
 	defer close(ch.release)
 	// No poll tick: only wakes make the reader look, as when events come
 	// faster than the tick.
-	s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		PollInterval: time.Hour, PresenceGrace: time.Hour, Channels: parley.NewChannels(ch)})
-	ctx, cancel := context.WithCancel(r.ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = s.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	s := r.startWith(func(c *Config) {
+		c.PollInterval = time.Hour
+		c.Channels = parley.NewChannels(ch)
+	})
 
 	event := func(cust string, i int) (*parley.InboundEvent, []byte) {
 		payload, err := json.Marshal(channeltest.Message{ID: fmt.Sprintf("%s-m%d", cust, i), From: cust,

@@ -3,8 +3,6 @@ package conversation
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -48,12 +46,7 @@ func TestRecordSentRegardless(t *testing.T) {
 				r := newRig(t, st, parley.ServiceRouting{}, nil)
 				fs := &flakyMarkSent{Store: st}
 				fs.failures.Store(tc.failures)
-				s := New(Config{Store: fs, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-					PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
-				ctx, cancel := context.WithCancel(r.ctx)
-				done := make(chan struct{})
-				go func() { defer close(done); _ = s.Run(ctx) }()
-				t.Cleanup(func() { cancel(); <-done })
+				s := r.startWith(func(c *Config) { c.Store = fs })
 
 				c := r.arriveOn(s, 0)
 				if tc.reuseID {
@@ -100,12 +93,7 @@ func TestSentShownAfterEventFails(t *testing.T) {
 		r := newRig(t, st, parley.ServiceRouting{}, nil)
 		fs := &flakyStatusEvent{Store: st}
 		fs.failures.Store(3)
-		s := New(Config{Store: fs, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			PollInterval: 20 * time.Millisecond, PresenceGrace: time.Hour, Channels: parley.NewChannels(r.channel)})
-		ctx, cancel := context.WithCancel(r.ctx)
-		done := make(chan struct{})
-		go func() { defer close(done); _ = s.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
+		s := r.startWith(func(c *Config) { c.Store = fs })
 
 		c := r.arriveOn(s, 0)
 		m, err := s.queueOutbound(r.ctx, c, &parley.Message{Sender: parley.SenderBot, Text: "Hello"})

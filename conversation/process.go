@@ -71,13 +71,17 @@ func (s *Service) processPending(ctx context.Context) error {
 				from, limit = gaps.from(after), inboundBatch+lanes.size()+gaps.count()
 			}
 			rescan = false
+			done := lanes.reading()
 			events, err := s.Store.PendingInbound(ctx, from, limit)
 			if err != nil {
+				done()
 				lanes.stop()
 				return err
 			}
 			gaps.saw(after, events, time.Now()) // wall time: how long a transaction has been open
-			if fresh := s.queueInbound(ctx, lanes, events, &after); fresh > 0 {
+			fresh := s.queueInbound(ctx, lanes, events, &after)
+			done()
+			if fresh > 0 {
 				continue
 			}
 			if lanes.size() == 0 && from == 0 {
@@ -251,8 +255,11 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	if err := s.Store.SetReplyToken(ctx, cust.ID, in.ReplyToken, in.ReplyBefore); err != nil {
 		return err
 	}
-	chat, created, err := s.openChat(ctx, acct, cust)
-	if err != nil {
+	chat, created, err := s.openChat(ctx, acct, cust, msg)
+	var ended endedChatMessage
+	if errors.As(err, &ended) {
+		return s.markHandled(ctx, ended.msg) // too late to show it: its conversation is over
+	} else if err != nil {
 		return err
 	}
 	unlock, err := s.lockChat(ctx, chat.ID)
@@ -495,13 +502,33 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	return s.markHandled(ctx, msg)
 }
 
-// openChat returns the customer's open chat or creates one.
-func (s *Service) openChat(ctx context.Context, acct *parley.Account, cust *parley.Customer) (*parley.Chat, bool, error) {
+// endedChatMessage is openChat's answer for a message stored already in
+// a chat that has ended since.
+type endedChatMessage struct{ msg *parley.Message }
+
+func (e endedChatMessage) Error() string {
+	return "message " + e.msg.ExternalID + " belongs to chat " + e.msg.ChatID + ", which has ended"
+}
+
+// openChat returns the customer's open chat or creates one for msg. A
+// message stored already never starts a chat: its event is being handled
+// again (its processed mark was cut short, or the reader raced its
+// finish) after its own chat ended, and a new chat would greet the
+// customer out of nowhere. openChat then answers endedChatMessage.
+func (s *Service) openChat(ctx context.Context, acct *parley.Account, cust *parley.Customer, msg *parley.Message) (*parley.Chat, bool, error) {
 	chat, err := s.Store.OpenChat(ctx, cust.ID)
 	if err == nil {
 		return chat, false, nil
 	} else if parley.ErrorCode(err) != parley.ENOTFOUND {
 		return nil, false, err
+	}
+	if msg.ExternalID != "" {
+		old, err := s.Store.MessageByExternalID(ctx, acct.ID, msg.ExternalID)
+		if err == nil {
+			return nil, false, endedChatMessage{old}
+		} else if parley.ErrorCode(err) != parley.ENOTFOUND {
+			return nil, false, err
+		}
 	}
 	chat = &parley.Chat{TenantID: acct.TenantID, AccountID: acct.ID, CustomerID: cust.ID, State: parley.ChatBot}
 	if entry, err := s.Store.EntryByAccount(ctx, acct.ID); err == nil {

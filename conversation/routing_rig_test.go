@@ -85,13 +85,21 @@ func must(t testing.TB, err error) {
 }
 
 // start runs one more node (a conversation service) on the rig's database.
-func (r *rig) start() *Service {
+func (r *rig) start() *Service { return r.startWith(nil) }
+
+// startWith is start with the node's configuration changed by tune (a
+// store or bus that fails on purpose, another poll interval).
+func (r *rig) startWith(tune func(*Config)) *Service {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("PARLEY_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s := New(Config{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace,
-		Channels: parley.NewChannels(r.channel)})
+	cfg := Config{Store: r.st, Bus: r.bus, Clock: r.clock, Logger: log, PollInterval: 20 * time.Millisecond, PresenceGrace: r.grace,
+		Channels: parley.NewChannels(r.channel)}
+	if tune != nil {
+		tune(&cfg)
+	}
+	s := New(cfg)
 	ctx, cancel := context.WithCancel(r.ctx)
 	done := make(chan struct{})
 	go func() {

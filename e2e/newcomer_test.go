@@ -144,7 +144,8 @@ func TestNewcomerSetup(t *testing.T) {
 
 	// Scenarios: the first one, typed into the empty editor.
 	adm.do("open Scenarios", chromedp.Navigate(srv.URL+"/admin/scenarios"), chromedp.WaitVisible(chromedp.ID("scenario-yaml")))
-	adm.waitFor("no scenarios yet", `() => document.querySelector("#config-file").textContent === "none" &&
+	adm.waitFor("no scenarios yet, no file to reload", `() => document.querySelector("#config-file").textContent === "none" &&
+		document.querySelector("#config-reload").offsetParent === null &&
 		document.querySelectorAll("#scenario-list .scn-item").length === 0`)
 	adm.do("write a scenario",
 		typeInto(chromedp.ID("scenario-yaml"), `name: page-chat

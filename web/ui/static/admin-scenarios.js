@@ -101,6 +101,8 @@ async function load(keep) {
   }
   scenarios = r.data.scenarios;
   $("config-file").textContent = r.data.config_file || "none";
+  // Without a file (everything set up in the browser) there is nothing to validate or reload.
+  $("config-validate").hidden = $("config-reload").hidden = !r.data.config_file;
   const name = keep || (scenarios[0] && scenarios[0].name);
   renderList();
   if (name) select(name);

@@ -1,6 +1,9 @@
 package parley
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Outgoing webhooks: an admin subscribes a URL to some of the tenant's
 // events; Parley POSTs each one, signed, at least once and in the order of
@@ -54,6 +57,20 @@ func (h *HookSubscription) Wants(name string) bool {
 		}
 	}
 	return false
+}
+
+// HookStore keeps the subscriptions a configuration file declares (package
+// hooks has the rest: leases, delivery log).
+type HookStore interface {
+	// CreateHook stores a new subscription from h.Cursor on and sets its
+	// ID, times and Version; ECONFLICT if the tenant has the name already.
+	CreateHook(ctx context.Context, h *HookSubscription) error
+	// UpdateHook saves name, URL, events, private targets, active and, if
+	// not empty, the secret, when h.Version is the stored version; the
+	// delivery state (cursor, failures) is the dispatcher's and kept.
+	UpdateHook(ctx context.Context, h *HookSubscription) error
+	// Hooks lists the tenant's subscriptions by name.
+	Hooks(ctx context.Context, tenantID string) ([]*HookSubscription, error)
 }
 
 // HookDelivery is one attempt to deliver one event to a subscription: the

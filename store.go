@@ -27,6 +27,7 @@ type Store interface {
 	QualityStore
 	MetricStore
 	TicketStore
+	HookStore // hook.go
 	// Atomically runs fn with a Store whose reads and writes are one
 	// transaction: committed when fn returns nil, rolled back otherwise.
 	// lock ("" for none) names what the transaction edits: two

@@ -88,7 +88,7 @@ func (f *File) Apply(ctx context.Context, st parley.Store) error {
 			return fmt.Errorf("config: apply entry %q: %w", e.Name, err)
 		}
 	}
-	return nil
+	return f.applyWebhooks(ctx, st) // webhooks.go
 }
 
 // applyAccounts upserts the declared accounts. An account whose token is

@@ -33,6 +33,8 @@ type File struct {
 	CannedResponses []Canned `yaml:"canned_responses,omitempty"`
 	// EvaluationForms are the quality forms supervisors grade chats with (quality.go).
 	EvaluationForms []EvaluationForm `yaml:"evaluation_forms,omitempty"`
+	// Webhooks are the outgoing webhook subscriptions (webhooks.go).
+	Webhooks []Webhook `yaml:"webhooks,omitempty"`
 	// TimeZone is the IANA zone of the reports' days and hours (default UTC).
 	TimeZone string `yaml:"time_zone,omitempty"`
 
@@ -195,6 +197,11 @@ func (f *File) expandSecrets() error {
 	}
 	for i := range f.Users {
 		if err := f.expand(&f.Users[i].Password, "password", "users", i); err != nil {
+			return err
+		}
+	}
+	for i := range f.Webhooks {
+		if err := f.expand(&f.Webhooks[i].Secret, "secret", "webhooks", i); err != nil {
 			return err
 		}
 	}

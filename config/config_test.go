@@ -12,6 +12,7 @@ import (
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/channel/messenger"
 	"github.com/parleycc/parley/config"
+	"github.com/parleycc/parley/hooks"
 	"github.com/parleycc/parley/scenario"
 )
 
@@ -157,6 +158,15 @@ func TestLoadInvalid(t *testing.T) {
 		{"negative_max_chats", 5, "max_chats_per_agent", `services[1].max_chats_per_agent: must not be negative`},
 		{"unset_env", 5, "access_token", `accounts[0].access_token: environment variable PARLEY_CONFIG_TEST_UNSET_TOKEN is not set`},
 		{"unset_env_password", 3, "password", `users[0].password: environment variable PARLEY_CONFIG_TEST_UNSET_PASSWORD is not set`},
+		{"webhook_missing_name", 6, "name", `webhooks[1].name: required`},
+		{"webhook_duplicate_name", 6, "name", `webhooks[1].name: duplicate "crm"`},
+		{"webhook_missing_url", 2, "url", `webhooks[0] (crm): url: required`},
+		{"webhook_bad_url", 3, "url", `webhooks[0].url: "ftp://crm.example.com/parley" is not an http(s) URL`},
+		{"webhook_private_url", 3, "allow_private", `webhooks[0].url: 10.0.0.5 is a private, loopback or link-local address; set allow_private: true to use it`},
+		{"webhook_missing_secret", 2, "secret", `webhooks[0] (crm): secret: required`},
+		{"webhook_unset_env_secret", 5, "secret", `webhooks[0].secret: environment variable PARLEY_CONFIG_TEST_UNSET_WEBHOOK_SECRET is not set`},
+		{"webhook_unknown_event", 5, "chat.opened", `webhooks[0].events: unknown event "chat.opened" (known: ` + strings.Join(hooks.Names, ", ") + `)`},
+		{"webhook_no_events", 2, "events", `webhooks[0] (crm): events: subscribe to at least one event (or "*")`},
 		{"empty_scenario", 2, "chat", `scenarios[0] (chat): scenario "chat" has no blocks`},
 		{"missing_block_id", 7, "id", `scenarios[0] (chat): block "#2": id: required`},
 		{"unknown_block_type", 8, "type", `scenarios[0] (chat): block "menu": type: unknown block type "show_menu" (known: [ask connect_chat create_ticket exit find_agent follow_up_consent http_request if offer_articles search_kb send_message send_to_service set_variable survey wait])`},
@@ -175,7 +185,7 @@ func TestLoadInvalid(t *testing.T) {
 			"testdata/invalid/loop_after_two.yaml:13: scenarios[0] (chat): block \"pong\": loop without a waiting block: the scenario would never stop"},
 	}
 	// Make sure the variables the fixtures rely on being unset are unset.
-	for _, name := range []string{"PARLEY_CONFIG_TEST_UNSET_TOKEN", "PARLEY_CONFIG_TEST_UNSET_PASSWORD"} {
+	for _, name := range []string{"PARLEY_CONFIG_TEST_UNSET_TOKEN", "PARLEY_CONFIG_TEST_UNSET_PASSWORD", "PARLEY_CONFIG_TEST_UNSET_WEBHOOK_SECRET"} {
 		t.Setenv(name, "")
 		os.Unsetenv(name)
 	}

@@ -20,14 +20,15 @@ import (
 // that re-creates it: applied to an empty database it gives the same
 // setup, and exporting that database gives the same file. Secrets are not
 // written: an account's tokens and secret settings become ${ENV}
-// references (SecretEnv names them), and users keep their password hashes.
+// references (SecretEnv names them), as are webhooks' secrets
+// (WebhookSecretEnv), and users keep their password hashes.
 // Deactivated users are left out (a file cannot deactivate).
 func Export(ctx context.Context, st parley.Store, tenant string) (*File, error) {
 	x := exporter{ctx: ctx, st: st, tenant: tenant, f: &File{}}
 	if tenant != parley.DefaultTenant {
 		x.f.Tenant = tenant
 	}
-	for _, step := range []func() error{x.tenantSettings, x.accounts, x.schedules, x.services, x.teams, x.users, x.canned, x.scenarios, x.entries, x.forms} {
+	for _, step := range []func() error{x.tenantSettings, x.accounts, x.schedules, x.services, x.teams, x.users, x.canned, x.scenarios, x.entries, x.forms, x.webhooks} {
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("config: export: %w", err)
 		}

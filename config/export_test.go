@@ -31,7 +31,36 @@ func TestExportRoundTrip(t *testing.T) {
 			if err := demo.Apply(ctx, a); err != nil {
 				t.Fatal(err)
 			}
+			// Webhooks as an admin makes them (the secret generated, the
+			// events sorted), one of them switched off.
+			for _, h := range []*parley.HookSubscription{
+				{TenantID: parley.DefaultTenant, Name: "crm", URL: "https://crm.example.com/parley", Secret: "whsec_crm_0123456789",
+					Events: []string{parley.HookChatClosed, parley.HookChatCreated, parley.HookMessageCreated}, Active: true},
+				{TenantID: parley.DefaultTenant, Name: "Data lake", URL: "http://10.0.0.7:8080/in", Secret: "whsec_lake_0123456789",
+					Events: []string{"*"}, AllowPrivate: true},
+			} {
+				if err := a.CreateHook(ctx, h); err != nil {
+					t.Fatal(err)
+				}
+			}
 			first := export(t, a)
+			for _, want := range []string{"webhooks:\n  - name: Data lake\n", "secret: ${PARLEY_WEBHOOK_DATA_LAKE_SECRET}", "events: ['*']",
+				"allow_private: true\n    active: false\n  - name: crm\n", "secret: ${PARLEY_WEBHOOK_CRM_SECRET}",
+				"events: [chat.closed, chat.created, message.created]"} {
+				if !bytes.Contains(first, []byte(want)) {
+					t.Errorf("the export lacks %q:\n%s", want, first)
+				}
+			}
+			hs, err := a.Hooks(ctx, parley.DefaultTenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hs {
+				if bytes.Contains(first, []byte(h.Secret)) {
+					t.Errorf("the export holds webhook %s's secret", h.Name)
+				}
+				t.Setenv(config.WebhookSecretEnv(h.Name), h.Secret)
+			}
 			out, err := config.Parse("export.yaml", first)
 			if err == nil || !strings.Contains(err.Error(), "environment variable PARLEY_") {
 				t.Fatalf("an export read without its secrets: %v", err)
@@ -71,6 +100,16 @@ func TestExportRoundTrip(t *testing.T) {
 			}
 			if second := export(t, b); !bytes.Equal(first, second) {
 				t.Errorf("export → apply → export differs:\n--- first\n%s\n--- second\n%s", first, second)
+			}
+			// The same webhooks, signing with the same secrets.
+			hb, err := b.Hooks(ctx, parley.DefaultTenant)
+			if err != nil || len(hb) != 2 {
+				t.Fatalf("webhooks on the new database: %+v, %v", hb, err)
+			}
+			for i, h := range hb {
+				if h.Name != hs[i].Name || h.Secret != hs[i].Secret || h.Active != hs[i].Active {
+					t.Errorf("webhook %+v on the new database, %+v on the first", h, hs[i])
+				}
 			}
 			// Same people, same passwords, same teams.
 			alice, err := b.UserByUsername(ctx, parley.DefaultTenant, "alice")

@@ -118,6 +118,9 @@ func (f *File) validate() error {
 	if err := f.validateDesk(); err != nil { // desk.go
 		return err
 	}
+	if err := f.validateWebhooks(); err != nil { // webhooks.go
+		return err
+	}
 	var errs []error
 	for i := range f.Scenarios {
 		errs = append(errs, f.validateScenario(i, services))

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -41,8 +42,9 @@ const (
 // step shows in what the customer gets: the greeting of the scenario's
 // first version, then of the edited one, then (the schedule given today
 // as a holiday) the after-hours message; the webhook's deliveries are in
-// its log. The exported parley.yaml sets up a fresh database the same:
-// exported again, it is the same file.
+// its log. The exported parley.yaml (the webhook's secret read from the
+// environment) sets up a fresh database the same: exported again, it is
+// the same file, and the new instance signs deliveries with that secret.
 func TestNewcomerSetup(t *testing.T) {
 	chromiumPath(t)
 	graph := fakegraph.New()
@@ -267,17 +269,19 @@ blocks:
 		}
 	}
 
-	// Export, then the same setup on a fresh database from that file.
-	// Webhooks are not part of parley.yaml (their secret is shown once):
-	// the file holds everything else the admin set up.
+	// Export, then the same setup on a fresh database from that file:
+	// everything the admin set up, the webhook too, its secret (shown
+	// once) an ${ENV} reference like the page's tokens.
 	exported := exportConfig(t, h.url, "ada", "ada-first-pass")
 	for _, want := range []string{"name: acme-page", "${" + config.SecretEnv("acme-page", "access_token") + "}", "name: Around the clock",
-		"name: Sales", "username: nina", "username: omar", "Acme Outdoors here, version two.", "name: Facebook page"} {
+		"name: Sales", "username: nina", "username: omar", "Acme Outdoors here, version two.", "name: Facebook page",
+		"webhooks:\n  - name: crm\n", "url: " + target.URL + "/parley", "secret: ${" + config.WebhookSecretEnv("crm") + "}", "allow_private: true"} {
 		if !strings.Contains(string(exported), want) {
 			t.Errorf("the export lacks %q:\n%s", want, exported)
 		}
 	}
-	if strings.Contains(string(exported), ncToken) || strings.Contains(string(exported), ncAppSecret) || strings.Contains(string(exported), ncVerify) {
+	if strings.Contains(string(exported), ncToken) || strings.Contains(string(exported), ncAppSecret) || strings.Contains(string(exported), ncVerify) ||
+		strings.Contains(string(exported), secret) {
 		t.Fatalf("the export holds a secret in clear:\n%s", exported)
 	}
 	file := filepath.Join(t.TempDir(), "parley.yaml")
@@ -288,17 +292,56 @@ blocks:
 	t.Setenv(config.SecretEnv("acme-page", "access_token"), ncToken)
 	t.Setenv(config.SecretEnv("acme-page", "app_secret"), ncAppSecret)
 	t.Setenv(config.SecretEnv("acme-page", "verify_token"), ncVerify)
+	t.Setenv(config.WebhookSecretEnv("crm"), secret) // the secret the page showed once
 	h2 := startAppWith(t, newcomerConfig(file))
 	// The admin came with the file (her password hash): she signs in.
 	again := exportConfig(t, h2.url, "ada", "ada-first-pass")
 	if string(again) != string(exported) {
 		t.Fatalf("the fresh database exports another setup:\n--- first\n%s\n--- from the file\n%s", exported, again)
 	}
+	// The webhook came with the file, as Admin → Webhooks shows it.
+	var list struct {
+		Webhooks []struct {
+			Name, URL    string
+			Events       []string
+			AllowPrivate bool `json:"allow_private"`
+			Active       bool
+		}
+	}
+	if err := json.Unmarshal(adminGet(t, h2.url, "ada", "ada-first-pass", "/api/admin/webhooks"), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Webhooks) != 1 || list.Webhooks[0].Name != "crm" || list.Webhooks[0].URL != target.URL+"/parley" ||
+		!list.Webhooks[0].AllowPrivate || !list.Webhooks[0].Active || len(list.Webhooks[0].Events) == 0 {
+		t.Fatalf("webhooks of the fresh database: %+v", list.Webhooks)
+	}
+	hookMu.Lock()
+	delivered := len(hookCalls)
+	hookMu.Unlock()
+
 	// And it works: the page answers a customer with the edited greeting.
 	srv2 := proxyTo(t, h2.url, h2)
 	graph.SetProfile("7300000000000004", "Sam", "Lind", "")
 	customerWrites(t, srv2, "7300000000000004", "m-sam-1", "Hello again")
 	waitSent(t, graph, "7300000000000004", "Acme Sales is closed today; we answer tomorrow.")
+	// The endpoint gets Sam's chat from the new instance, signed with the
+	// same secret.
+	for deadline := time.Now().Add(stepTimeout); ; time.Sleep(50 * time.Millisecond) {
+		hookMu.Lock()
+		fresh := append([]hookCall(nil), hookCalls[delivered:]...)
+		hookMu.Unlock()
+		if len(fresh) > 0 {
+			for _, c := range fresh {
+				if err := hooks.Verify(c.sig, secret, c.body, time.Now(), 5*time.Minute); err != nil {
+					t.Errorf("delivery from the new instance %.80s: signature: %v", c.body, err)
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the new instance delivered nothing to the webhook")
+		}
+	}
 }
 
 // newcomerConfig is `parley serve` on a new database, not the demo: the
@@ -366,6 +409,12 @@ func waitSent(t *testing.T, graph *fakegraph.Server, psid, text string) {
 // Admin → Scenarios' "Export configuration" link does.
 func exportConfig(t *testing.T, base, user, password string) []byte {
 	t.Helper()
+	return adminGet(t, base, user, password, "/api/admin/config")
+}
+
+// adminGet signs in as user and returns the body of GET path.
+func adminGet(t *testing.T, base, user, password, path string) []byte {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: stepTimeout}
 	login := strings.NewReader(`{"username":"` + user + `","password":"` + password + `"}`)
@@ -377,7 +426,7 @@ func exportConfig(t *testing.T, base, user, password string) []byte {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("sign in as %s: %s", user, resp.Status)
 	}
-	resp, err = c.Get(base + "/api/admin/config")
+	resp, err = c.Get(base + path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +436,7 @@ func exportConfig(t *testing.T, base, user, password string) []byte {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("export: %s: %s", resp.Status, body)
+		t.Fatalf("GET %s: %s: %s", path, resp.Status, body)
 	}
 	return body
 }

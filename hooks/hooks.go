@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -92,30 +93,63 @@ func (in *Input) check() error {
 	if in.Name == "" {
 		return parley.Errorf(parley.EINVALID, "name: give the webhook a name")
 	}
-	u, err := url.Parse(strings.TrimSpace(in.URL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return parley.Errorf(parley.EINVALID, "url: %q is not an http(s) URL", in.URL)
+	u, err := CheckURL(in.URL, in.AllowPrivate)
+	if errors.Is(err, ErrPrivateTarget) {
+		return parley.Errorf(parley.EINVALID, "url: %v; tick \"allow private targets\" to use it", err)
 	}
-	if u.User != nil {
-		return parley.Errorf(parley.EINVALID, "url: credentials in the URL are not allowed; verify the signature instead")
+	if err != nil {
+		return parley.Errorf(parley.EINVALID, "url: %v", err)
 	}
-	in.URL = u.String()
-	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !Public(ip) && !in.AllowPrivate {
-		return parley.Errorf(parley.EINVALID, "url: %s is a private, loopback or link-local address; tick \"allow private targets\" to use it", ip)
-	}
-	if strings.EqualFold(u.Hostname(), "localhost") && !in.AllowPrivate {
-		return parley.Errorf(parley.EINVALID, "url: localhost is a loopback target; tick \"allow private targets\" to use it")
-	}
+	in.URL = u
 	if len(in.Events) == 0 {
 		return parley.Errorf(parley.EINVALID, "events: subscribe to at least one event")
 	}
 	for _, e := range in.Events {
-		if e != "*" && !slices.Contains(Names, e) {
-			return parley.Errorf(parley.EINVALID, "events: unknown event %q (known: %s)", e, strings.Join(Names, ", "))
+		if err := CheckEvent(e); err != nil {
+			return parley.Errorf(parley.EINVALID, "events: %v", err)
 		}
 	}
 	slices.Sort(in.Events)
 	in.Events = slices.Compact(in.Events)
+	return nil
+}
+
+// ErrPrivateTarget is CheckURL's error for a private, loopback or
+// link-local target that the subscription does not allow.
+var ErrPrivateTarget = errors.New("private target")
+
+// CheckURL checks a subscription's target, for the API and for a
+// configuration file's webhooks alike: an http(s) URL without
+// credentials, public unless allowPrivate. It returns the URL normalised;
+// a private target not allowed is an error that errors.Is ErrPrivateTarget.
+func CheckURL(raw string, allowPrivate bool) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	if u.User != nil {
+		return "", errors.New("credentials in the URL are not allowed; verify the signature instead")
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !Public(ip) && !allowPrivate {
+		return "", privateError(fmt.Sprintf("%s is a private, loopback or link-local address", ip))
+	}
+	if strings.EqualFold(u.Hostname(), "localhost") && !allowPrivate {
+		return "", privateError("localhost is a loopback target")
+	}
+	return u.String(), nil
+}
+
+// privateError is ErrPrivateTarget with the address named.
+type privateError string
+
+func (e privateError) Error() string      { return string(e) }
+func (privateError) Is(target error) bool { return target == ErrPrivateTarget }
+
+// CheckEvent checks one event name of a subscription: a name of Names or "*".
+func CheckEvent(name string) error {
+	if name != "*" && !slices.Contains(Names, name) {
+		return fmt.Errorf("unknown event %q (known: %s)", name, strings.Join(Names, ", "))
+	}
 	return nil
 }
 

@@ -54,18 +54,20 @@ func (s *Store) CreateHook(ctx context.Context, h *parley.HookSubscription) erro
 }
 
 // UpdateHook saves what an admin edits (name, URL, events, private
-// targets, active) if h.Version is the stored version; ECONFLICT if
+// targets, active; the secret too when h.Secret is not empty: a
+// configuration file declares it) if h.Version is the stored version; ECONFLICT if
 // someone else saved first. Re-activating resets the failure count so the
 // next attempt is now.
 func (s *Store) UpdateHook(ctx context.Context, h *parley.HookSubscription) error {
 	t := s.now()
 	var version int
 	err := s.r().queryRow(ctx, `UPDATE hook_subscriptions SET name = ?, url = ?, events = ?, allow_private = ?, active = ?,
+			secret = CASE WHEN ? = '' THEN secret ELSE ? END,
 			failures = CASE WHEN active = 0 AND ? = 1 THEN 0 ELSE failures END,
 			next_attempt_at = CASE WHEN active = 0 AND ? = 1 THEN NULL ELSE next_attempt_at END,
 			updated_at = ?, version = version + 1
 		WHERE id = ? AND tenant_id = ? AND version = ? RETURNING version`,
-		h.Name, h.URL, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), boolInt(h.Active), boolInt(h.Active),
+		h.Name, h.URL, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), h.Secret, h.Secret, boolInt(h.Active), boolInt(h.Active),
 		dbTime(t), h.ID, h.TenantID, h.Version).Scan(&version)
 	if isUniqueViolation(err) {
 		return parley.Errorf(parley.ECONFLICT, "a webhook named %q exists already", h.Name)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/secrets"
 )
 
 // Outgoing webhook subscriptions and their delivery log (package hooks).
@@ -16,7 +17,7 @@ import (
 const hookCols = `id, tenant_id, name, url, secret, events, allow_private, active, cursor_event, failures,
 	next_attempt_at, last_error, last_success_at, created_at, updated_at, version`
 
-func scanHook(sc interface{ Scan(...any) error }) (*parley.HookSubscription, error) {
+func scanHookRow(sc interface{ Scan(...any) error }) (*parley.HookSubscription, error) {
 	var h parley.HookSubscription
 	var events string
 	var private, active int
@@ -31,6 +32,36 @@ func scanHook(sc interface{ Scan(...any) error }) (*parley.HookSubscription, err
 	return &h, nil
 }
 
+// hookSecretField names webhook secrets to the keyring.
+const hookSecretField = "hook_secret"
+
+// scanHook reads a subscription and opens its secret.
+func (s *Store) scanHook(sc interface{ Scan(...any) error }) (*parley.HookSubscription, error) {
+	h, err := scanHookRow(sc)
+	if err != nil {
+		return nil, err
+	}
+	if s.keys == nil {
+		if secrets.Sealed(h.Secret) {
+			return nil, parley.Errorf(parley.EINTERNAL, "webhook %s: its secret is encrypted and this server has no key (set PARLEY_SECRET_KEY or PARLEY_SECRET_KEY_FILE)", h.Name)
+		}
+		return h, nil
+	}
+	if h.Secret, err = s.keys.Open(hookSecretField, h.Secret); err != nil {
+		return nil, fmt.Errorf("webhook %s secret: %w", h.Name, err)
+	}
+	return h, nil
+}
+
+// sealHookSecret is what the secret column stores: sealed when the
+// store has a keyring (like accounts' credentials), else as given.
+func (s *Store) sealHookSecret(plain string) (string, error) {
+	if s.keys == nil {
+		return plain, nil
+	}
+	return s.keys.Seal(hookSecretField, plain)
+}
+
 // CreateHook stores a new subscription and sets its ID, times and Version.
 // Its cursor is the caller's (the tenant's newest event: a new subscription
 // receives what happens from now on). ECONFLICT if the name is taken.
@@ -39,10 +70,14 @@ func (s *Store) CreateHook(ctx context.Context, h *parley.HookSubscription) erro
 	if err != nil {
 		return err
 	}
+	secret, err := s.sealHookSecret(h.Secret)
+	if err != nil {
+		return err
+	}
 	t := s.now()
 	_, err = s.r().exec(ctx, `INSERT INTO hook_subscriptions (`+hookCols+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, '', NULL, ?, ?, 1)`,
-		id, h.TenantID, h.Name, h.URL, h.Secret, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), h.Cursor, dbTime(t), dbTime(t))
+		id, h.TenantID, h.Name, h.URL, secret, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), h.Cursor, dbTime(t), dbTime(t))
 	if isUniqueViolation(err) {
 		return parley.Errorf(parley.ECONFLICT, "a webhook named %q exists already", h.Name)
 	}
@@ -59,15 +94,19 @@ func (s *Store) CreateHook(ctx context.Context, h *parley.HookSubscription) erro
 // someone else saved first. Re-activating resets the failure count so the
 // next attempt is now.
 func (s *Store) UpdateHook(ctx context.Context, h *parley.HookSubscription) error {
+	secret, err := s.sealHookSecret(h.Secret)
+	if err != nil {
+		return err
+	}
 	t := s.now()
 	var version int
-	err := s.r().queryRow(ctx, `UPDATE hook_subscriptions SET name = ?, url = ?, events = ?, allow_private = ?, active = ?,
+	err = s.r().queryRow(ctx, `UPDATE hook_subscriptions SET name = ?, url = ?, events = ?, allow_private = ?, active = ?,
 			secret = CASE WHEN ? = '' THEN secret ELSE ? END,
 			failures = CASE WHEN active = 0 AND ? = 1 THEN 0 ELSE failures END,
 			next_attempt_at = CASE WHEN active = 0 AND ? = 1 THEN NULL ELSE next_attempt_at END,
 			updated_at = ?, version = version + 1
 		WHERE id = ? AND tenant_id = ? AND version = ? RETURNING version`,
-		h.Name, h.URL, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), h.Secret, h.Secret, boolInt(h.Active), boolInt(h.Active),
+		h.Name, h.URL, tagsJSON(h.Events), boolInt(h.AllowPrivate), boolInt(h.Active), secret, secret, boolInt(h.Active), boolInt(h.Active),
 		dbTime(t), h.ID, h.TenantID, h.Version).Scan(&version)
 	if isUniqueViolation(err) {
 		return parley.Errorf(parley.ECONFLICT, "a webhook named %q exists already", h.Name)
@@ -104,7 +143,7 @@ func (s *Store) DeleteHook(ctx context.Context, tenantID, id string) error {
 
 // Hook returns one subscription of the tenant.
 func (s *Store) Hook(ctx context.Context, tenantID, id string) (*parley.HookSubscription, error) {
-	h, err := scanHook(s.r().queryRow(ctx, "SELECT "+hookCols+" FROM hook_subscriptions WHERE id = ? AND tenant_id = ?", id, tenantID))
+	h, err := s.scanHook(s.r().queryRow(ctx, "SELECT "+hookCols+" FROM hook_subscriptions WHERE id = ? AND tenant_id = ?", id, tenantID))
 	if err != nil {
 		return nil, wrap("hook", notFound(err, "webhook", id))
 	}
@@ -124,7 +163,7 @@ func (s *Store) queryHooks(ctx context.Context, q string, args ...any) ([]*parle
 	defer rows.Close()
 	var out []*parley.HookSubscription
 	for rows.Next() {
-		h, err := scanHook(rows)
+		h, err := s.scanHook(rows)
 		if err != nil {
 			return nil, wrap("hooks", err)
 		}
@@ -162,7 +201,7 @@ func (s *Store) LeaseDueHooks(ctx context.Context, holder string, now, until tim
 			return err
 		}
 		for _, id := range ids {
-			h, err := scanHook(r.queryRow(ctx, `UPDATE hook_subscriptions SET lease_holder = ?, lease_until = ?
+			h, err := s.scanHook(r.queryRow(ctx, `UPDATE hook_subscriptions SET lease_holder = ?, lease_until = ?
 				WHERE id = ? RETURNING `+hookCols, holder, dbTime(until), id))
 			if err != nil {
 				return err

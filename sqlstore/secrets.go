@@ -9,8 +9,8 @@ import (
 )
 
 // SetKeyring makes the store seal accounts' credentials with keys (page
-// tokens, app secrets, verify tokens and secret settings) and open them
-// on reading. Without one they are stored as given. Set it before use.
+// tokens, app secrets, verify tokens and secret settings) and outgoing
+// webhooks' secrets, and open them on reading. Without one they are stored as given. Set it before use.
 func (s *Store) SetKeyring(keys *secrets.Keyring) { s.keys = keys }
 
 // secretFields are an account's credential columns, by field name.
@@ -77,10 +77,10 @@ func (s *Store) openAccount(a *parley.Account) error {
 	return nil
 }
 
-// ResealSecrets seals every account's credentials with the keyring's
+// ResealSecrets seals every account's credentials and webhook's secret with the keyring's
 // current key, in one transaction: values sealed with an older key, and
-// values stored before encryption. It returns how many accounts it
-// rewrote. Run it after a new key became current (`parley secrets
+// values stored before encryption. It returns how many accounts and
+// webhooks it rewrote. Run it after a new key became current (`parley secrets
 // rotate`); servers holding the new key and the old one read both kinds
 // meanwhile.
 //
@@ -118,9 +118,47 @@ func (s *Store) ResealSecrets(ctx context.Context, all bool) (int, error) {
 			}
 			n++
 		}
-		return nil
+		hooks, err := s.resealHookSecrets(ctx, r, all)
+		n += hooks
+		return err
 	})
 	return n, wrap("reseal secrets", err)
+}
+
+// resealHookSecrets is ResealSecrets for outgoing webhooks' secrets, in
+// its transaction r.
+func (s *Store) resealHookSecrets(ctx context.Context, r runner, all bool) (int, error) {
+	rows, err := r.query(ctx, "SELECT id, secret FROM hook_subscriptions ORDER BY id"+s.d.forUpdate())
+	if err != nil {
+		return 0, err
+	}
+	type stored struct{ id, secret string }
+	hs, err := collect(rows, func(sc interface{ Scan(...any) error }) (stored, error) {
+		var h stored
+		return h, sc.Scan(&h.id, &h.secret)
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, h := range hs {
+		if h.secret == "" || s.keys.SealedWithCurrent(h.secret) || !all && secrets.Sealed(h.secret) {
+			continue
+		}
+		plain, err := s.keys.Open(hookSecretField, h.secret)
+		if err != nil {
+			return n, err
+		}
+		sealed, err := s.sealHookSecret(plain)
+		if err != nil {
+			return n, err
+		}
+		if _, err := r.exec(ctx, "UPDATE hook_subscriptions SET secret = ? WHERE id = ?", sealed, h.id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // hasPlain reports whether the stored account a has a credential stored
@@ -163,5 +201,8 @@ func (s *Store) HasSealedSecrets(ctx context.Context) (bool, error) {
 	var n int
 	err := s.r().queryRow(ctx, `SELECT COUNT(*) FROM accounts WHERE access_token LIKE 'enc:v1:%' OR app_secret LIKE 'enc:v1:%'
 		OR verify_token LIKE 'enc:v1:%' OR settings LIKE '%"enc:v1:%'`).Scan(&n)
+	if err == nil && n == 0 {
+		err = s.r().queryRow(ctx, `SELECT COUNT(*) FROM hook_subscriptions WHERE secret LIKE 'enc:v1:%'`).Scan(&n)
+	}
 	return n > 0, wrap("sealed secrets", err)
 }

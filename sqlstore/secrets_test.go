@@ -21,8 +21,19 @@ func rawCredentials(t *testing.T, s *sqlstore.Store, name string) string {
 	return strings.Join([]string{tok, secret, verify, settings}, " | ")
 }
 
+// rawHookSecret reads a webhook's secret column as stored.
+func rawHookSecret(t *testing.T, s *sqlstore.Store, name string) string {
+	t.Helper()
+	var secret string
+	if err := s.DB().QueryRowContext(ctx, "SELECT secret FROM hook_subscriptions WHERE name = '"+name+"'").Scan(&secret); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
 // TestCredentialsEncrypted: an account's page token, app secret, verify
-// token and secret settings are stored sealed and read back in clear; a
+// token and secret settings, and a webhook's signing secret, are stored
+// sealed and read back in clear; a
 // rotation re-seals them with the new key, and values stored before
 // encryption are sealed too.
 func TestCredentialsEncrypted(t *testing.T) {
@@ -30,6 +41,9 @@ func TestCredentialsEncrypted(t *testing.T) {
 		plain := []string{"EAAG-page-token", "app-secret-123", "verify-me", "bot-key-456"}
 		legacy := &parley.Account{TenantID: "t1", Name: "legacy", Type: "telegram", PageID: "p0", AccessToken: "legacy-token", Active: true}
 		must(t, s.UpsertAccount(ctx, legacy)) // before the server had a key
+		legacyHook := &parley.HookSubscription{TenantID: "t1", Name: "legacy-hook", URL: "https://crm.example.com/a", Secret: "whsec_legacy",
+			Events: []string{"*"}, Active: true}
+		must(t, s.CreateHook(ctx, legacyHook))
 
 		k1, k2 := secrets.NewKey(), secrets.NewKey()
 		ring1, err := secrets.NewKeyring(k1)
@@ -58,12 +72,26 @@ func TestCredentialsEncrypted(t *testing.T) {
 		if a.AccessToken != plain[0] || a.Settings["api_secret"] != plain[3] {
 			t.Fatalf("UpsertAccount changed the caller's account: %+v", a)
 		}
+		hook := &parley.HookSubscription{TenantID: "t1", Name: "crm", URL: "https://crm.example.com/b", Secret: "whsec_new",
+			Events: []string{"*"}, Active: true}
+		must(t, s.CreateHook(ctx, hook))
+		if raw := rawHookSecret(t, s, "crm"); strings.Contains(raw, "whsec_new") || !secrets.Sealed(raw) {
+			t.Fatalf("webhook secret stored as %q", raw)
+		}
+		hook.Secret, hook.URL = "whsec_edited", "https://crm.example.com/c"
+		must(t, s.UpdateHook(ctx, hook))
+		if raw := rawHookSecret(t, s, "crm"); strings.Contains(raw, "whsec_edited") || !secrets.Sealed(raw) {
+			t.Fatalf("edited webhook secret stored as %q", raw)
+		}
+		if got, err := s.Hook(ctx, "t1", hook.ID); err != nil || got.Secret != "whsec_edited" {
+			t.Fatalf("webhook read back %+v, %v", got, err)
+		}
 
 		// Start-up seals what was stored before encryption, nothing else.
 		n, err := s.ResealSecrets(ctx, false)
 		must(t, err)
-		if n != 1 || strings.Contains(rawCredentials(t, s, "legacy"), "legacy-token") {
-			t.Fatalf("resealed %d; legacy row %s", n, rawCredentials(t, s, "legacy"))
+		if n != 2 || strings.Contains(rawCredentials(t, s, "legacy"), "legacy-token") || !secrets.Sealed(rawHookSecret(t, s, "legacy-hook")) {
+			t.Fatalf("resealed %d; legacy row %s, legacy webhook %s", n, rawCredentials(t, s, "legacy"), rawHookSecret(t, s, "legacy-hook"))
 		}
 
 		// Rotation: k2 current, k1 old; everything ends sealed with k2.
@@ -75,8 +103,8 @@ func TestCredentialsEncrypted(t *testing.T) {
 		}
 		n, err = s.ResealSecrets(ctx, true)
 		must(t, err)
-		if n != 2 {
-			t.Fatalf("rotated %d accounts, want 2", n)
+		if n != 4 {
+			t.Fatalf("rotated %d accounts and webhooks, want 4", n)
 		}
 		onlyNew, err := secrets.NewKeyring(k2)
 		must(t, err)
@@ -85,6 +113,15 @@ func TestCredentialsEncrypted(t *testing.T) {
 		must(t, err)
 		if len(all) != 2 || all[0].AccessToken != plain[0] || all[1].AccessToken != "legacy-token" {
 			t.Fatalf("after rotation, with the new key alone: %+v", all)
+		}
+		hooks, err := s.Hooks(ctx, "t1")
+		must(t, err)
+		secretsRead := map[string]string{}
+		for _, h := range hooks {
+			secretsRead[h.Name] = h.Secret
+		}
+		if secretsRead["crm"] != "whsec_edited" || secretsRead["legacy-hook"] != "whsec_legacy" {
+			t.Fatalf("webhook secrets after rotation, with the new key alone: %v", secretsRead)
 		}
 		if n, _ := s.ResealSecrets(ctx, true); n != 0 {
 			t.Fatalf("a second rotation rewrote %d", n)

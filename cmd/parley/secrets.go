@@ -52,7 +52,7 @@ func secretsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "re-encrypted the credentials of %d accounts with key %s\n", n, id)
+		fmt.Fprintf(stdout, "re-encrypted the credentials of %d accounts and webhooks with key %s\n", n, id)
 		return nil
 	}
 	fmt.Fprint(stderr, secretsUsage)

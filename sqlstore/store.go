@@ -65,6 +65,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
+	sizePool(db)
 	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
 	if !d.pg() {
 		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")

@@ -1,0 +1,44 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+// TestPoolKeepsConnections: connections handed back after parallel work
+// stay open for the next statements instead of being closed past the
+// second (database/sql's default), which on SQLite re-parsed the schema
+// and on PostgreSQL started a new backend for nearly every statement.
+func TestPoolKeepsConnections(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		db := s.DB()
+		const parallel = 8 // the test pool's PostgreSQL limit
+		for round := range 3 {
+			var held []func() error
+			for range parallel {
+				c, err := db.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.PingContext(ctx); err != nil {
+					t.Fatal(err)
+				}
+				held = append(held, c.Close)
+			}
+			for _, release := range held {
+				if err := release(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st := db.Stats()
+			if st.MaxIdleClosed != 0 || st.OpenConnections < parallel {
+				t.Fatalf("round %d: %d connections closed for the idle limit, %d open; want 0 closed, %d open",
+					round, st.MaxIdleClosed, st.OpenConnections, parallel)
+			}
+		}
+	})
+}

@@ -39,7 +39,7 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 	} else {
 		err = s.inTx(ctx, func(r runner) error {
 			clear(ids)
-			tx, _ := r.q.(*sql.Tx)
+			tx := r.sqlTx()
 			for lo := 0; lo < len(events); {
 				n := inboundChunk
 				for n > len(events)-lo {

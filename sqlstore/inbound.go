@@ -170,8 +170,7 @@ func (s *Store) insertInboundPG(ctx context.Context, events []*parley.InboundEve
 
 // inboundStmt returns the prepared statement of a portable query.
 func (s *Store) inboundStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	s.stmtsOnce.Do(func() { s.stmts = &stmtCache{db: s.db} })
-	return s.stmts.get(ctx, s.d.rebind(query))
+	return s.cache().always(ctx, s.d.rebind(query))
 }
 
 func inboundPayload(e *parley.InboundEvent) []byte {

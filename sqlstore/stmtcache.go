@@ -7,25 +7,45 @@ import (
 	"sync/atomic"
 )
 
-// stmtCache keeps prepared statements for the hottest queries (a chat's
-// scenario step reads the chat and saves its position), so SQLite and
-// PostgreSQL parse them once instead of at every step.
+// stmtCache keeps prepared statements, so a query is parsed once per
+// connection instead of at every run. SQLite runs every query through it
+// (see querier): modernc's driver prepares and finalizes each unprepared
+// statement, and parsing SQL was about a third of the CPU of handling an
+// incoming message. pgx prepares and caches per connection itself, so on
+// PostgreSQL only the hottest queries use it (see p).
 type stmtCache struct {
 	db *sql.DB
 	m  sync.Map     // rebound query → *sql.Stmt
 	n  atomic.Int32 // entries in m
 }
 
-// maxCachedStmts bounds what cachedQuerier adds to the cache: queries
-// built with a varying number of placeholders (IN lists, report filters)
-// would otherwise add an entry per shape. Past it, new queries run
-// unprepared.
+// maxCachedStmts bounds the cache: queries built with a varying number of
+// placeholders (IN lists, report filters) would otherwise add an entry
+// per shape. Past it, new queries run unprepared.
 const maxCachedStmts = 512
 
+// get returns query's prepared statement, preparing it on first use; nil
+// once the cache is full and query is not in it.
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := c.m.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
+	if c.n.Load() >= maxCachedStmts {
+		return nil, nil
+	}
+	return c.add(ctx, query)
+}
+
+// always is get for the few statements a caller needs prepared (the
+// inbound log's inserts): they are cached past the bound.
+func (c *stmtCache) always(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.m.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	return c.add(ctx, query)
+}
+
+func (c *stmtCache) add(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
@@ -48,50 +68,17 @@ func (c *stmtCache) close() {
 	c.n.Store(0)
 }
 
-// ExecContext implements querier with a cached statement.
-func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := c.get(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-// QueryContext implements querier with a cached statement.
-func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := c.get(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-// QueryRowContext implements querier with a cached statement; a failed
-// prepare falls back to an unprepared query, which reports the error.
-func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := c.get(ctx, query)
-	if err != nil {
-		return c.db.QueryRowContext(ctx, query, args...)
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-// cachedQuerier runs queries on a pool (tx nil) or in a transaction with
-// the cache's prepared statements. SQLite's store runs every query
-// through it: modernc's driver prepares and finalizes each unprepared
-// statement, and parsing SQL was about a third of the CPU of handling an
-// incoming message. (pgx prepares and caches per connection itself.) A
-// query that fails to prepare runs unprepared, which reports its error.
+// cachedQuerier runs queries on the pool (tx nil) or in a transaction
+// with the cache's prepared statements. A query that is not cached (the
+// cache is full) or fails to prepare runs unprepared, which reports its
+// error the usual way.
 type cachedQuerier struct {
 	c  *stmtCache
-	db querier
+	db querier // the pool or tx
 	tx *sql.Tx
 }
 
 func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
-	if _, ok := q.c.m.Load(query); !ok && q.c.n.Load() >= maxCachedStmts {
-		return nil
-	}
 	st, err := q.c.get(ctx, query)
 	if err != nil || st == nil {
 		return nil
@@ -129,14 +116,28 @@ func (s *Store) cache() *stmtCache {
 	return s.stmts
 }
 
+// querier returns what runs the store's queries on the pool (tx nil) or
+// in tx: prepared statements on SQLite, the driver's own on PostgreSQL.
+func (s *Store) querier(tx *sql.Tx) querier {
+	switch {
+	case s.d.pg() && tx != nil:
+		return tx
+	case s.d.pg():
+		return s.db
+	case tx != nil:
+		return cachedQuerier{c: s.cache(), db: tx, tx: tx}
+	default:
+		return cachedQuerier{c: s.cache(), db: s.db}
+	}
+}
+
 // p returns a runner outside any transaction that prepares its statements
-// once. Use it for queries run at every scenario step.
+// once, on either database. Use it for queries run at every scenario step.
 func (s *Store) p() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	s.stmtsOnce.Do(func() { s.stmts = &stmtCache{db: s.db} })
-	return runner{q: s.stmts, d: s.d, n: &s.queries, gate: s.gate}
+	return runner{q: cachedQuerier{c: s.cache(), db: s.db}, d: s.d, n: &s.queries, gate: s.gate}
 }
 
 // sqlTx returns the transaction r runs in, or nil outside one.

@@ -190,11 +190,7 @@ func (s *Store) r() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	var q querier = s.db
-	if !s.d.pg() {
-		q = cachedQuerier{c: s.cache(), db: s.db}
-	}
-	return runner{q: q, d: s.d, n: &s.queries, gate: s.gate}
+	return runner{q: s.querier(nil), d: s.d, n: &s.queries, gate: s.gate}
 }
 
 // Queries is how many SQL statements the store has run since it was
@@ -232,11 +228,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
 	if err != nil {
 		return err
 	}
-	var q querier = tx
-	if !s.d.pg() {
-		q = cachedQuerier{c: s.cache(), db: tx, tx: tx}
-	}
-	if err := fn(runner{q: q, d: s.d, n: &s.queries}); err != nil {
+	if err := fn(runner{q: s.querier(tx), d: s.d, n: &s.queries}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -154,22 +155,25 @@ func (s *Simulator) messages(w http.ResponseWriter, r *http.Request) {
 const pollEvery = 250 * time.Millisecond
 
 // stream pushes replies to the simulated customer as they are sent. The
-// fakes are polled; replies there when the stream opens are not sent
-// again (the page fetches /simulator/api/messages).
+// fakes are polled. The replies there when the stream opens come first,
+// as replay events: a page's fetch of /simulator/api/messages may have
+// been answered before a reply that came before the stream opened, so
+// the stream cannot leave them to it. Only new replies get receipts.
 func (s *Simulator) stream(w http.ResponseWriter, r *http.Request) {
 	ch, user, ok := s.query(w, r)
 	if !ok {
 		return
-	}
-	sent := map[string]bool{}
-	for _, m := range ch.replies(user) {
-		sent[m.ID] = true
 	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
+	sent := map[string]bool{}
+	for _, m := range ch.replies(user) {
+		sent[m.ID] = true
+		writeEvent(w, "replay", m)
+	}
 	_ = rc.Flush()
 	poll, ping := time.NewTicker(pollEvery), time.NewTicker(15*time.Second)
 	defer poll.Stop()
@@ -198,12 +202,17 @@ func (s *Simulator) emitNew(w http.ResponseWriter, ch channel, user string, sent
 			continue
 		}
 		sent[m.ID] = true
-		data, _ := json.Marshal(m)
-		fmt.Fprintf(w, "event: message\ndata: %s\n\n", data)
+		writeEvent(w, "message", m)
 		if ms, ok := ch.(*messengerSim); ok && m.SenderAction == "" {
 			go ms.receipts(user, m.ID) // the phone shows it: delivered, then read
 		}
 	}
+}
+
+// writeEvent writes one reply as a Server-Sent Event of the given type.
+func writeEvent(w io.Writer, event string, m Reply) {
+	data, _ := json.Marshal(m)
+	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data)
 }
 
 func httpError(w http.ResponseWriter, status int, msg string) {

@@ -192,11 +192,15 @@ function connect() {
     onReconnect: fetchMessages,
     onStatus: (s) => el.chat.classList.toggle("offline", s !== "live"),
   });
-  stream.on("message", (m) => {
-    if (customer !== who) return;
-    addPageMessage(m, true);
-    render();
-  });
+  // replay: what was sent before this connection opened (no "arrived
+  // now" for its typing indicator); message: sent since.
+  for (const [type, live] of [["replay", false], ["message", true]]) {
+    stream.on(type, (m) => {
+      if (customer !== who) return;
+      addPageMessage(m, live);
+      render();
+    });
+  }
   stream.start();
 }
 

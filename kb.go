@@ -35,11 +35,16 @@ type ArticleFilter struct {
 // kb) has parsed the text already: the store only matches and ranks.
 type ArticleQuery struct {
 	TenantID string
-	// Terms are what to look for: an article matches if it contains any
-	// alternative of any term. Each alternative is one word or a phrase of
-	// words separated by single spaces, made of letters and digits only
-	// (synonyms are alternatives of the same term).
-	Terms         [][]string
+	// Terms are what to look for: an article matches if it contains an
+	// alternative of at least MinTerms of them. Each alternative is one
+	// word or a phrase of words separated by single spaces, made of
+	// letters and digits only (synonyms are alternatives of the same
+	// term).
+	Terms [][]string
+	// MinTerms is how many of Terms a match contains at least: 0 or 1
+	// for any term, len(Terms) or more for every one. The number of
+	// term combinations the store matches is len(Terms) choose MinTerms.
+	MinTerms      int
 	Language      string // "" for any; else this language or none
 	ServiceID     string // "" for any; else this service or none
 	PublishedOnly bool

@@ -180,7 +180,7 @@ func articleWhere(f parley.ArticleFilter) (string, []any) {
 // SearchArticles runs a full-text query: the best q.Limit hits of the
 // tenant, ranked by the dialect's relevance (title over body).
 func (s *Store) SearchArticles(ctx context.Context, q parley.ArticleQuery) ([]parley.ArticleHit, error) {
-	if len(searchPhrases(q)) == 0 {
+	if len(searchTerms(q)) == 0 {
 		return []parley.ArticleHit{}, nil
 	}
 	query, args := s.d.articleSearch(q)

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -132,6 +133,48 @@ func TestKBSearch(t *testing.T) {
 		must(t, err)
 		if len(hits) != 1 || hits[0].Article.ID != body.ID {
 			t.Fatalf("syntax: %v", hitIDs(hits))
+		}
+	})
+}
+
+// TestKBSearchMinTerms: a search matches the articles containing at
+// least MinTerms of its terms (an alternative of each), on both
+// databases, and a tenant with no articles matches none.
+func TestKBSearchMinTerms(t *testing.T) {
+	terms := [][]string{{"battery"}, {"charger"}, {"cable", "usb cord"}}
+	cases := []struct {
+		tenant   string
+		minTerms int
+		want     []string
+	}{
+		{"t1", 0, []string{"all three", "battery charger", "battery usb cord", "battery only", "cable only"}},
+		{"t1", 1, []string{"all three", "battery charger", "battery usb cord", "battery only", "cable only"}},
+		{"t1", 2, []string{"all three", "battery charger", "battery usb cord"}},
+		{"t1", 3, []string{"all three"}},
+		{"t1", 9, []string{"all three"}}, // more than there are terms: every one
+		{"empty", 1, nil},
+	}
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		for _, a := range [][2]string{
+			{"all three", "The battery charger and its cable."},
+			{"battery charger", "A battery needs its charger."},
+			{"battery usb cord", "Charge the battery with the USB cord."},
+			{"battery only", "The battery lasts a day."},
+			{"cable only", "Any cable will do."},
+			{"usb and cord apart", "A USB stick and a cord."}, // not the phrase
+			{"nothing", "Opening hours."},
+		} {
+			newArticle(t, s, "t1", a[0], a[1], true)
+		}
+		for _, c := range cases {
+			hits, err := s.SearchArticles(ctx, parley.ArticleQuery{TenantID: c.tenant, Terms: terms, MinTerms: c.minTerms, PublishedOnly: true, Limit: 10})
+			must(t, err)
+			got := hitIDs(hits)
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(c.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, at least %d terms: %q, want %q", c.tenant, c.minTerms, got, want)
+			}
 		}
 	})
 }

@@ -1,0 +1,3 @@
+-- PostgreSQL's 0028 stops its knowledge-base index from deferring new
+-- articles; FTS5 has nothing like it, so SQLite only records the version.
+-- Keep in step with the other dialect's 0028_kb_search_index.sql.

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/parleycc/parley/sqlstore"
@@ -41,4 +42,37 @@ func TestPoolKeepsConnections(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPostgresJITOff: Parley's PostgreSQL connections run with JIT off
+// (compiling a knowledge search's plan took longer than running it),
+// unless the connection string sets jit.
+func TestPostgresJITOff(t *testing.T) {
+	cases := []struct{ name, param, want string }{
+		{"default", "", "off"},
+		{"the URL's own setting", "jit=on", "on"},
+	}
+	for _, c := range cases {
+		dsn := sqltest.PostgresDSN()
+		if c.param != "" {
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + c.param
+		}
+		s, err := sqlstore.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var jit string
+		err = s.DB().QueryRowContext(context.Background(), "SHOW jit").Scan(&jit)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if jit != c.want {
+			t.Errorf("%s: jit = %s, want %s", c.name, jit, c.want)
+		}
+	}
 }

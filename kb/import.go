@@ -122,6 +122,7 @@ func (s *Service) importFile(ctx context.Context, tenantID string, f ImportFile)
 	if err := s.store.CreateArticles(ctx, articles); err != nil {
 		return 0, fmt.Errorf("kb: import %s: %w", f.Name, err)
 	}
+	s.changed(tenantID)
 	return len(articles), nil
 }
 

@@ -50,12 +50,14 @@ const (
 
 // Service manages and searches the knowledge base.
 type Service struct {
-	store Store
+	store  Store
+	common commonWords
 }
 
 // New returns the knowledge base kept in store.
 func New(store Store) *Service {
-	return &Service{store: store}
+	return &Service{store: store, common: commonWords{
+		tenants: map[string]*docCounts{}, counting: map[string]bool{}, stale: map[string]bool{}}}
 }
 
 // Create validates and stores a new article. a.ServiceID may be a
@@ -67,6 +69,7 @@ func (s *Service) Create(ctx context.Context, a *parley.Article) error {
 	if err := s.store.CreateArticle(ctx, a); err != nil {
 		return fmt.Errorf("kb: create: %w", err)
 	}
+	s.changed(a.TenantID)
 	return nil
 }
 
@@ -83,6 +86,7 @@ func (s *Service) Update(ctx context.Context, a *parley.Article) error {
 	if err := s.store.UpdateArticle(ctx, a); err != nil {
 		return fmt.Errorf("kb: update: %w", err)
 	}
+	s.changed(a.TenantID)
 	return nil
 }
 
@@ -91,6 +95,7 @@ func (s *Service) Delete(ctx context.Context, tenantID, id string) error {
 	if err := s.store.DeleteArticle(ctx, tenantID, id); err != nil {
 		return fmt.Errorf("kb: delete: %w", err)
 	}
+	s.changed(tenantID)
 	return nil
 }
 
@@ -168,6 +173,7 @@ func (s *Service) setPublished(ctx context.Context, tenantID, id string, on bool
 		a.Published = on
 		err = s.store.UpdateArticle(ctx, a)
 		if err == nil {
+			s.changed(tenantID)
 			return a, nil
 		} else if parley.ErrorCode(err) != parley.ECONFLICT || try == 2 {
 			return nil, fmt.Errorf("kb: publish: %w", err)

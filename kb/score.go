@@ -8,13 +8,14 @@ import (
 	"github.com/parleycc/parley"
 )
 
-// Scoring. The database finds and ranks articles containing any term of
-// the query; its raw rank (bm25 on SQLite, ts_rank_cd on PostgreSQL)
-// favours a title match over a body match but does not know how much of
-// the query an article answers, and its scale differs by database. So the
-// score is computed here, the same way on both:
+// Scoring. The database finds and ranks articles containing the query's
+// terms (all, two or any, see minTerms). Its raw rank (bm25 on SQLite,
+// ts_rank on PostgreSQL), made relative to the best of the search that
+// found it, favours a title match over a body match but does not know
+// how much of the query an article answers, and its scale differs by
+// database. So the score is computed here, the same way on both:
 //
-//	score = coverage × (0.5 + 0.5 × rank / best rank of the query)
+//	score = coverage × (0.5 + 0.5 × rank / best rank)
 //
 // where coverage is the share of the query's terms (a word or phrase with
 // its synonyms) found in the article's title, body or tags. An article

@@ -47,8 +47,9 @@ type Hit struct {
 
 // Search finds the articles that best answer q.Text: the query is split
 // into words, stop words dropped, and each word or phrase expanded with
-// the tenant's synonyms; articles containing any of them match (stemmed),
-// those containing more of them and in their title first.
+// the tenant's synonyms; articles containing all of them are looked for
+// first, then any two, then any one (stemmed, see minTerms), those
+// containing more of them and in their title first.
 func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 	syn, err := s.store.Synonyms(ctx, q.TenantID)
 	if err != nil {
@@ -67,12 +68,92 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	hits, err := s.store.SearchArticles(ctx, parley.ArticleQuery{TenantID: q.TenantID, Terms: terms,
-		Language: strings.ToLower(q.Language), ServiceID: svc, PublishedOnly: !q.Drafts, Limit: limit * overFetch})
+	counts, err := s.counts(ctx, q.TenantID)
 	if err != nil {
 		return nil, fmt.Errorf("kb: search: %w", err)
 	}
+	want := limit * overFetch
+	aq := parley.ArticleQuery{TenantID: q.TenantID, Terms: distinctive(terms, counts),
+		Language: strings.ToLower(q.Language), ServiceID: svc, PublishedOnly: !q.Drafts, Limit: want}
+	// The hits of a search needing more terms stay ahead of those a
+	// search needing fewer adds. Ranks are made relative to each search's
+	// best, as the databases' scales differ between an AND and an OR.
+	var hits []parley.ArticleHit
+	seen := map[string]bool{}
+	for _, aq.MinTerms = range minTerms(len(aq.Terms)) {
+		found, err := s.store.SearchArticles(ctx, aq)
+		if err != nil {
+			return nil, fmt.Errorf("kb: search: %w", err)
+		}
+		best := 0.0
+		for _, h := range found {
+			best = max(best, h.Rank)
+		}
+		for _, h := range found {
+			if best > 0 {
+				h.Rank /= best
+			}
+			if len(hits) < want && !seen[h.Article.ID] {
+				seen[h.Article.ID] = true
+				hits = append(hits, h)
+			}
+		}
+		if len(hits) >= want {
+			break
+		}
+	}
 	return score(hits, terms, q.MinScore, limit), nil
+}
+
+// maxMatchTerms bounds the terms the database matches: a long message's
+// rarest words say what it is about, and any two of more terms make a
+// long match expression.
+const maxMatchTerms = 6
+
+// distinctive is the terms the database matches: those the tenant's
+// articles contain but not most of them, at most maxMatchTerms, the
+// rarest, in query order. When the articles are too few to count, or
+// no term qualifies, it is all of them.
+func distinctive(terms [][]string, counts *docCounts) [][]string {
+	if !counts.counted() {
+		return terms
+	}
+	type term struct{ at, docs int }
+	var keep []term
+	for i, t := range terms {
+		if n := counts.termDocs(t); n > 0 && !counts.common(t) {
+			keep = append(keep, term{i, n})
+		}
+	}
+	if len(keep) == 0 {
+		return terms
+	}
+	if len(keep) > maxMatchTerms {
+		slices.SortStableFunc(keep, func(a, b term) int { return a.docs - b.docs })
+		keep = keep[:maxMatchTerms]
+		slices.SortFunc(keep, func(a, b term) int { return a.at - b.at })
+	}
+	out := make([][]string, len(keep))
+	for i, k := range keep {
+		out[i] = terms[k.at]
+	}
+	return out
+}
+
+// minTerms lists the searches a query of n terms tries, each needing
+// fewer of its terms than the one before, until enough hits are found:
+// every term, then any two, then any one. The articles answering more of
+// a question are its best candidates (the score favours them too), and
+// the database ranks only the matches of the search that answers: a word
+// found in most articles ("phone") no longer makes it rank them all.
+func minTerms(n int) []int {
+	switch {
+	case n <= 1:
+		return []int{1}
+	case n == 2:
+		return []int{2, 1}
+	}
+	return []int{n, 2, 1}
 }
 
 // Words splits text into lower-case words of letters and digits.

@@ -1,9 +1,12 @@
 package kb_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/kb"
 	"github.com/parleycc/parley/sqlstore"
 )
@@ -103,4 +106,79 @@ func TestKBExpand(t *testing.T) {
 	if got := kb.NormaliseSynonyms(syn); len(got) != 2 {
 		t.Errorf("NormaliseSynonyms kept %q", got)
 	}
+}
+
+// TestKBSearchWholeQueryFirst: articles containing the whole question
+// are found before those ranked higher for one of its words. Thirty
+// articles say "battery" over and over in title and body; the ones about
+// a battery charger mention both words once, deep in a long body. With
+// twenty of those (enough for a search of five), every hit answers the
+// whole query; with two, they come first and single-word articles fill
+// the rest.
+func TestKBSearchWholeQueryFirst(t *testing.T) {
+	filler := strings.Repeat("Opening hours, delivery times and store addresses are listed on the contact page. ", 8)
+	cases := []struct {
+		tenant string
+		whole  int // articles with both words
+		want   []bool
+	}{
+		{"many", 20, []bool{true, true, true, true, true}},
+		{"few", 2, []bool{true, true, false, false, false}},
+	}
+	forEachKB(t, func(t *testing.T, svc *kb.Service, st *sqlstore.Store) {
+		for _, c := range cases {
+			for i := range 30 {
+				must(t, svc.Create(ctx, &parley.Article{TenantID: c.tenant, Title: fmt.Sprintf("Battery battery %d", i),
+					Body: "Battery care: a battery, battery life, battery health.", Language: "en", Published: true}))
+			}
+			for i := range c.whole {
+				must(t, svc.Create(ctx, &parley.Article{TenantID: c.tenant, Title: fmt.Sprintf("Note %d", i),
+					Body: filler + "Use the charger that came with the battery. " + filler, Language: "en", Published: true}))
+			}
+			hits, err := svc.Search(ctx, kb.Query{TenantID: c.tenant, Text: "battery charger"})
+			must(t, err)
+			var got []bool
+			for _, h := range hits {
+				got = append(got, h.Score > 0.5) // answers the whole query
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%d articles answer the whole query: hits %q scored %v, want whole answers %v", c.whole, titles(hits), scores(hits), c.want)
+			}
+		}
+	})
+}
+
+// TestKBSearchCommonWords: a word in most of the tenant's articles is
+// left out of what the database matches when the query has another.
+// 110 articles say "phone" over and over; 10 are about the charger.
+// "phone charger" finds the charger articles, where ranking every
+// "phone" article would bury them (PostgreSQL's rank knows no word
+// rarity).
+func TestKBSearchCommonWords(t *testing.T) {
+	forEachKB(t, func(t *testing.T, svc *kb.Service, st *sqlstore.Store) {
+		for i := range 110 {
+			must(t, svc.Create(ctx, &parley.Article{TenantID: tenant, Title: fmt.Sprintf("Phone phone %d", i),
+				Body: "Your phone, the phone's case, phone care.", Language: "en", Published: true}))
+		}
+		for i := range 10 {
+			must(t, svc.Create(ctx, &parley.Article{TenantID: tenant, Title: fmt.Sprintf("Charger %d", i),
+				Body: "Use the original charger.", Language: "en", Published: true}))
+		}
+		hits, err := svc.Search(ctx, kb.Query{TenantID: tenant, Text: "phone charger"})
+		must(t, err)
+		if len(hits) != 5 {
+			t.Fatalf("%d hits, want 5", len(hits))
+		}
+		for _, h := range hits {
+			if !strings.HasPrefix(h.Article.Title, "Charger") {
+				t.Fatalf("hits %q: a phone article came before the charger ones", titles(hits))
+			}
+		}
+		// A query of common words only still finds them.
+		hits, err = svc.Search(ctx, kb.Query{TenantID: tenant, Text: "phone"})
+		must(t, err)
+		if len(hits) != 5 || !strings.HasPrefix(hits[0].Article.Title, "Phone") {
+			t.Fatalf("phone alone: %q", titles(hits))
+		}
+	})
 }

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -89,42 +90,45 @@ func (c *docCounts) common(alts []string) bool {
 	return c.counted() && float64(c.termDocs(alts)) > commonShare*float64(c.articles)
 }
 
-// counts returns the tenant's counts: counted now when there are none,
-// else the ones there, counted again in the background when old or when
-// articles changed.
-func (s *Service) counts(ctx context.Context, tenantID string) (*docCounts, error) {
+// counts returns the tenant's counts, nil until the first are ready: a
+// tenant's first search starts its count in the background (10,000
+// articles take about half a second) rather than wait for it. Counts
+// that are old, or older than a change of the articles, are counted
+// again in the background and used meanwhile.
+func (s *Service) counts(ctx context.Context, tenantID string) *docCounts {
 	w := &s.common
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	c := w.tenants[tenantID]
-	again := c != nil && !w.counting[tenantID] && (w.stale[tenantID] || time.Since(c.at) > commonMaxAge)
-	if again {
+	if !w.counting[tenantID] && (c == nil || w.stale[tenantID] || time.Since(c.at) > commonMaxAge) {
 		w.counting[tenantID] = true
 		delete(w.stale, tenantID)
-	}
-	w.mu.Unlock()
-	if c == nil {
-		c, err := s.countWords(ctx, tenantID)
-		if err != nil {
-			return nil, err
-		}
-		w.mu.Lock()
-		if w.tenants[tenantID] == nil || w.tenants[tenantID].at.Before(c.at) {
-			w.tenants[tenantID] = c
-		}
-		w.mu.Unlock()
-		return c, nil
-	}
-	if again {
 		go s.countAgain(context.WithoutCancel(ctx), tenantID)
 	}
-	return c, nil
+	return c
+}
+
+// CountWords counts the tenant's words now, for searches to leave out its
+// common ones from the next on (a count otherwise starts with the
+// tenant's first search).
+func (s *Service) CountWords(ctx context.Context, tenantID string) error {
+	c, err := s.countWords(ctx, tenantID)
+	if err != nil {
+		return fmt.Errorf("kb: count words: %w", err)
+	}
+	s.common.mu.Lock()
+	defer s.common.mu.Unlock()
+	if old := s.common.tenants[tenantID]; old == nil || old.at.Before(c.at) {
+		s.common.tenants[tenantID] = c
+	}
+	return nil
 }
 
 // countAgain counts a tenant's words in the background.
 func (s *Service) countAgain(ctx context.Context, tenantID string) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	c, err := s.countWords(ctx, tenantID)
+	err := s.CountWords(ctx, tenantID)
 	w := &s.common
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -132,16 +136,14 @@ func (s *Service) countAgain(ctx context.Context, tenantID string) {
 	if err != nil {
 		w.stale[tenantID] = true // try again on a later search
 		slog.Warn("kb: counting common words", slog.String("tenant", tenantID), slog.Any("error", err))
-		return
 	}
-	w.tenants[tenantID] = c
 }
 
 // changed marks a tenant's counts for a new count.
 func (s *Service) changed(tenantID string) {
 	s.common.mu.Lock()
 	defer s.common.mu.Unlock()
-	if s.common.tenants[tenantID] != nil {
+	if s.common.tenants[tenantID] != nil || s.common.counting[tenantID] {
 		s.common.stale[tenantID] = true
 	}
 }

@@ -68,10 +68,7 @@ func (s *Service) Search(ctx context.Context, q Query) ([]Hit, error) {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	counts, err := s.counts(ctx, q.TenantID)
-	if err != nil {
-		return nil, fmt.Errorf("kb: search: %w", err)
-	}
+	counts := s.counts(ctx, q.TenantID)
 	want := limit * overFetch
 	aq := parley.ArticleQuery{TenantID: q.TenantID, Terms: distinctive(terms, counts),
 		Language: strings.ToLower(q.Language), ServiceID: svc, PublishedOnly: !q.Drafts, Limit: want}

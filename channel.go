@@ -54,6 +54,13 @@ type ChatPacer interface {
 	ChatPace() (perSecond, burst int)
 }
 
+// AccountPacer is a Sender whose platform documents how many sends a
+// second one account (a page, a bot) may make. The outbox paces each
+// account's sends to it; other channels get the outbox's default.
+type AccountPacer interface {
+	AccountPace() (perSecond, burst int)
+}
+
 // Sender delivers replies and applies the platform's messaging policy.
 type Sender interface {
 	// Reach says whether and how the customer can be messaged now.

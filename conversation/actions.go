@@ -37,7 +37,7 @@ func (s *Service) SenderAction(ctx context.Context, u *parley.User, chatID, acti
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		defer cancel()
-		if err := s.outbox.limiter.wait(ctx, acct.ID); err != nil {
+		if err := s.outbox.accountLimiter(ch, acct.Type).wait(ctx, acct.ID); err != nil {
 			return
 		}
 		_, err := ch.Send(ctx, acct, cust, &parley.Outgoing{Sender: parley.SenderAgent, Action: action, Reach: reach})

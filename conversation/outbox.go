@@ -33,9 +33,11 @@ type Outbox struct {
 	channels *parley.Channels
 	clock    parley.Clock
 	logger   *slog.Logger
-	limiter  *rateLimiter
+	limiter  *rateLimiter // per account, when its channel names no pace or SendRate is set
+	fixed    bool         // SendRate was set: limiter paces every account
 	paceMu   sync.Mutex
 	pacers   map[string]*rateLimiter // per chat, by channel type (parley.ChatPacer)
+	accounts map[string]*rateLimiter // per account, by channel type (parley.AccountPacer)
 	status   *accountStatus
 	emit     func(context.Context, *parley.Chat, *parley.Message) error
 	wake     chan struct{}
@@ -119,7 +121,7 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if err := s.chatPace(ctx, ch, acct.Type, chat.ID); err != nil {
 		return err // shutting down: the message is pending again
 	}
-	if err := s.limiter.wait(ctx, acct.ID); err != nil {
+	if err := s.accountLimiter(ch, acct.Type).wait(ctx, acct.ID); err != nil {
 		// Shutting down before sending: nothing left, so the message is
 		// simply pending again (a crash here leaves a claim that the
 		// lease returns to pending too).
@@ -202,7 +204,7 @@ func (s *Outbox) record(ctx context.Context, acct *parley.Account, m *parley.Mes
 		return err
 	case se.Class == parley.SendRetry && m.Attempts < maxAttempts:
 		if se.RetryAfter > 0 {
-			s.limiter.pause(acct.ID, se.RetryAfter)
+			s.accountLimiter(s.channelOf(acct.Type), acct.Type).pause(acct.ID, se.RetryAfter)
 		}
 		return s.store.MarkRetry(ctx, m.ID, now.Add(backoff(m.Attempts, se.RetryAfter)), sendErr.Error())
 	}
@@ -308,6 +310,36 @@ func (s *Outbox) finish(ctx context.Context, chat *parley.Chat, m *parley.Messag
 func backoff(attempt int, asked time.Duration) time.Duration {
 	d := time.Second << min(attempt, 9)
 	return max(min(d, 5*time.Minute), asked)
+}
+
+// accountLimiter is the limiter pacing an account of a channel type: the
+// platform's own rate when the channel names one (parley.AccountPacer)
+// and no SendRate was set, else the outbox's.
+func (s *Outbox) accountLimiter(ch parley.Channel, typ string) *rateLimiter {
+	p, ok := ch.(parley.AccountPacer)
+	if !ok || s.fixed {
+		return s.limiter
+	}
+	s.paceMu.Lock()
+	defer s.paceMu.Unlock()
+	l := s.accounts[typ]
+	if l == nil {
+		l = newRateLimiter(p.AccountPace())
+		if s.accounts == nil {
+			s.accounts = map[string]*rateLimiter{}
+		}
+		s.accounts[typ] = l
+	}
+	return l
+}
+
+// channelOf is the channel of a type, nil when none is registered.
+func (s *Outbox) channelOf(typ string) parley.Channel {
+	ch, err := s.channels.Get(typ)
+	if err != nil {
+		return nil
+	}
+	return ch
 }
 
 // chatPace waits until the chat may receive another message, for channels

@@ -9,6 +9,8 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/channel/channeltest"
+	"github.com/parleycc/parley/channel/line"
+	"github.com/parleycc/parley/channel/messenger"
 )
 
 // TestRateLimiter drives the per-page token bucket with an injected clock.
@@ -180,6 +182,74 @@ func TestChatPace(t *testing.T) {
 		err := o.chatPace(done, s.ch, "paced", s.chat)
 		if blocked := err != nil; blocked != s.blocked {
 			t.Fatalf("step %d (chat %s): blocked %v (%v), want %v", i, s.chat, blocked, err, s.blocked)
+		}
+	}
+}
+
+// accountPacedChannel is a channel whose platform names its rate per
+// account.
+type accountPacedChannel struct{ parley.Channel }
+
+func (accountPacedChannel) AccountPace() (int, int) { return 500, 3 }
+
+// TestAccountPace: an account of a channel that names its platform's rate
+// is paced at it (its burst, then a wait), on a limiter of its own; other
+// channels' accounts at the outbox's; a SendRate set paces every account
+// at it.
+func TestAccountPace(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel() // a wait gives up at once: what blocks shows as an error
+	paced, plain := accountPacedChannel{channeltest.New()}, channeltest.New()
+	cases := []struct {
+		name   string
+		fixed  bool
+		ch     parley.Channel
+		sends  int // before one blocks
+		shared bool
+	}{
+		{"the platform's rate", false, paced, 3, false},
+		{"no rate named", false, plain, DefaultSendBurst, true},
+		{"SendRate set", true, paced, DefaultSendBurst, true},
+	}
+	for _, c := range cases {
+		o := &Outbox{limiter: newRateLimiter(0, 0), fixed: c.fixed}
+		l := o.accountLimiter(c.ch, "t")
+		if shared := l == o.limiter; shared != c.shared {
+			t.Errorf("%s: the outbox's own limiter = %v, want %v", c.name, shared, c.shared)
+		}
+		for i := range c.sends {
+			if err := l.wait(done, "acct-1"); err != nil {
+				t.Fatalf("%s: send %d waited", c.name, i)
+			}
+		}
+		if err := l.wait(done, "acct-1"); err == nil {
+			t.Errorf("%s: send %d went at once, past the burst", c.name, c.sends+1)
+		}
+		if o.accountLimiter(c.ch, "t") != l {
+			t.Errorf("%s: a second send got another limiter", c.name)
+		}
+	}
+}
+
+// TestPlatformPaces: Messenger and LINE name their platforms' documented
+// rates (Meta: 300 sends a second per page; LINE: 2,000 requests a
+// second per channel) with a margin; Telegram paces chats instead.
+func TestPlatformPaces(t *testing.T) {
+	cases := []struct {
+		ch          parley.Channel
+		under, over int
+	}{
+		{messenger.New(nil), 100, 300},
+		{line.New(nil), 1000, 2000},
+	}
+	for _, c := range cases {
+		p, ok := c.ch.(parley.AccountPacer)
+		if !ok {
+			t.Errorf("%s names no account pace", c.ch.Type())
+			continue
+		}
+		if rate, burst := p.AccountPace(); rate <= c.under || rate >= c.over || burst < 1 {
+			t.Errorf("%s paces accounts at %d/s (burst %d), want between %d and %d", c.ch.Type(), rate, burst, c.under, c.over)
 		}
 	}
 }

@@ -40,7 +40,9 @@ type Config struct {
 	// PresenceGrace is how long an agent's desktop may be gone before they
 	// get no new chats (DefaultPresenceGrace).
 	PresenceGrace time.Duration
-	// SendRate caps sends per second per account (DefaultSendRate).
+	// SendRate caps sends per second per account, every channel's. When
+	// 0, an account is paced at its platform's documented rate
+	// (parley.AccountPacer), else at DefaultSendRate.
 	SendRate int
 	// Facts, when set, records the facts of chats' lives that this
 	// package observes (survey answers, grades) for the reports; unset,
@@ -116,7 +118,7 @@ func New(cfg Config) *Service {
 		inboundWake: make(chan struct{}, 1), routeWake: make(chan struct{}, 1)}
 	cache := &accountCache{}
 	s.outbox = &Outbox{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
-		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), emit: s.emitMessageStatus,
+		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), fixed: cfg.SendRate > 0, emit: s.emitMessageStatus,
 		wake: make(chan struct{}, 1), every: cfg.PollInterval}
 	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake}
 	s.outbox.status = s.status

@@ -183,3 +183,7 @@ func RetryKey(messageID string, part int) string {
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
+
+// AccountPace: LINE's messaging endpoints take 2,000 requests a second
+// per channel; Parley stays under it with a margin.
+func (c *Channel) AccountPace() (perSecond, burst int) { return 1500, 100 }

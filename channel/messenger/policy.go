@@ -50,3 +50,8 @@ func messagingFor(r parley.Reach, sender string) (messagingType, tag, refusal st
 	}
 	return "", "", "not sent: " + r.Reason
 }
+
+// AccountPace: the Send API takes 300 calls a second per page for text,
+// links and sender actions; Parley stays under it with a margin (a 613
+// still pauses the page for the time Meta asks).
+func (c *Channel) AccountPace() (perSecond, burst int) { return 250, 50 }

@@ -22,13 +22,18 @@ import (
 // instead of failing the request, which is safe: the backend was gone, and
 // one cut off mid-statement rolled it back. Inside a transaction nothing
 // is rerun; the transaction fails as unavailable and its caller retries.
-func openPostgres(dsn string) (*sql.DB, error) {
+// It also returns the bound on open connections (poolMaxConns).
+func openPostgres(dsn string) (*sql.DB, int, error) {
+	dsn, maxOpen, err := poolMaxConns(dsn)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres connection string: %w", err)
+	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres connection string: %w", err)
+		return nil, 0, fmt.Errorf("postgres connection string: %w", err)
 	}
 	noJIT(cfg)
-	return sql.OpenDB(deadConnConnector{stdlib.GetConnector(*cfg)}), nil
+	return sql.OpenDB(deadConnConnector{stdlib.GetConnector(*cfg)}), maxOpen, nil
 }
 
 // noJIT turns PostgreSQL's JIT compilation off for Parley's connections

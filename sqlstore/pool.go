@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"database/sql"
+	"fmt"
+	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -11,14 +14,50 @@ import (
 // handed back and a new one opened for the next statement: on SQLite each
 // new connection runs the pragmas and parses the whole schema, on
 // PostgreSQL it is a new backend, and with either its prepared statements
-// are lost. The number of open connections stays unlimited, as before.
+// are lost.
+//
+// On PostgreSQL the open connections are bounded too (pgMaxConns, or the
+// URL's pool_max_conns): unbounded, one node under a load harness's 200
+// messages a second opened past the server's max_connections (100 by
+// default) and answered 503s. Past the bound a statement waits for a
+// connection, which on two cores costs nothing a 21st backend would win.
 const (
 	poolIdle        = 16
 	poolMaxIdleTime = 5 * time.Minute
+	pgMaxConns      = 20
 )
 
-// sizePool sets db's idle limits.
-func sizePool(db *sql.DB) {
-	db.SetMaxIdleConns(poolIdle)
+// sizePool sets db's limits; maxOpen 0 leaves the open connections
+// unbounded (SQLite).
+func sizePool(db *sql.DB, maxOpen int) {
+	idle := poolIdle
+	if maxOpen > 0 {
+		idle = min(idle, maxOpen)
+	}
+	db.SetMaxOpenConns(maxOpen)
+	db.SetMaxIdleConns(idle)
 	db.SetConnMaxIdleTime(poolMaxIdleTime)
+}
+
+// poolMaxConns takes the pool_max_conns parameter (pgx's name for it) out
+// of a postgres:// URL and returns the URL without it and the bound
+// (pgMaxConns when absent). A key=value connection string is returned as
+// it is, with the default bound.
+func poolMaxConns(dsn string) (string, int, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn, pgMaxConns, nil
+	}
+	q := u.Query()
+	raw, set := q["pool_max_conns"]
+	if !set {
+		return dsn, pgMaxConns, nil
+	}
+	n, err := strconv.Atoi(raw[0])
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("pool_max_conns %q: want a whole number of connections, at least 1", raw[0])
+	}
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	return u.String(), n, nil
 }

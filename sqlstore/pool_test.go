@@ -76,3 +76,46 @@ func TestPostgresJITOff(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresMaxConns: a node's PostgreSQL pool opens at most 20
+// connections, or the URL's pool_max_conns (taken out of what reaches
+// the server); a bad value is refused naming the parameter.
+func TestPostgresMaxConns(t *testing.T) {
+	cases := []struct {
+		param   string
+		want    int
+		wantErr string
+	}{
+		{"", 20, ""},
+		{"pool_max_conns=3", 3, ""},
+		{"pool_max_conns=0", 0, "pool_max_conns"},
+		{"pool_max_conns=many", 0, "pool_max_conns"},
+	}
+	for _, c := range cases {
+		dsn := sqltest.PostgresDSN()
+		if c.param != "" {
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + c.param
+		}
+		s, err := sqlstore.Open(context.Background(), dsn)
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%q: error %v, want one naming %s", c.param, err, c.wantErr)
+			}
+			if err == nil {
+				s.Close()
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", c.param, err)
+		}
+		if got := s.DB().Stats().MaxOpenConnections; got != c.want {
+			t.Errorf("%q: at most %d open connections, want %d", c.param, got, c.want)
+		}
+		s.Close()
+	}
+}

@@ -53,8 +53,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open: %w", err)
 	}
 	var db *sql.DB
+	maxOpen := 0
 	if d.pg() {
-		db, err = openPostgres(source)
+		db, maxOpen, err = openPostgres(source)
 	} else {
 		db, err = sql.Open(driver, source)
 	}
@@ -65,7 +66,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
-	sizePool(db)
+	sizePool(db, maxOpen)
 	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
 	if !d.pg() {
 		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")

@@ -423,17 +423,18 @@ func (s *Service) refreshChat(ctx context.Context, tr *tenantRouter, id string) 
 	return nil
 }
 
+// chatOffer returns the chat's open offer, nil when it has none.
 func (s *Service) chatOffer(ctx context.Context, c *parley.Chat) (*parley.Offer, error) {
-	offers, err := s.Store.Offers(ctx, c.TenantID)
-	if err != nil {
+	o, err := s.Store.ChatOffer(ctx, c.ID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	for _, o := range offers {
-		if o.ChatID == c.ID {
-			return o, nil
-		}
+	if o.TenantID != c.TenantID {
+		return nil, nil
 	}
-	return nil, nil
+	return o, nil
 }
 
 func (tr *tenantRouter) lock(fn func()) {

@@ -77,16 +77,16 @@ func TestPostgresJITOff(t *testing.T) {
 	}
 }
 
-// TestPostgresMaxConns: a node's PostgreSQL pool opens at most 20
-// connections, or the URL's pool_max_conns (taken out of what reaches
-// the server); a bad value is refused naming the parameter.
+// TestPostgresMaxConns: a node's PostgreSQL pool opens at most the URL's
+// pool_max_conns (taken out of what reaches the server), unbounded
+// without it; a bad value is refused naming the parameter.
 func TestPostgresMaxConns(t *testing.T) {
 	cases := []struct {
 		param   string
 		want    int
 		wantErr string
 	}{
-		{"", 20, ""},
+		{"", 0, ""}, // database/sql's "unlimited"
 		{"pool_max_conns=3", 3, ""},
 		{"pool_max_conns=0", 0, "pool_max_conns"},
 		{"pool_max_conns=many", 0, "pool_max_conns"},

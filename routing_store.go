@@ -151,8 +151,6 @@ type RoutingStore interface {
 	// queued with its place.
 	EndOffer(ctx context.Context, chatID, agentID string, declined bool) error
 	Offers(ctx context.Context, tenantID string) ([]*Offer, error)
-	// ChatOffer returns the chat's open offer; ENOTFOUND when it has none.
-	ChatOffer(ctx context.Context, chatID string) (*Offer, error)
 	ChatRouting(ctx context.Context, chatID string) (*ChatRouting, error)
 	ChatRoutings(ctx context.Context, tenantID string) (map[string]*ChatRouting, error)
 	// TransferChat re-queues an assigned chat in serviceID with its place,

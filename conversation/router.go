@@ -423,18 +423,17 @@ func (s *Service) refreshChat(ctx context.Context, tr *tenantRouter, id string) 
 	return nil
 }
 
-// chatOffer returns the chat's open offer, nil when it has none.
 func (s *Service) chatOffer(ctx context.Context, c *parley.Chat) (*parley.Offer, error) {
-	o, err := s.Store.ChatOffer(ctx, c.ID)
-	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
+	offers, err := s.Store.Offers(ctx, c.TenantID)
+	if err != nil {
 		return nil, err
 	}
-	if o.TenantID != c.TenantID {
-		return nil, nil
+	for _, o := range offers {
+		if o.ChatID == c.ID {
+			return o, nil
+		}
 	}
-	return o, nil
+	return nil, nil
 }
 
 func (tr *tenantRouter) lock(fn func()) {

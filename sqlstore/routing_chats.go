@@ -169,33 +169,19 @@ func (s *Store) EndOffer(ctx context.Context, chatID, agentID string, declined b
 	return wrap("end offer", err)
 }
 
-const offerCols = "chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision"
-
-func scanOffer(sc interface{ Scan(...any) error }) (*parley.Offer, error) {
-	var o parley.Offer
-	err := sc.Scan(&o.ChatID, &o.TenantID, &o.AgentID, &o.ServiceID, scanTime(&o.OfferedAt), scanTime(&o.ExpiresAt), &o.Decision)
-	return &o, err
-}
-
 // Offers returns the tenant's open offers.
 func (s *Store) Offers(ctx context.Context, tenantID string) ([]*parley.Offer, error) {
-	rows, err := s.r().query(ctx, `SELECT `+offerCols+` FROM chat_offers WHERE tenant_id = ? ORDER BY offered_at, chat_id`, tenantID)
+	rows, err := s.r().query(ctx, `SELECT chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision
+		FROM chat_offers WHERE tenant_id = ? ORDER BY offered_at, chat_id`, tenantID)
 	if err != nil {
 		return nil, wrap("offers", err)
 	}
-	os, err := collect(rows, scanOffer)
+	os, err := collect(rows, func(sc interface{ Scan(...any) error }) (*parley.Offer, error) {
+		var o parley.Offer
+		err := sc.Scan(&o.ChatID, &o.TenantID, &o.AgentID, &o.ServiceID, scanTime(&o.OfferedAt), scanTime(&o.ExpiresAt), &o.Decision)
+		return &o, err
+	})
 	return os, wrap("offers", err)
-}
-
-// ChatOffer returns the chat's open offer (ENOTFOUND: none). The routing
-// leader reads it for every chat event, so it is one row by key, not the
-// tenant's offers.
-func (s *Store) ChatOffer(ctx context.Context, chatID string) (*parley.Offer, error) {
-	o, err := scanOffer(s.r().queryRow(ctx, `SELECT `+offerCols+` FROM chat_offers WHERE chat_id = ?`, chatID))
-	if err != nil {
-		return nil, wrap("chat offer", notFound(err, "offer of chat", chatID))
-	}
-	return o, nil
 }
 
 const chatRoutingCols = `r.chat_id, r.decision, r.target_agent, r.note, r.declined, r.abandoned,

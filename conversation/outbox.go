@@ -121,7 +121,8 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if err := s.chatPace(ctx, ch, acct.Type, chat.ID); err != nil {
 		return err // shutting down: the message is pending again
 	}
-	if err := s.accountLimiter(ch, acct.Type).wait(ctx, acct.ID); err != nil {
+	limiter := s.accountLimiter(ch, acct.Type)
+	if err := limiter.wait(ctx, acct.ID); err != nil {
 		// Shutting down before sending: nothing left, so the message is
 		// simply pending again (a crash here leaves a claim that the
 		// lease returns to pending too).
@@ -159,7 +160,7 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if err := s.store.AddAttempt(ctx, attempt); err != nil {
 		return err
 	}
-	err = s.record(ctx, acct, m, res, sendErr, now)
+	err = s.record(ctx, acct, limiter, m, res, sendErr, now)
 	telemetry.Sends.WithLabelValues(acct.Type, sendResult(sendErr, m.Attempts)).Inc()
 	return s.finish(ctx, chat, m, err)
 }
@@ -186,8 +187,9 @@ func sendResult(sendErr error, attempts int) string {
 // answer (a timeout, a connection lost after the request went out) is
 // failed as "may have been sent" and never retried, exactly like a send a
 // crash interrupted (Store.FailInterrupted); only failures the platform
-// answered, or that happened before the request left, are retried.
-func (s *Outbox) record(ctx context.Context, acct *parley.Account, m *parley.Message, res parley.SendResult, sendErr error, now time.Time) error {
+// answered, or that happened before the request left, are retried; a
+// rate limit pauses the account on limiter, the one its sends wait on.
+func (s *Outbox) record(ctx context.Context, acct *parley.Account, limiter *rateLimiter, m *parley.Message, res parley.SendResult, sendErr error, now time.Time) error {
 	se := asSendError(sendErr)
 	switch {
 	case sendErr == nil:
@@ -204,7 +206,7 @@ func (s *Outbox) record(ctx context.Context, acct *parley.Account, m *parley.Mes
 		return err
 	case se.Class == parley.SendRetry && m.Attempts < maxAttempts:
 		if se.RetryAfter > 0 {
-			s.accountLimiter(s.channelOf(acct.Type), acct.Type).pause(acct.ID, se.RetryAfter)
+			limiter.pause(acct.ID, se.RetryAfter)
 		}
 		return s.store.MarkRetry(ctx, m.ID, now.Add(backoff(m.Attempts, se.RetryAfter)), sendErr.Error())
 	}
@@ -331,15 +333,6 @@ func (s *Outbox) accountLimiter(ch parley.Channel, typ string) *rateLimiter {
 		s.accounts[typ] = l
 	}
 	return l
-}
-
-// channelOf is the channel of a type, nil when none is registered.
-func (s *Outbox) channelOf(typ string) parley.Channel {
-	ch, err := s.channels.Get(typ)
-	if err != nil {
-		return nil
-	}
-	return ch
 }
 
 // chatPace waits until the chat may receive another message, for channels

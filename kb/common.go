@@ -87,7 +87,13 @@ func (c *docCounts) wordDocs(w string) int {
 // common reports whether a term is in more than commonShare of the
 // counted articles.
 func (c *docCounts) common(alts []string) bool {
-	return c.counted() && float64(c.termDocs(alts)) > commonShare*float64(c.articles)
+	return c.counted() && c.commonDocs(c.termDocs(alts))
+}
+
+// commonDocs reports whether n of the counted articles (counted() true)
+// are more than commonShare of them.
+func (c *docCounts) commonDocs(n int) bool {
+	return float64(n) > commonShare*float64(c.articles)
 }
 
 // counts returns the tenant's counts, nil until the first are ready: a
@@ -160,7 +166,7 @@ func (s *Service) countWords(ctx context.Context, tenantID string) (*docCounts, 
 		for _, a := range page {
 			c.articles++
 			seen := map[string]bool{}
-			for _, w := range stems(Words(a.Title + " " + a.Body + " " + strings.Join(a.Tags, " "))) {
+			for _, w := range articleStems(a) {
 				if !seen[w] {
 					seen[w] = true
 					c.docs[w]++

@@ -54,7 +54,7 @@ func coverage(a *parley.Article, terms [][]string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
-	text := " " + strings.Join(stems(Words(a.Title+" "+a.Body+" "+strings.Join(a.Tags, " "))), " ") + " "
+	text := " " + strings.Join(articleStems(a), " ") + " "
 	found := 0
 	for _, alts := range terms {
 		for _, alt := range alts {
@@ -65,6 +65,12 @@ func coverage(a *parley.Article, terms [][]string) float64 {
 		}
 	}
 	return float64(found) / float64(len(terms))
+}
+
+// articleStems is the rough stem of every word of the article's title,
+// body and tags, in order.
+func articleStems(a *parley.Article) []string {
+	return stems(Words(a.Title + " " + a.Body + " " + strings.Join(a.Tags, " ")))
 }
 
 // stems returns a rough stem of each word: enough to tell that

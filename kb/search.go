@@ -118,7 +118,7 @@ func distinctive(terms [][]string, counts *docCounts) [][]string {
 	type term struct{ at, docs int }
 	var keep []term
 	for i, t := range terms {
-		if n := counts.termDocs(t); n > 0 && !counts.common(t) {
+		if n := counts.termDocs(t); n > 0 && !counts.commonDocs(n) {
 			keep = append(keep, term{i, n})
 		}
 	}

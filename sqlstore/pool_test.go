@@ -44,6 +44,20 @@ func TestPoolKeepsConnections(t *testing.T) {
 	})
 }
 
+// postgresDSNWith is the test server's URL with one more query
+// parameter (none when param is empty).
+func postgresDSNWith(param string) string {
+	dsn := sqltest.PostgresDSN()
+	if param == "" {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + param
+}
+
 // TestPostgresJITOff: Parley's PostgreSQL connections run with JIT off
 // (compiling a knowledge search's plan took longer than running it),
 // unless the connection string sets jit.
@@ -53,15 +67,7 @@ func TestPostgresJITOff(t *testing.T) {
 		{"the URL's own setting", "jit=on", "on"},
 	}
 	for _, c := range cases {
-		dsn := sqltest.PostgresDSN()
-		if c.param != "" {
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			dsn += sep + c.param
-		}
-		s, err := sqlstore.Open(context.Background(), dsn)
+		s, err := sqlstore.Open(context.Background(), postgresDSNWith(c.param))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,15 +98,7 @@ func TestPostgresMaxConns(t *testing.T) {
 		{"pool_max_conns=many", 0, "pool_max_conns"},
 	}
 	for _, c := range cases {
-		dsn := sqltest.PostgresDSN()
-		if c.param != "" {
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			dsn += sep + c.param
-		}
-		s, err := sqlstore.Open(context.Background(), dsn)
+		s, err := sqlstore.Open(context.Background(), postgresDSNWith(c.param))
 		if c.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("%q: error %v, want one naming %s", c.param, err, c.wantErr)

@@ -102,6 +102,14 @@ type Offer struct {
 	Decision  string // JSON of the routing decision that made it
 }
 
+// OfferRequest is one offer of Store.OfferChats, with OfferChat's
+// arguments.
+type OfferRequest struct {
+	Offer    *Offer
+	Capacity int
+	Accept   bool
+}
+
 // ChatRouting is the routing record of a chat.
 type ChatRouting struct {
 	ChatID       string
@@ -144,6 +152,10 @@ type RoutingStore interface {
 	// below capacity. With accept the chat is assigned at once. ECONFLICT
 	// otherwise.
 	OfferChat(ctx context.Context, o *Offer, capacity int, accept bool) error
+	// OfferChats makes several offers in one transaction, each on
+	// OfferChat's conditions: errs[i] is offer i's refusal (ECONFLICT) or
+	// nil. err is a failure of the whole transaction, which wrote nothing.
+	OfferChats(ctx context.Context, offers []OfferRequest) (errs []error, err error)
 	// AcceptOffer assigns the chat to the agent holding its offer.
 	AcceptOffer(ctx context.Context, chatID, agentID string, at time.Time) error
 	// EndOffer removes the agent's offer of the chat (reject, timeout,
@@ -171,6 +183,11 @@ type RoutingStore interface {
 	ClaimChatRun(ctx context.Context, chatID, owner string, lease time.Duration) (bool, error)
 	// ReleaseChatRun ends owner's claim on the chat.
 	ReleaseChatRun(ctx context.Context, chatID, owner string) error
+	// ClaimChatRuns is ClaimChatRun for several chats at once; it returns
+	// those owner holds.
+	ClaimChatRuns(ctx context.Context, chatIDs []string, owner string, lease time.Duration) ([]string, error)
+	// ReleaseChatRuns is ReleaseChatRun for several chats at once.
+	ReleaseChatRuns(ctx context.Context, chatIDs []string, owner string) error
 	// AddParticipant adds an agent to an assigned chat (a conference) if
 	// she is Ready with room under capacity; ECONFLICT otherwise.
 	AddParticipant(ctx context.Context, chatID, agentID string, capacity int, at time.Time) error

@@ -227,6 +227,9 @@ type InboundStore interface {
 // EventStore keeps the ordered log of UI events.
 type EventStore interface {
 	AppendEvent(ctx context.Context, e *Event) error // sets ID, CreatedAt
+	// AppendEvents appends es in order in one transaction, as AppendEvent
+	// does each.
+	AppendEvents(ctx context.Context, es []*Event) error
 	// EventsAfter returns up to limit events of the tenant with ID > after.
 	EventsAfter(ctx context.Context, tenantID string, after int64, limit int) ([]*Event, error)
 	// LastEventID returns the newest event id of the tenant (0 if none).

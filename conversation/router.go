@@ -11,7 +11,6 @@ import (
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/routing"
-	"github.com/parleycc/parley/telemetry"
 )
 
 // Routing runs on one node per tenant, the leader (Store.Leadership: a
@@ -452,8 +451,14 @@ func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 		if len(ds) == 0 {
 			return nil
 		}
-		for _, d := range ds {
-			if err := s.commit(ctx, tr, d); err != nil {
+		for len(ds) > 0 {
+			n := min(len(ds), routeBatch)
+			failed := s.commitBatch(ctx, tr, ds[:n])
+			for _, d := range ds[:n] {
+				err, ok := failed[d.ChatID]
+				if !ok {
+					continue
+				}
 				if parley.ErrorCode(err) != parley.ECONFLICT {
 					s.Logger.Error("routing decision", slog.String("chat", d.ChatID), slog.Any("err", err))
 				}
@@ -464,6 +469,7 @@ func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 					return err
 				}
 			}
+			ds = ds[n:]
 		}
 	}
 }
@@ -475,32 +481,26 @@ func (s *Service) commit(ctx context.Context, tr *tenantRouter, d routing.Decisi
 	if err != nil {
 		return err
 	}
-	o := &parley.Offer{ChatID: d.ChatID, TenantID: tr.tenant, AgentID: d.AgentID, ServiceID: d.ServiceID,
-		OfferedAt: d.At, ExpiresAt: d.ExpiresAt, Decision: string(why)}
 	unlock, err := s.lockChat(ctx, d.ChatID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := s.Store.OfferChat(ctx, o, d.Capacity, d.Auto); err != nil {
+	if err := s.Store.OfferChat(ctx, offerOf(tr.tenant, d, why), d.Capacity, d.Auto); err != nil {
 		return err
 	}
-	telemetry.Offers.Inc()
-	s.Logger.Info("routing decision", slog.String("chat", d.ChatID), slog.String("agent", d.AgentName),
-		slog.Int("priority", d.Priority), slog.Time("queued_at", d.QueuedAt), slog.Bool("auto", d.Auto), slog.String("why", d.Reason))
-	chat, err := s.Store.Chat(ctx, d.ChatID)
+	s.decided(d)
+	e, _, err := s.decisionEvent(ctx, d, why, nil)
 	if err != nil {
+		return err
+	}
+	if err := s.emit(ctx, e); err != nil {
 		return err
 	}
 	if d.Auto {
-		return s.connected(ctx, chat)
+		return s.signal(ctx, d.ChatID, scenarioAgentFound())
 	}
-	v, err := s.ViewChat(ctx, chat)
-	if err != nil {
-		return err
-	}
-	return s.emit(ctx, &parley.Event{TenantID: chat.TenantID, Type: parley.EventOfferCreated, ChatID: chat.ID, AgentID: d.AgentID,
-		Data: mustJSON(OfferView{Chat: v, AgentID: d.AgentID, ExpiresAt: optTime(d.ExpiresAt), Reason: d.Reason, Decision: json.RawMessage(why)})})
+	return nil
 }
 
 // OfferView is an offer as the desktop shows it.

@@ -228,7 +228,30 @@ type keyedEntry struct {
 }
 
 func (k *keyedMutex) lock(key string) func() {
+	e := k.ref(key)
+	e.mu.Lock()
+	return func() { k.unlock(key, e) }
+}
+
+// tryLock is lock without waiting: ok is false if key is held.
+func (k *keyedMutex) tryLock(key string) (unlock func(), ok bool) {
+	e := k.ref(key)
+	if !e.mu.TryLock() {
+		k.deref(key, e)
+		return nil, false
+	}
+	return func() { k.unlock(key, e) }, true
+}
+
+func (k *keyedMutex) unlock(key string, e *keyedEntry) {
+	e.mu.Unlock()
+	k.deref(key, e)
+}
+
+// ref returns key's entry, counted as in use.
+func (k *keyedMutex) ref(key string) *keyedEntry {
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	if k.locks == nil {
 		k.locks = map[string]*keyedEntry{}
 	}
@@ -238,16 +261,15 @@ func (k *keyedMutex) lock(key string) func() {
 		k.locks[key] = e
 	}
 	e.refs++
-	k.mu.Unlock()
-	e.mu.Lock()
-	return func() {
-		e.mu.Unlock()
-		k.mu.Lock()
-		if e.refs--; e.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
+	return e
+}
+
+func (k *keyedMutex) deref(key string, e *keyedEntry) {
+	k.mu.Lock()
+	if e.refs--; e.refs == 0 {
+		delete(k.locks, key)
 	}
+	k.mu.Unlock()
 }
 
 // chatRunLease bounds how long a node may hold a chat (see lockChat); a

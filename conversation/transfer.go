@@ -203,7 +203,12 @@ func (s *Service) echoToParticipants(ctx context.Context, e *parley.Event) error
 	if e.ChatID == "" || e.Type == parley.EventConference || e.Type == parley.EventChatClosed {
 		return nil
 	}
-	for _, id := range s.participants(ctx, e.ChatID) {
+	return s.echoTo(ctx, e, s.participants(ctx, e.ChatID))
+}
+
+// echoTo is echoToParticipants to participants already read.
+func (s *Service) echoTo(ctx context.Context, e *parley.Event, participants []string) error {
+	for _, id := range participants {
 		if id == e.AgentID {
 			continue
 		}

@@ -56,6 +56,16 @@ type MessageView struct {
 
 // ViewChat builds the view of a chat.
 func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, error) {
+	return s.viewChat(ctx, c, nil)
+}
+
+// serviceNames remembers services' names over a run of views (a routing
+// pass's), which would otherwise read the same few services again and
+// again.
+type serviceNames map[string]string
+
+// viewChat is ViewChat, looking service names up in names when given.
+func (s *Service) viewChat(ctx context.Context, c *parley.Chat, names serviceNames) (*ChatView, error) {
 	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt, Vars: visibleVars(c.Scenario.Vars)}
 	if c.State == parley.ChatAssigned {
 		v.Participants = s.participants(ctx, c.ID)
@@ -69,9 +79,14 @@ func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, erro
 		return nil, err
 	}
 	v.Customer = CustomerView{ID: cust.ID, Name: cust.DisplayName(), ProfilePic: cust.ProfilePic}
-	if c.ServiceID != "" {
+	if name, ok := names[c.ServiceID]; ok {
+		v.Service = name
+	} else if c.ServiceID != "" {
 		if svc, err := s.Store.Service(ctx, c.ServiceID); err == nil {
 			v.Service = svc.Name
+			if names != nil {
+				names[c.ServiceID] = svc.Name
+			}
 		}
 	}
 	switch last, err := s.Store.LastMessage(ctx, c.ID); {
@@ -134,7 +149,12 @@ func (s *Service) emitChat(ctx context.Context, typ string, c *parley.Chat) erro
 	if err != nil {
 		return err
 	}
-	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: typ, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v), Hook: chatHooks[typ]})
+	return s.emit(ctx, chatEvent(typ, c, v))
+}
+
+// chatEvent is an event of type typ showing the chat as v.
+func chatEvent(typ string, c *parley.Chat, v *ChatView) *parley.Event {
+	return &parley.Event{TenantID: c.TenantID, Type: typ, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v), Hook: chatHooks[typ]}
 }
 
 // chatHooks are the public names of chat events emitted by emitChat.

@@ -151,6 +151,12 @@ func (s *Store) deleteByID(ctx context.Context, table, what, id string) error {
 	return err
 }
 
+// scanOne scans a row of one column, for collect.
+func scanOne[T any](sc interface{ Scan(...any) error }) (T, error) {
+	var v T
+	return v, sc.Scan(&v)
+}
+
 // collect scans every row with scan and closes rows.
 func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
 	defer rows.Close()

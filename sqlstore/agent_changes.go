@@ -29,10 +29,7 @@ func (s *Store) ChangedAgents(ctx context.Context, tenantID string, mark int64) 
 	if err != nil {
 		return nil, wrap("changed agents", err)
 	}
-	ids, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanOne[string])
 	if err != nil || len(ids) == 0 {
 		return &parley.AgentChanges{IDs: ids}, wrap("changed agents", err)
 	}

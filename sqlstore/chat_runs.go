@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -39,6 +40,34 @@ func (s *Store) ReleaseChatRun(ctx context.Context, chatID, owner string) error 
 	return wrap("release chat run", err)
 }
 
+// ClaimChatRuns is ClaimChatRun for several chats in one statement; it
+// returns the ids owner holds. On SQLite it returns them all.
+func (s *Store) ClaimChatRuns(ctx context.Context, chatIDs []string, owner string, lease time.Duration) ([]string, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(chatIDs))) // one row may be updated once per statement
+	if !s.d.pg() || len(ids) == 0 {
+		return ids, nil
+	}
+	at := s.now()
+	rows, err := s.r().query(ctx, `INSERT INTO chat_runs (chat_id, owner, until) SELECT id, ?, ? FROM unnest(?::text[]) AS u(id)
+		ON CONFLICT (chat_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+		WHERE chat_runs.until < ? OR chat_runs.owner = excluded.owner
+		RETURNING chat_id`, owner, dbTime(at.Add(lease)), ids, dbTime(at))
+	if err != nil {
+		return nil, wrap("claim chat runs", err)
+	}
+	got, err := collect(rows, scanOne[string])
+	return got, wrap("claim chat runs", err)
+}
+
+// ReleaseChatRuns ends owner's run leases of the chats.
+func (s *Store) ReleaseChatRuns(ctx context.Context, chatIDs []string, owner string) error {
+	if !s.d.pg() || len(chatIDs) == 0 {
+		return nil
+	}
+	_, err := s.r().exec(ctx, "DELETE FROM chat_runs WHERE chat_id = ANY(?::text[]) AND owner = ?", chatIDs, owner)
+	return wrap("release chat runs", err)
+}
+
 // StalledScenarios returns open chats whose scenario stands between two
 // steps (not waiting) and has not moved since before: their run was cut
 // off, as when its node died.
@@ -49,9 +78,6 @@ func (s *Store) StalledScenarios(ctx context.Context, before time.Time, limit in
 	if err != nil {
 		return nil, wrap("stalled scenarios", err)
 	}
-	ids, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanOne[string])
 	return ids, wrap("stalled scenarios", err)
 }

@@ -306,10 +306,7 @@ func chatGuests(ctx context.Context, r runner, chatID string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	return collect(rows, scanOne[string])
 }
 
 // EnqueueChat puts the chat in the service's queue with the priority. A

@@ -125,6 +125,16 @@ func (d *dialect) xactLock(ctx context.Context, r runner, key string) error {
 	return err
 }
 
+// xactLocks is xactLock of every key, taken in the order given, with one
+// statement.
+func (d *dialect) xactLocks(ctx context.Context, r runner, keys []string) error {
+	if !d.pg() || len(keys) == 0 {
+		return nil
+	}
+	_, err := r.exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n", keys)
+	return err
+}
+
 // migrationLock takes (lock=true) or releases a session-level lock that
 // keeps two processes from migrating the same schema at once. On SQLite
 // each migration's immediate transaction is enough.

@@ -3,6 +3,9 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -31,6 +34,51 @@ func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 	return nil
 }
 
+// AppendEvents appends es in order in one transaction, taking each
+// tenant's event lock once.
+func (s *Store) AppendEvents(ctx context.Context, es []*parley.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	created := make([]time.Time, len(es))
+	now := s.now()
+	for i, e := range es {
+		if created[i] = normTime(e.CreatedAt); created[i].IsZero() {
+			created[i] = now
+		}
+	}
+	byTenant := map[string][]int{}
+	var tenants []string
+	for i, e := range es {
+		if byTenant[e.TenantID] == nil {
+			tenants = append(tenants, e.TenantID)
+		}
+		byTenant[e.TenantID] = append(byTenant[e.TenantID], i)
+	}
+	slices.Sort(tenants) // locks in one order
+	ids := make([]int64, len(es))
+	err := s.inTx(ctx, func(r runner) error {
+		for _, t := range tenants {
+			if err := s.d.xactLock(ctx, r, "events:"+t); err != nil {
+				return err
+			}
+			for idx := range slices.Chunk(byTenant[t], eventsPerInsert) {
+				if err := insertEvents(ctx, r, es, idx, created, ids); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return wrap("append events", err)
+	}
+	for i, e := range es {
+		e.ID, e.CreatedAt = ids[i], created[i]
+	}
+	return nil
+}
+
 // appendEvent inserts e in the transaction r, holding the tenant's event
 // lock until commit. Take it last in a transaction: it serializes the
 // tenant's appenders.
@@ -38,6 +86,46 @@ func (s *Store) appendEvent(ctx context.Context, r runner, e *parley.Event, crea
 	if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
 		return 0, err
 	}
+	return insertEvent(ctx, r, e, created)
+}
+
+// eventsPerInsert keeps an insert of events within both databases' limits
+// on bound parameters (7 per event).
+const eventsPerInsert = 500
+
+// insertEvents inserts the events es[idx] with one statement in the
+// transaction r, which holds their tenant's event lock, and records their
+// ids in ids.
+func insertEvents(ctx context.Context, r runner, es []*parley.Event, idx []int, created []time.Time, ids []int64) error {
+	args := make([]any, 0, 7*len(idx))
+	for _, i := range idx {
+		e := es[i]
+		args = append(args, e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created[i]), e.Hook)
+	}
+	rows, err := r.query(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at, hook)
+		VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(idx)), ", ")+` RETURNING id`, args...)
+	if err != nil {
+		return err
+	}
+	got, err := collect(rows, scanOne[int64])
+	if err != nil {
+		return err
+	}
+	if len(got) != len(idx) {
+		return fmt.Errorf("%d ids for %d events", len(got), len(idx))
+	}
+	// Ids grow in the order the rows were inserted; RETURNING's own order
+	// is not promised.
+	slices.Sort(got)
+	for j, i := range idx {
+		ids[i] = got[j]
+	}
+	return nil
+}
+
+// insertEvent inserts e in the transaction r, which holds the tenant's
+// event lock.
+func insertEvent(ctx context.Context, r runner, e *parley.Event, created time.Time) (int64, error) {
 	var id int64
 	err := r.queryRow(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at, hook)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,

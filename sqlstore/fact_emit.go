@@ -69,12 +69,18 @@ func (s *Store) recordFacts(ctx context.Context, r runner, facts ...parley.Fact)
 		}
 		partIDs := make([]int64, len(part))
 		var deltas []metrics.Row
-		for _, g := range groupByChat(part) {
-			d, err := l.addChatFacts(ctx, r, part, g, partIDs)
-			if err != nil {
+		if groups := groupByChat(part); len(groups) > 1 {
+			if deltas, err = l.addChatsFacts(ctx, r, t, part, groups, partIDs); err != nil {
 				return err
 			}
-			deltas = append(deltas, d...)
+		} else {
+			for _, g := range groups {
+				d, err := l.addChatFacts(ctx, r, part, g, partIDs)
+				if err != nil {
+					return err
+				}
+				deltas = append(deltas, d...)
+			}
 		}
 		if err := upsertMetricDeltas(ctx, r, deltas); err != nil {
 			return err

@@ -70,17 +70,27 @@ func TestMetricAggregatesEqualRaw(t *testing.T) {
 	// One ForEachStore per subtest: a second call in the same test would
 	// name its SQLite subtest "sqlite#01", and a '#' in the file path cuts
 	// the SQLite URI short (the file lands outside the temporary folder).
+	// FactLog.AddFacts writes a batch chat by chat; Store.AddFacts (as
+	// routing's batches of offers do) writes all of a tenant's at once.
+	adders := map[string]func(s *sqlstore.Store, cfg metrics.Config, b []parley.Fact) error{
+		"factlog": func(s *sqlstore.Store, cfg metrics.Config, b []parley.Fact) error {
+			return s.FactLog(cfg).AddFacts(ctx, b)
+		},
+		"store": func(s *sqlstore.Store, _ metrics.Config, b []parley.Fact) error { return s.AddFacts(ctx, b) },
+	}
 	for _, seed := range []uint64{1, 2} {
 		facts := metricstest.Day(seed, 400).Facts()
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { equalRawOn(t, facts, seed) })
+		for _, name := range []string{"factlog", "store"} {
+			t.Run(fmt.Sprintf("seed%d/%s", seed, name), func(t *testing.T) { equalRawOn(t, facts, seed, adders[name]) })
+		}
 	}
 }
 
-func equalRawOn(t *testing.T, facts []parley.Fact, seed uint64) {
+func equalRawOn(t *testing.T, facts []parley.Fact, seed uint64, add func(*sqlstore.Store, metrics.Config, []parley.Fact) error) {
 	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
-		cfg := metrics.DefaultConfig()
+		cfg := sqlstore.MetricConfig(nil) // no thresholds stored: what Store.AddFacts counts with
 		for _, b := range shuffledBatches(facts, seed) {
-			must(t, s.FactLog(cfg).AddFacts(ctx, b))
+			must(t, add(s, cfg, b))
 		}
 		stored, err := s.FactsBetween(ctx, "t", time.Time{}.Add(time.Hour), at(1e8))
 		must(t, err)

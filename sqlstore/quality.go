@@ -251,10 +251,7 @@ func (s *Store) DueSurveys(ctx context.Context, now time.Time, limit int) ([]str
 	if err != nil {
 		return nil, wrap("due surveys", err)
 	}
-	out, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	out, err := collect(rows, scanOne[string])
 	return out, wrap("due surveys", err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -16,12 +17,9 @@ func (s *Store) lockAgentLoad(ctx context.Context, r runner, agentID string) (st
 	if err := r.queryRow(ctx, "SELECT state FROM users WHERE id = ?"+s.d.forUpdate(), agentID).Scan(&state); err != nil {
 		return "", 0, notFound(err, "user", agentID)
 	}
-	err = r.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM chats WHERE agent_id = ? AND state = ?)
-		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = ? AND c.state = ?)
-		+ (SELECT COUNT(*) FROM chat_offers WHERE agent_id = ?)`,
-		agentID, parley.ChatAssigned, agentID, parley.ChatAssigned, agentID).Scan(&used)
-	return state, used, err
+	// Counted by a statement of its own, after the lock (see offerBatch).
+	loads, err := agentLoads(ctx, r, []string{agentID})
+	return state, loads[agentID], err
 }
 
 // upsertChatRouting makes sure the chat has a routing row.
@@ -33,14 +31,37 @@ func upsertChatRouting(ctx context.Context, r runner, chatID string) error {
 
 // assignTo moves a locked queued chat to the agent.
 func assignTo(ctx context.Context, r runner, chatID, agentID string, at time.Time) error {
-	if _, err := r.exec(ctx, `UPDATE chats SET state = ?, agent_id = ?, assigned_at = ?, updated_at = ? WHERE id = ?`,
-		parley.ChatAssigned, agentID, dbTime(at), dbTime(at), chatID); err != nil {
+	return assignAll(ctx, r, []assignment{{chatID, agentID, at}})
+}
+
+// assignment is a locked queued chat going to an agent at a time.
+type assignment struct {
+	chat, agent string
+	at          time.Time
+}
+
+// assignAll makes assignments with three statements in all.
+func assignAll(ctx context.Context, r runner, as []assignment) error {
+	if len(as) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 3*len(as))
+	chats, agents := make([]string, len(as)), make([]string, len(as))
+	for i, a := range as {
+		args = append(args, a.chat, a.agent, dbTime(a.at))
+		chats[i], agents[i] = a.chat, a.agent
+	}
+	// Typed in the VALUES row: PostgreSQL would take a bare parameter
+	// there for text.
+	rows := strings.TrimSuffix(strings.Repeat("(?, ?, CAST(? AS BIGINT)), ", len(as)), ", ")
+	if _, err := r.exec(ctx, `UPDATE chats SET state = ?, agent_id = v.column2, assigned_at = v.column3, updated_at = v.column3
+		FROM (VALUES `+rows+`) AS v WHERE chats.id = v.column1`, append([]any{parley.ChatAssigned}, args...)...); err != nil {
 		return err
 	}
-	if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = '', declined = '' WHERE chat_id = ?", chatID); err != nil {
+	if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = '', declined = '' WHERE chat_id IN "+inList(chats), anys(chats)...); err != nil {
 		return err
 	}
-	_, err := r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id = ?", agentID)
+	_, err := r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id IN "+inList(agents), anys(agents)...)
 	return err
 }
 
@@ -48,58 +69,33 @@ func assignTo(ctx context.Context, r runner, chatID, agentID string, at time.Tim
 // at commit the chat is queued without an offer and the agent is Ready
 // with assigned, conference and offered chats below capacity.
 func (s *Store) OfferChat(ctx context.Context, o *parley.Offer, capacity int, accept bool) error {
-	o.OfferedAt, o.ExpiresAt = normTime(o.OfferedAt), normTime(o.ExpiresAt)
-	err := s.inTx(ctx, func(r runner) error {
-		state, _, err := s.lockChat(ctx, r, o.ChatID)
-		if err != nil {
-			return err
-		}
-		if state != parley.ChatQueued {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", o.ChatID, state)
-		}
-		var n int
-		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM chat_offers WHERE chat_id = ?", o.ChatID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return parley.Errorf(parley.ECONFLICT, "chat %s is already offered", o.ChatID)
-		}
-		agentState, used, err := s.lockAgentLoad(ctx, r, o.AgentID)
-		if err != nil {
-			return err
-		}
-		if agentState != parley.StateReady {
-			return parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", o.AgentID, agentState)
-		}
-		if used >= capacity {
-			return parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", o.AgentID, used, capacity)
-		}
-		if err := upsertChatRouting(ctx, r, o.ChatID); err != nil {
-			return err
-		}
-		if _, err := r.exec(ctx, "UPDATE chat_routing SET decision = ? WHERE chat_id = ?", o.Decision, o.ChatID); err != nil {
-			return err
-		}
-		base, err := chatFactBase(ctx, r, o.ChatID)
-		if err != nil {
-			return err
-		}
-		base.AgentID = o.AgentID
-		facts := []parley.Fact{fact(base, parley.FactOffered, o.OfferedAt)}
-		if accept {
-			facts = append(facts, fact(base, parley.FactAccepted, o.OfferedAt))
-		}
-		if err := s.recordFacts(ctx, r, facts...); err != nil {
-			return err
-		}
-		if accept {
-			return assignTo(ctx, r, o.ChatID, o.AgentID, o.OfferedAt)
-		}
-		_, err = r.exec(ctx, `INSERT INTO chat_offers (chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision)
+	errs, err := s.OfferChats(ctx, []parley.OfferRequest{{Offer: o, Capacity: capacity, Accept: accept}})
+	if err != nil {
 		return err
+	}
+	return errs[0]
+}
+
+// OfferChats makes several offers in one transaction, each on OfferChat's
+// conditions (see offerBatch): one refused (ECONFLICT, in errs) leaves the
+// others. err is a failure of the whole transaction, which then wrote
+// nothing.
+func (s *Store) OfferChats(ctx context.Context, offers []parley.OfferRequest) (errs []error, err error) {
+	if len(offers) == 0 {
+		return nil, nil
+	}
+	err = s.inTx(ctx, func(r runner) error {
+		facts, e, err := s.offerBatch(ctx, r, offers)
+		if err != nil {
+			return err
+		}
+		errs = e
+		return s.recordFacts(ctx, r, facts...)
 	})
-	return wrap("offer chat", err)
+	if err != nil {
+		return nil, wrap("offer chat", err)
+	}
+	return errs, nil
 }
 
 // AcceptOffer assigns the chat to the agent who holds its offer; ECONFLICT
@@ -397,10 +393,7 @@ func (s *Store) ConferenceChats(ctx context.Context, agentID string) ([]string, 
 	if err != nil {
 		return nil, wrap("conference chats", err)
 	}
-	ids, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanOne[string])
 	return ids, wrap("conference chats", err)
 }
 

@@ -89,21 +89,31 @@ func TestOfferRace(t *testing.T) {
 			}
 		}
 		wg.Wait()
+		per := offersPerAgent(t, s, "t1")
 		offers, err := s.Offers(ctx, "t1")
 		must(t, err)
-		per := map[string]int{}
-		seen := map[string]bool{}
-		for _, o := range offers {
-			per[o.AgentID]++
-			if seen[o.ChatID] {
-				t.Fatalf("chat %s offered twice", o.ChatID)
-			}
-			seen[o.ChatID] = true
-		}
 		if len(offers) != 4 || per[agents[0].ID] != 2 || per[agents[1].ID] != 2 {
 			t.Fatalf("offers per agent = %v (%d in all), want 2 each", per, len(offers))
 		}
 	})
+}
+
+// offersPerAgent counts the tenant's offers by agent; a chat offered twice
+// fails the test.
+func offersPerAgent(t *testing.T, s *sqlstore.Store, tenant string) map[string]int {
+	t.Helper()
+	offers, err := s.Offers(ctx, tenant)
+	must(t, err)
+	per := map[string]int{}
+	seen := map[string]bool{}
+	for _, o := range offers {
+		per[o.AgentID]++
+		if seen[o.ChatID] {
+			t.Fatalf("chat %s offered twice", o.ChatID)
+		}
+		seen[o.ChatID] = true
+	}
+	return per
 }
 
 // TestTransferConferenceAbandonContract checks the other routing writes.

@@ -79,10 +79,7 @@ func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]stri
 	if err != nil {
 		return nil, wrap("due timers", err)
 	}
-	ids, err := collect(rows, func(sc interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanOne[string])
 	return ids, wrap("due timers", err)
 }
 

@@ -1,0 +1,187 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/routing"
+	"github.com/parleycc/parley/telemetry"
+)
+
+// A pass's decisions are committed together: the chats are held with one
+// run-lease statement, the offers are one transaction and their events
+// another, so a decision costs its own statements and not the
+// transactions' and leases' round trips (BenchmarkLeaderCommit). The
+// offers are still conditional each: one that no longer holds is refused
+// alone (ECONFLICT) and the others commit.
+
+// routeBatch bounds the decisions committed in one transaction, and so
+// how long it holds their chats' and agents' rows.
+const routeBatch = 16
+
+// commitBatch commits ds and returns the decisions that failed, with why.
+// Decisions whose chat is busy here or on another node are committed one
+// by one after the others, waiting their turn as commit does.
+func (s *Service) commitBatch(ctx context.Context, tr *tenantRouter, ds []routing.Decision) map[string]error {
+	failed := map[string]error{}
+	held, busy, release := s.holdChats(ctx, ds)
+	if len(held) > 0 {
+		if err := s.commitHeld(ctx, tr, held, failed); err != nil {
+			// The offers' transaction failed whole: nothing of it was
+			// written, so each decision gets its own try below.
+			s.Logger.Warn("routing batch", slog.Int("decisions", len(held)), slog.Any("err", err))
+			busy = append(busy, held...)
+		}
+	}
+	release()
+	for _, d := range busy {
+		if err := s.commit(ctx, tr, d); err != nil {
+			failed[d.ChatID] = err
+		}
+	}
+	return failed
+}
+
+// holdChats takes the chats of ds that nobody is working on, in this
+// process and in the run leases; busy are the others. release lets go of
+// what was held.
+func (s *Service) holdChats(ctx context.Context, ds []routing.Decision) (held, busy []routing.Decision, release func()) {
+	unlocks := map[string]func(){}
+	var ids []string
+	for _, d := range ds {
+		unlock, ok := s.chatLocks.tryLock(d.ChatID)
+		if !ok || unlocks[d.ChatID] != nil {
+			if ok {
+				unlock()
+			}
+			busy = append(busy, d)
+			continue
+		}
+		unlocks[d.ChatID] = unlock
+		ids = append(ids, d.ChatID)
+	}
+	claimed, err := s.Store.ClaimChatRuns(ctx, ids, s.nodeID, chatRunLease)
+	if err != nil {
+		s.Logger.Warn("claim chats", slog.Any("err", err))
+	}
+	got := map[string]bool{}
+	for _, id := range claimed {
+		got[id] = true
+	}
+	for _, d := range ds {
+		switch {
+		case got[d.ChatID]:
+			held = append(held, d)
+		case unlocks[d.ChatID] != nil:
+			unlocks[d.ChatID]()
+			delete(unlocks, d.ChatID)
+			busy = append(busy, d)
+		}
+	}
+	return held, busy, func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.Store.ReleaseChatRuns(ctx, claimed, s.nodeID); err != nil {
+			s.Logger.Warn("release chats", slog.Any("err", err)) // the leases run out on their own
+		}
+		for _, unlock := range unlocks {
+			unlock()
+		}
+	}
+}
+
+// commitHeld commits decisions whose chats this node holds: the offers in
+// one transaction, then their events in one. It returns an error only
+// when the offers' transaction failed whole; a decision that failed on its
+// own is in failed.
+func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing.Decision, failed map[string]error) error {
+	whys := make([][]byte, len(ds))
+	for i, d := range ds {
+		why, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		whys[i] = why
+	}
+	reqs := make([]parley.OfferRequest, len(ds))
+	for i, d := range ds {
+		reqs[i] = parley.OfferRequest{Offer: offerOf(tr.tenant, d, whys[i]), Capacity: d.Capacity, Accept: d.Auto}
+	}
+	outcome, err := s.Store.OfferChats(ctx, reqs)
+	if err != nil {
+		return err
+	}
+	var events []*parley.Event
+	var views []*ChatView
+	names := serviceNames{}
+	for i, d := range ds {
+		if outcome[i] != nil {
+			failed[d.ChatID] = outcome[i]
+			continue
+		}
+		s.decided(d)
+		e, v, err := s.decisionEvent(ctx, d, whys[i], names)
+		if err != nil {
+			failed[d.ChatID] = err
+			continue
+		}
+		events = append(events, e)
+		views = append(views, v)
+	}
+	if err := s.Store.AppendEvents(ctx, events); err != nil {
+		for _, e := range events {
+			failed[e.ChatID] = err
+		}
+		return nil
+	}
+	for i, e := range events {
+		s.publish(ctx, e)
+		// The view has just read the participants of an assigned chat; a
+		// queued one, offered, has none.
+		if err := s.echoTo(ctx, e, views[i].Participants); err != nil {
+			failed[e.ChatID] = err
+			continue
+		}
+		if e.Type == parley.EventChatAssigned {
+			if err := s.signal(ctx, e.ChatID, scenarioAgentFound()); err != nil {
+				failed[e.ChatID] = err
+			}
+		}
+	}
+	return nil
+}
+
+// offerOf is the offer decision d makes.
+func offerOf(tenant string, d routing.Decision, why []byte) *parley.Offer {
+	return &parley.Offer{ChatID: d.ChatID, TenantID: tenant, AgentID: d.AgentID, ServiceID: d.ServiceID,
+		OfferedAt: d.At, ExpiresAt: d.ExpiresAt, Decision: string(why)}
+}
+
+// decided counts and logs a committed decision.
+func (s *Service) decided(d routing.Decision) {
+	telemetry.Offers.Inc()
+	s.Logger.Info("routing decision", slog.String("chat", d.ChatID), slog.String("agent", d.AgentName),
+		slog.Int("priority", d.Priority), slog.Time("queued_at", d.QueuedAt), slog.Bool("auto", d.Auto), slog.String("why", d.Reason))
+}
+
+// decisionEvent is the event that tells of committed decision d, the chat
+// assigned (auto-accept) or offered to its agent, with the chat's view.
+// names may be nil.
+func (s *Service) decisionEvent(ctx context.Context, d routing.Decision, why []byte, names serviceNames) (*parley.Event, *ChatView, error) {
+	chat, err := s.Store.Chat(ctx, d.ChatID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.viewChat(ctx, chat, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Auto {
+		return chatEvent(parley.EventChatAssigned, chat, v), v, nil
+	}
+	return &parley.Event{TenantID: chat.TenantID, Type: parley.EventOfferCreated, ChatID: chat.ID, AgentID: d.AgentID,
+		Data: mustJSON(OfferView{Chat: v, AgentID: d.AgentID, ExpiresAt: optTime(d.ExpiresAt), Reason: d.Reason, Decision: json.RawMessage(why)})}, v, nil
+}

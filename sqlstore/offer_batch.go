@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parleycc/parley"
+)
+
+// offerBatch makes offers in the transaction r with a few statements for
+// the whole batch instead of a few per offer: it locks the chats, then
+// the agents (each in id order, as OfferChat locks a chat before its
+// agent), counts after the locks what they hold, decides every offer in
+// order on OfferChat's conditions (an agent's earlier offers in the batch
+// count against her capacity), and writes the ones that hold. errs[i] is
+// offer i's refusal (ECONFLICT); facts are those to record.
+func (s *Store) offerBatch(ctx context.Context, r runner, offers []parley.OfferRequest) (facts []parley.Fact, errs []error, err error) {
+	errs = make([]error, len(offers))
+	var chatIDs, agentIDs []string
+	for _, o := range offers {
+		o.Offer.OfferedAt, o.Offer.ExpiresAt = normTime(o.Offer.OfferedAt), normTime(o.Offer.ExpiresAt)
+		chatIDs = append(chatIDs, o.Offer.ChatID)
+		agentIDs = append(agentIDs, o.Offer.AgentID)
+	}
+	chats, err := lockOfferChats(ctx, r, s.d, chatIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Read by statements of their own after the locks: on PostgreSQL they
+	// then see what a transaction that held a row committed meanwhile.
+	offered, err := stringSet(ctx, r, "SELECT chat_id FROM chat_offers WHERE chat_id IN "+inList(chatIDs), anys(chatIDs)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	states, err := lockOfferAgents(ctx, r, s.d, agentIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	used, err := agentLoads(ctx, r, agentIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var ok []parley.OfferRequest
+	var bases []parley.Fact
+	for i, req := range offers {
+		o := req.Offer
+		c, found := chats[o.ChatID]
+		agentState, agentFound := states[o.AgentID]
+		switch {
+		case !found:
+			return nil, nil, parley.Errorf(parley.ENOTFOUND, "chat %s not found", o.ChatID)
+		case !agentFound:
+			return nil, nil, parley.Errorf(parley.ENOTFOUND, "user %s not found", o.AgentID)
+		case c.state != parley.ChatQueued:
+			errs[i] = parley.Errorf(parley.ECONFLICT, "chat %s is %s, not queued", o.ChatID, c.state)
+		case offered[o.ChatID]:
+			errs[i] = parley.Errorf(parley.ECONFLICT, "chat %s is already offered", o.ChatID)
+		case agentState != parley.StateReady:
+			errs[i] = parley.Errorf(parley.ECONFLICT, "agent %s is %s, not ready", o.AgentID, agentState)
+		case used[o.AgentID] >= req.Capacity:
+			errs[i] = parley.Errorf(parley.ECONFLICT, "agent %s is at capacity (%d of %d)", o.AgentID, used[o.AgentID], req.Capacity)
+		default:
+			used[o.AgentID]++
+			offered[o.ChatID] = true
+			if req.Accept {
+				c.state = parley.ChatAssigned
+			}
+			ok = append(ok, req)
+			base := parley.Fact{ChatID: o.ChatID, TenantID: c.tenant, ServiceID: c.service, AgentID: o.AgentID}
+			bases = append(bases, base)
+			facts = append(facts, fact(base, parley.FactOffered, o.OfferedAt))
+			if req.Accept {
+				facts = append(facts, fact(base, parley.FactAccepted, o.OfferedAt))
+			}
+		}
+	}
+	if len(ok) == 0 {
+		return nil, errs, nil
+	}
+	return facts, errs, writeOffers(ctx, r, ok, bases)
+}
+
+// offerChat is a chat row as offerBatch reads it.
+type offerChat struct{ state, tenant, service string }
+
+func lockOfferChats(ctx context.Context, r runner, d *dialect, ids []string) (map[string]*offerChat, error) {
+	rows, err := r.query(ctx, "SELECT id, state, tenant_id, service_id FROM chats WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*offerChat{}
+	for rows.Next() {
+		var id string
+		var c offerChat
+		if err := rows.Scan(&id, &c.state, &c.tenant, &c.service); err != nil {
+			return nil, err
+		}
+		out[id] = &c
+	}
+	return out, rows.Err()
+}
+
+func lockOfferAgents(ctx context.Context, r runner, d *dialect, ids []string) (map[string]string, error) {
+	rows, err := r.query(ctx, "SELECT id, state FROM users WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anys(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, state string
+		if err := rows.Scan(&id, &state); err != nil {
+			return nil, err
+		}
+		out[id] = state
+	}
+	return out, rows.Err()
+}
+
+// agentLoads counts, as lockAgentLoad does, what each agent holds:
+// assigned chats, conferences and offers.
+func agentLoads(ctx context.Context, r runner, ids []string) (map[string]int, error) {
+	rows, err := r.query(ctx, `SELECT u.id,
+		(SELECT COUNT(*) FROM chats WHERE agent_id = u.id AND state = ?)
+		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = u.id AND c.state = ?)
+		+ (SELECT COUNT(*) FROM chat_offers WHERE agent_id = u.id)
+		FROM users u WHERE u.id IN `+inList(ids), append([]any{parley.ChatAssigned, parley.ChatAssigned}, anys(ids)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// writeOffers writes offers that hold: each chat's decision, then an offer,
+// or with Accept the assignment.
+func writeOffers(ctx context.Context, r runner, offers []parley.OfferRequest, bases []parley.Fact) error {
+	var routing, pending []any
+	var assigned []assignment
+	for i, req := range offers {
+		o := req.Offer
+		routing = append(routing, o.ChatID, bases[i].TenantID, o.Decision)
+		if req.Accept {
+			assigned = append(assigned, assignment{o.ChatID, o.AgentID, o.OfferedAt})
+			continue
+		}
+		pending = append(pending, o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision)
+	}
+	if _, err := r.exec(ctx, `INSERT INTO chat_routing (chat_id, tenant_id, decision) VALUES `+valueRows(len(offers), 3)+`
+		ON CONFLICT (chat_id) DO UPDATE SET decision = excluded.decision`, routing...); err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		if _, err := r.exec(ctx, `INSERT INTO chat_offers (chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision)
+			VALUES `+valueRows(len(pending)/7, 7), pending...); err != nil {
+			return err
+		}
+	}
+	return assignAll(ctx, r, assigned)
+}
+
+// inList is "(?, ?, …)" with one placeholder per value.
+func inList[T any](values []T) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")"
+}
+
+// valueRows is n rows of VALUES with cols placeholders each.
+func valueRows(n, cols int) string {
+	row := inList(make([]struct{}, cols))
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+func anys(values []string) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
+}
+
+// stringSet runs a query of one text column and returns its values.
+func stringSet(ctx context.Context, r runner, query string, args ...any) (map[string]bool, error) {
+	rows, err := r.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	values, err := collect(rows, scanOne[string])
+	out := make(map[string]bool, len(values))
+	for _, v := range values {
+		out[v] = true
+	}
+	return out, err
+}

@@ -194,6 +194,9 @@ type RoutingStore interface {
 	// RemoveParticipant ends the agent's part; with nothing else held her
 	// idle time starts at at.
 	RemoveParticipant(ctx context.Context, chatID, agentID string, at time.Time) error
+	// ChatParticipants returns the conference guests of each chat that
+	// has any, by chat id.
+	ChatParticipants(ctx context.Context, chatIDs []string) (map[string][]string, error)
 	// ConferenceChats returns the open chats the agent takes part in.
 	ConferenceChats(ctx context.Context, agentID string) ([]string, error)
 	// AbandonChat closes a queued chat as abandoned; ECONFLICT if not queued.

@@ -119,6 +119,8 @@ type CustomerStore interface {
 	// creating it from c when new. created tells which happened.
 	EnsureCustomer(ctx context.Context, c *Customer) (cust *Customer, created bool, err error)
 	Customer(ctx context.Context, id string) (*Customer, error)
+	// CustomersByID returns the customers of ids that exist, by id.
+	CustomersByID(ctx context.Context, ids []string) (map[string]*Customer, error)
 	UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error
 	TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error
 	// SearchCustomers returns up to limit customers of the account whose
@@ -135,6 +137,8 @@ type CustomerStore interface {
 type ChatStore interface {
 	CreateChat(ctx context.Context, c *Chat) error // sets ID, CreatedAt
 	Chat(ctx context.Context, id string) (*Chat, error)
+	// ChatsByID returns the chats of ids that exist, by id.
+	ChatsByID(ctx context.Context, ids []string) (map[string]*Chat, error)
 	// OpenChat returns the customer's chat that is not closed; ENOTFOUND if none.
 	OpenChat(ctx context.Context, customerID string) (*Chat, error)
 	Chats(ctx context.Context, f ChatFilter) ([]*Chat, error)
@@ -191,6 +195,11 @@ type MessageStore interface {
 	// SenderCustomer) that is not of kind skipKind ("" skips none);
 	// ENOTFOUND if there is none.
 	LastMessageFrom(ctx context.Context, chatID, sender, skipKind string) (*Message, error)
+	// LastMessages returns each chat's newest message by chat id, and
+	// LastMessagesFrom each one's LastMessageFrom; chats without one are
+	// absent.
+	LastMessages(ctx context.Context, chatIDs []string) (map[string]*Message, error)
+	LastMessagesFrom(ctx context.Context, chatIDs []string, sender, skipKind string) (map[string]*Message, error)
 	// ClaimOutbound marks up to limit due pending outbound messages as
 	// sending and returns them, never more than one per chat and never one
 	// that has an earlier unsent message in its chat.

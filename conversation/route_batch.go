@@ -19,8 +19,10 @@ import (
 // alone (ECONFLICT) and the others commit.
 
 // routeBatch bounds the decisions committed in one transaction, and so
-// how long it holds their chats' and agents' rows.
-const routeBatch = 16
+// how long it holds their chats' and agents' rows (on PostgreSQL about
+// 15 ms for 64 on two shared cores; 64 commit 10–30 % faster per
+// decision than 16).
+const routeBatch = 64
 
 // commitBatch commits ds and returns the decisions that failed, with why.
 // Decisions whose chat is busy here or on another node are committed one
@@ -98,37 +100,46 @@ func (s *Service) holdChats(ctx context.Context, ds []routing.Decision) (held, b
 // when the offers' transaction failed whole; a decision that failed on its
 // own is in failed.
 func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing.Decision, failed map[string]error) error {
-	whys := make([][]byte, len(ds))
+	whys := make(map[string][]byte, len(ds))
+	reqs := make([]parley.OfferRequest, len(ds))
 	for i, d := range ds {
 		why, err := json.Marshal(d)
 		if err != nil {
 			return err
 		}
-		whys[i] = why
-	}
-	reqs := make([]parley.OfferRequest, len(ds))
-	for i, d := range ds {
-		reqs[i] = parley.OfferRequest{Offer: offerOf(tr.tenant, d, whys[i]), Capacity: d.Capacity, Accept: d.Auto}
+		whys[d.ChatID] = why
+		reqs[i] = parley.OfferRequest{Offer: offerOf(tr.tenant, d, why), Capacity: d.Capacity, Accept: d.Auto}
 	}
 	outcome, err := s.Store.OfferChats(ctx, reqs)
 	if err != nil {
 		return err
 	}
-	var events []*parley.Event
-	var views []*ChatView
-	names := serviceNames{}
+	var made []routing.Decision
+	var ids []string
 	for i, d := range ds {
 		if outcome[i] != nil {
 			failed[d.ChatID] = outcome[i]
 			continue
 		}
 		s.decided(d)
-		e, v, err := s.decisionEvent(ctx, d, whys[i], names)
-		if err != nil {
-			failed[d.ChatID] = err
+		made, ids = append(made, d), append(ids, d.ChatID)
+	}
+	chats, byID, err := s.viewChats(ctx, ids, serviceNames{})
+	if err != nil {
+		for _, id := range ids {
+			failed[id] = err
+		}
+		return nil
+	}
+	var events []*parley.Event
+	var views []*ChatView
+	for _, d := range made {
+		v := byID[d.ChatID]
+		if v == nil {
+			failed[d.ChatID] = parley.Errorf(parley.ENOTFOUND, "chat %s or its customer is gone", d.ChatID)
 			continue
 		}
-		events = append(events, e)
+		events = append(events, decisionEvent(d, chats[d.ChatID], v, whys[d.ChatID]))
 		views = append(views, v)
 	}
 	if err := s.Store.AppendEvents(ctx, events); err != nil {
@@ -168,20 +179,11 @@ func (s *Service) decided(d routing.Decision) {
 }
 
 // decisionEvent is the event that tells of committed decision d, the chat
-// assigned (auto-accept) or offered to its agent, with the chat's view.
-// names may be nil.
-func (s *Service) decisionEvent(ctx context.Context, d routing.Decision, why []byte, names serviceNames) (*parley.Event, *ChatView, error) {
-	chat, err := s.Store.Chat(ctx, d.ChatID)
-	if err != nil {
-		return nil, nil, err
-	}
-	v, err := s.viewChat(ctx, chat, names)
-	if err != nil {
-		return nil, nil, err
-	}
+// assigned (auto-accept) or offered to its agent; v is the chat's view.
+func decisionEvent(d routing.Decision, chat *parley.Chat, v *ChatView, why []byte) *parley.Event {
 	if d.Auto {
-		return chatEvent(parley.EventChatAssigned, chat, v), v, nil
+		return chatEvent(parley.EventChatAssigned, chat, v)
 	}
 	return &parley.Event{TenantID: chat.TenantID, Type: parley.EventOfferCreated, ChatID: chat.ID, AgentID: d.AgentID,
-		Data: mustJSON(OfferView{Chat: v, AgentID: d.AgentID, ExpiresAt: optTime(d.ExpiresAt), Reason: d.Reason, Decision: json.RawMessage(why)})}, v, nil
+		Data: mustJSON(OfferView{Chat: v, AgentID: d.AgentID, ExpiresAt: optTime(d.ExpiresAt), Reason: d.Reason, Decision: json.RawMessage(why)})}
 }

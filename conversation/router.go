@@ -441,35 +441,31 @@ func (tr *tenantRouter) lock(fn func()) {
 	fn()
 }
 
-// routePass makes the index's decisions and commits each one. A decision
-// the database refuses (another node or a user changed the chat or the
+// routePass makes the index's decisions and commits them a batch at a
+// time (commitBatch). A decision the database refuses (another node or a user changed the chat or the
 // agent) is dropped and both are re-read.
 func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 	for {
 		var ds []routing.Decision
-		tr.lock(func() { ds = tr.x.Route(s.Clock.Now(), 64) })
+		tr.lock(func() { ds = tr.x.Route(s.Clock.Now(), routeBatch) })
 		if len(ds) == 0 {
 			return nil
 		}
-		for len(ds) > 0 {
-			n := min(len(ds), routeBatch)
-			failed := s.commitBatch(ctx, tr, ds[:n])
-			for _, d := range ds[:n] {
-				err, ok := failed[d.ChatID]
-				if !ok {
-					continue
-				}
-				if parley.ErrorCode(err) != parley.ECONFLICT {
-					s.Logger.Error("routing decision", slog.String("chat", d.ChatID), slog.Any("err", err))
-				}
-				if err := s.refreshChat(ctx, tr, d.ChatID); err != nil {
-					return err
-				}
-				if err := s.syncAgents(ctx, tr); err != nil {
-					return err
-				}
+		failed := s.commitBatch(ctx, tr, ds)
+		for _, d := range ds {
+			err, ok := failed[d.ChatID]
+			if !ok {
+				continue
 			}
-			ds = ds[n:]
+			if parley.ErrorCode(err) != parley.ECONFLICT {
+				s.Logger.Error("routing decision", slog.String("chat", d.ChatID), slog.Any("err", err))
+			}
+			if err := s.refreshChat(ctx, tr, d.ChatID); err != nil {
+				return err
+			}
+			if err := s.syncAgents(ctx, tr); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -490,11 +486,15 @@ func (s *Service) commit(ctx context.Context, tr *tenantRouter, d routing.Decisi
 		return err
 	}
 	s.decided(d)
-	e, _, err := s.decisionEvent(ctx, d, why, nil)
+	chat, err := s.Store.Chat(ctx, d.ChatID)
 	if err != nil {
 		return err
 	}
-	if err := s.emit(ctx, e); err != nil {
+	v, err := s.ViewChat(ctx, chat)
+	if err != nil {
+		return err
+	}
+	if err := s.emit(ctx, decisionEvent(d, chat, v, why)); err != nil {
 		return err
 	}
 	if d.Auto {

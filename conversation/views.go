@@ -66,17 +66,89 @@ type serviceNames map[string]string
 
 // viewChat is ViewChat, looking service names up in names when given.
 func (s *Service) viewChat(ctx context.Context, c *parley.Chat, names serviceNames) (*ChatView, error) {
-	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt, Vars: visibleVars(c.Scenario.Vars)}
-	if c.State == parley.ChatAssigned {
-		v.Participants = s.participants(ctx, c.ID)
-	}
-	if !c.AssignedAt.IsZero() {
-		t := c.AssignedAt
-		v.AssignedAt = &t
-	}
 	cust, err := s.Store.Customer(ctx, c.CustomerID)
 	if err != nil {
 		return nil, err
+	}
+	last, err := s.Store.LastMessage(ctx, c.ID)
+	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+		return nil, err
+	}
+	var lastCustomer *parley.Message
+	if needsLastCustomer(last) {
+		lastCustomer, err = s.Store.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, parley.KindEvent)
+		if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+			return nil, err
+		}
+	}
+	var participants []string
+	if c.State == parley.ChatAssigned {
+		participants = s.participants(ctx, c.ID)
+	}
+	return s.chatView(ctx, c, cust, last, lastCustomer, participants, names), nil
+}
+
+// viewChats is ViewChat of several chats with a few statements for them
+// all; a chat gone from the database has no view.
+func (s *Service) viewChats(ctx context.Context, ids []string, names serviceNames) (map[string]*parley.Chat, map[string]*ChatView, error) {
+	chats, err := s.Store.ChatsByID(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var customerIDs []string
+	for _, c := range chats {
+		customerIDs = append(customerIDs, c.CustomerID)
+	}
+	customers, err := s.Store.CustomersByID(ctx, customerIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	lasts, err := s.Store.LastMessages(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var need []string
+	for id, m := range lasts {
+		if needsLastCustomer(m) {
+			need = append(need, id)
+		}
+	}
+	lastCustomers, err := s.Store.LastMessagesFrom(ctx, need, parley.SenderCustomer, parley.KindEvent)
+	if err != nil {
+		return nil, nil, err
+	}
+	var assigned []string
+	for id, c := range chats {
+		if c.State == parley.ChatAssigned {
+			assigned = append(assigned, id)
+		}
+	}
+	guests, err := s.Store.ChatParticipants(ctx, assigned)
+	if err != nil {
+		return nil, nil, err
+	}
+	views := make(map[string]*ChatView, len(chats))
+	for id, c := range chats {
+		if cust := customers[c.CustomerID]; cust != nil {
+			views[id] = s.chatView(ctx, c, cust, lasts[id], lastCustomers[id], guests[id], names)
+		}
+	}
+	return chats, views, nil
+}
+
+// needsLastCustomer tells whether a chat whose newest message is last
+// needs its newest customer message read too.
+func needsLastCustomer(last *parley.Message) bool {
+	return last != nil && (last.Sender != parley.SenderCustomer || last.Kind == parley.KindEvent)
+}
+
+// chatView assembles a chat's view from what was read of it; last and
+// lastCustomer may be nil, participants are an assigned chat's guests.
+func (s *Service) chatView(ctx context.Context, c *parley.Chat, cust *parley.Customer, last, lastCustomer *parley.Message, participants []string, names serviceNames) *ChatView {
+	v := &ChatView{ID: c.ID, State: c.State, AgentID: c.AgentID, CreatedAt: c.CreatedAt, Vars: visibleVars(c.Scenario.Vars), Participants: participants}
+	if !c.AssignedAt.IsZero() {
+		t := c.AssignedAt
+		v.AssignedAt = &t
 	}
 	v.Customer = CustomerView{ID: cust.ID, Name: cust.DisplayName(), ProfilePic: cust.ProfilePic}
 	if name, ok := names[c.ServiceID]; ok {
@@ -89,25 +161,16 @@ func (s *Service) viewChat(ctx context.Context, c *parley.Chat, names serviceNam
 			}
 		}
 	}
-	switch last, err := s.Store.LastMessage(ctx, c.ID); {
-	case err == nil:
+	if last != nil {
 		v.LastMessage = s.ViewMessage(ctx, last)
-		if last.Sender == parley.SenderCustomer && last.Kind != parley.KindEvent {
+		if !needsLastCustomer(last) {
 			v.LastCustomerMessage = v.LastMessage
-			return v, nil
 		}
-	case parley.ErrorCode(err) != parley.ENOTFOUND:
-		return nil, err
-	default:
-		return v, nil // no messages at all
 	}
-	switch m, err := s.Store.LastMessageFrom(ctx, c.ID, parley.SenderCustomer, parley.KindEvent); {
-	case err == nil:
-		v.LastCustomerMessage = messageView(m)
-	case parley.ErrorCode(err) != parley.ENOTFOUND:
-		return nil, err
+	if lastCustomer != nil {
+		v.LastCustomerMessage = messageView(lastCustomer)
 	}
-	return v, nil
+	return v
 }
 
 // ViewMessage builds the view of a message.

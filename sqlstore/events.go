@@ -3,9 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -93,30 +91,22 @@ func (s *Store) appendEvent(ctx context.Context, r runner, e *parley.Event, crea
 // on bound parameters (7 per event).
 const eventsPerInsert = 500
 
+var newEvents = bulkInsert{table: "events", cols: []string{"tenant_id", "type", "chat_id", "agent_id", "data", "created_at", "hook"},
+	types: []string{"text", "text", "text", "text", "text", "bigint", "text"}, tail: "RETURNING id"}
+
 // insertEvents inserts the events es[idx] with one statement in the
 // transaction r, which holds their tenant's event lock, and records their
 // ids in ids.
 func insertEvents(ctx context.Context, r runner, es []*parley.Event, idx []int, created []time.Time, ids []int64) error {
-	args := make([]any, 0, 7*len(idx))
-	for _, i := range idx {
+	rows := make([][]any, len(idx))
+	for j, i := range idx {
 		e := es[i]
-		args = append(args, e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created[i]), e.Hook)
+		rows[j] = []any{e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created[i]), e.Hook}
 	}
-	rows, err := r.query(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at, hook)
-		VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(idx)), ", ")+` RETURNING id`, args...)
+	got, err := bulkIDs(ctx, r, newEvents, rows)
 	if err != nil {
 		return err
 	}
-	got, err := collect(rows, scanOne[int64])
-	if err != nil {
-		return err
-	}
-	if len(got) != len(idx) {
-		return fmt.Errorf("%d ids for %d events", len(got), len(idx))
-	}
-	// Ids grow in the order the rows were inserted; RETURNING's own order
-	// is not promised.
-	slices.Sort(got)
 	for j, i := range idx {
 		ids[i] = got[j]
 	}

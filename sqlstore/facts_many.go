@@ -3,12 +3,14 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/metrics"
 )
+
+var newFacts = bulkInsert{table: "chat_facts",
+	cols:  []string{"tenant_id", "chat_id", "service_id", "agent_id", "kind", "at", "score", "disposition", "target_service", "target_agent"},
+	types: []string{"text", "text", "text", "text", "text", "bigint", "int", "text", "text", "text"}, tail: "RETURNING id"}
 
 // addChatsFacts is addChatFacts for several chats of one tenant with a few
 // statements in all (a routing batch's offers): it locks the chats' fact
@@ -38,32 +40,20 @@ func (l *FactLog) addChatsFacts(ctx context.Context, r runner, tenant string, fa
 	}
 
 	var order []int // facts' indexes in insertion order
-	args := make([]any, 0, len(facts)*10)
+	var values [][]any
 	for _, g := range groups {
 		for _, i := range g.idx {
 			f := &facts[i]
 			f.At = normTime(f.At)
 			order = append(order, i)
-			args = append(args, f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At),
-				f.Score, f.Disposition, f.TargetService, f.TargetAgent)
+			values = append(values, []any{f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At),
+				f.Score, f.Disposition, f.TargetService, f.TargetAgent})
 		}
 	}
-	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), "
-	idRows, err := r.query(ctx, `INSERT INTO chat_facts (tenant_id, chat_id, service_id, agent_id, kind, at,
-		score, disposition, target_service, target_agent) VALUES `+strings.TrimSuffix(strings.Repeat(row, len(order)), ", ")+` RETURNING id`, args...)
+	got, err := bulkIDs(ctx, r, newFacts, values)
 	if err != nil {
 		return nil, fmt.Errorf("insert facts: %w", err)
 	}
-	got, err := collect(idRows, scanOne[int64])
-	if err != nil {
-		return nil, fmt.Errorf("insert facts: %w", err)
-	}
-	if len(got) != len(order) {
-		return nil, fmt.Errorf("insert facts: %d ids for %d facts", len(got), len(order))
-	}
-	// Ids grow in the order the rows were inserted; RETURNING's own order
-	// is not promised.
-	slices.Sort(got)
 	for j, i := range order {
 		ids[i] = got[j]
 		facts[i].ID = got[j]

@@ -18,6 +18,9 @@ import (
 // transactions lock rows in one order), in multi-row statements.
 func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) error {
 	rows := levelRows(deltas)
+	if r.d.pg() {
+		return upsertMetricRowsPG(ctx, r, rows)
+	}
 	for len(rows) > 0 {
 		n := min(len(rows), upsertBatch)
 		q := upsertMetricQuery(n)
@@ -35,6 +38,52 @@ func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) err
 	}
 	return nil
 }
+
+// upsertMetricRowsPG is upsertMetricDeltas' statement on PostgreSQL: one
+// array per column, unnested in order, so that a statement of any size is
+// the same prepared one (a VALUES list of hundreds of rows is planned
+// anew each time).
+func upsertMetricRowsPG(ctx context.Context, r runner, rows []levelRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows)
+	tenants, agents, services := make([]string, n), make([]string, n), make([]string, n)
+	agentRows, lens, starts := make([]int64, n), make([]int64, n), make([]int64, n)
+	counters := make([][]int64, len(metrics.CounterColumns))
+	for j := range counters {
+		counters[j] = make([]int64, n)
+	}
+	for i, d := range rows {
+		tenants[i], agents[i], services[i] = d.TenantID, d.AgentID, d.ServiceID
+		agentRows[i], lens[i], starts[i] = int64(agentRow(d.AgentID)), int64(d.len/time.Second), d.Interval.UnixMicro()
+		for j, f := range d.Counters.Fields() {
+			counters[j][i] = *f
+		}
+	}
+	args := []any{tenants, agentRows, agents, lens, starts, services}
+	for _, c := range counters {
+		args = append(args, c)
+	}
+	if _, err := r.exec(ctx, upsertMetricPGQuery, args...); err != nil {
+		return fmt.Errorf("upsert metric intervals: %w", err)
+	}
+	return nil
+}
+
+var upsertMetricPGQuery = func() string {
+	cols := metrics.CounterColumns
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
+	}
+	arrays := "?::text[], ?::int[], ?::text[], ?::int[], ?::bigint[], ?::text[]" + strings.Repeat(", ?::bigint[]", len(cols))
+	names := "t, ar, a, l, st, s, " + strings.Join(cols, ", ")
+	return "INSERT INTO metric_intervals (tenant_id, agent_row, agent_id, interval_len, interval_start, service_id, " +
+		strings.Join(cols, ", ") + ") SELECT " + names + " FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + names + ", n) ORDER BY n" +
+		" ON CONFLICT (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id) DO UPDATE SET " +
+		strings.Join(sets, ", ")
+}()
 
 // upsertBatch rows per statement keep within both databases' limits on
 // bound parameters (22 per row).

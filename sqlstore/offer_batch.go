@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/parleycc/parley"
@@ -143,31 +145,71 @@ func agentLoads(ctx context.Context, r runner, ids []string) (map[string]int, er
 	return out, rows.Err()
 }
 
+var (
+	routingDecisions = bulkInsert{table: "chat_routing", cols: []string{"chat_id", "tenant_id", "decision"},
+		types: []string{"text", "text", "text"}, tail: "ON CONFLICT (chat_id) DO UPDATE SET decision = excluded.decision"}
+	newOffers = bulkInsert{table: "chat_offers",
+		cols:  []string{"chat_id", "tenant_id", "agent_id", "service_id", "offered_at", "expires_at", "decision"},
+		types: []string{"text", "text", "text", "text", "bigint", "bigint", "text"}}
+)
+
 // writeOffers writes offers that hold: each chat's decision, then an offer,
 // or with Accept the assignment.
 func writeOffers(ctx context.Context, r runner, offers []parley.OfferRequest, bases []parley.Fact) error {
-	var routing, pending []any
+	var decisions, pending [][]any
 	var assigned []assignment
 	for i, req := range offers {
 		o := req.Offer
-		routing = append(routing, o.ChatID, bases[i].TenantID, o.Decision)
+		decisions = append(decisions, []any{o.ChatID, bases[i].TenantID, o.Decision})
 		if req.Accept {
 			assigned = append(assigned, assignment{o.ChatID, o.AgentID, o.OfferedAt})
 			continue
 		}
-		pending = append(pending, o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision)
+		pending = append(pending, []any{o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision})
 	}
-	if _, err := r.exec(ctx, `INSERT INTO chat_routing (chat_id, tenant_id, decision) VALUES `+valueRows(len(offers), 3)+`
-		ON CONFLICT (chat_id) DO UPDATE SET decision = excluded.decision`, routing...); err != nil {
+	if err := bulkExec(ctx, r, routingDecisions, decisions); err != nil {
 		return err
 	}
-	if len(pending) > 0 {
-		if _, err := r.exec(ctx, `INSERT INTO chat_offers (chat_id, tenant_id, agent_id, service_id, offered_at, expires_at, decision)
-			VALUES `+valueRows(len(pending)/7, 7), pending...); err != nil {
-			return err
-		}
+	if err := bulkExec(ctx, r, newOffers, pending); err != nil {
+		return err
 	}
 	return assignAll(ctx, r, assigned)
+}
+
+// bulkExec runs b for rows, if any.
+func bulkExec(ctx context.Context, r runner, b bulkInsert, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	args, err := b.args(r.d, rows)
+	if err != nil {
+		return err
+	}
+	_, err = r.exec(ctx, b.query(r.d, len(rows)), args...)
+	return err
+}
+
+// bulkIDs runs b, which returns one id per row, for rows and gives the ids
+// in row order: ids grow in the order rows are inserted, while RETURNING's
+// own order is not promised.
+func bulkIDs(ctx context.Context, r runner, b bulkInsert, rows [][]any) ([]int64, error) {
+	args, err := b.args(r.d, rows)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.query(ctx, b.query(r.d, len(rows)), args...)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := collect(res, scanOne[int64])
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != len(rows) {
+		return nil, fmt.Errorf("insert into %s: %d ids for %d rows", b.table, len(ids), len(rows))
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // inList is "(?, ?, …)" with one placeholder per value.

@@ -1,0 +1,77 @@
+package sqlstore
+
+import (
+	"fmt"
+	"strings"
+)
+
+// bulkInsert is an INSERT of many rows in one statement: a VALUES list on
+// SQLite; on PostgreSQL one typed array per column, unnested in row order,
+// so that any number of rows is the same prepared statement (a VALUES list
+// of hundreds of parameters is planned anew on every run).
+type bulkInsert struct {
+	table string
+	cols  []string
+	types []string // each column's PostgreSQL type: text, bigint or int
+	tail  string   // what follows the rows: ON CONFLICT …, RETURNING …
+}
+
+// query is the statement for n rows.
+func (b bulkInsert) query(d *dialect, n int) string {
+	head := "INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") "
+	if !d.pg() {
+		return head + "VALUES " + valueRows(n, len(b.cols)) + " " + b.tail
+	}
+	arrays := make([]string, len(b.cols))
+	names := make([]string, len(b.cols))
+	for i, t := range b.types {
+		arrays[i] = "?::" + t + "[]"
+		names[i] = fmt.Sprintf("c%d", i)
+	}
+	list := strings.Join(names, ", ")
+	return head + "SELECT " + list + " FROM unnest(" + strings.Join(arrays, ", ") + ") WITH ORDINALITY AS u(" + list + ", n) ORDER BY n " + b.tail
+}
+
+// args are the statement's parameters for rows, each a value per column:
+// a string, an int or int64, or nil for NULL.
+func (b bulkInsert) args(d *dialect, rows [][]any) ([]any, error) {
+	if !d.pg() {
+		out := make([]any, 0, len(rows)*len(b.cols))
+		for _, row := range rows {
+			out = append(out, row...)
+		}
+		return out, nil
+	}
+	out := make([]any, len(b.cols))
+	for j, t := range b.types {
+		if t == "text" {
+			col := make([]*string, len(rows))
+			for i, row := range rows {
+				switch v := row[j].(type) {
+				case string:
+					col[i] = &v
+				case nil:
+				default:
+					return nil, fmt.Errorf("insert into %s: %s is %T, not text", b.table, b.cols[j], v)
+				}
+			}
+			out[j] = col
+			continue
+		}
+		col := make([]*int64, len(rows))
+		for i, row := range rows {
+			switch v := row[j].(type) {
+			case int64:
+				col[i] = &v
+			case int:
+				n := int64(v)
+				col[i] = &n
+			case nil:
+			default:
+				return nil, fmt.Errorf("insert into %s: %s is %T, not a number", b.table, b.cols[j], v)
+			}
+		}
+		out[j] = col
+	}
+	return out, nil
+}

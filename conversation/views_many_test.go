@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -15,14 +17,17 @@ import (
 // whatever the chats' messages and conference guests.
 func TestViewChatsMatchViewChat(t *testing.T) {
 	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+		// No node runs: nothing changes the chats between the two reads.
 		r := newRig(t, st, parley.ServiceRouting{AutoAccept: true}, map[string]int{"alice": 5, "bob": 5})
-		s := r.start()
-		r.ready("alice")
-		r.ready("bob")
+		s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour})
+		for _, u := range r.agents {
+			_, err := s.SetAgentStatus(r.ctx, u, parley.StateReady, "")
+			must(t, err)
+		}
 		say := func(c *parley.Chat, sender, kind, text string) {
 			m := &parley.Message{TenantID: c.TenantID, ChatID: c.ID, Direction: parley.Inbound, Sender: sender, Kind: kind, Text: text, Status: parley.MsgReceived}
 			if sender != parley.SenderCustomer {
-				m.Direction, m.Status = parley.Outbound, parley.MsgPending
+				m.Direction, m.Status = parley.Outbound, parley.MsgSent
 			}
 			if sender == parley.SenderAgent {
 				m.AgentID = r.agents["alice"].ID
@@ -51,12 +56,13 @@ func TestViewChatsMatchViewChat(t *testing.T) {
 		}
 		var ids []string
 		for name, setup := range cases {
-			c := r.arrive(0)
+			c := r.arriveOn(s, 0)
 			setup(c)
+			agent := r.agents[[]string{"alice", "bob"}[len(ids)%2]]
+			must(t, st.OfferChat(r.ctx, &parley.Offer{ChatID: c.ID, TenantID: c.TenantID, AgentID: agent.ID, OfferedAt: r.clock.Now()}, 5, true))
 			ids = append(ids, c.ID)
 			t.Logf("%s: %s", c.ID, name)
 		}
-		r.eventually("every chat assigned", func() bool { return r.assigned() == len(cases) })
 		// A conference guest on one chat.
 		guestChat := r.chat(ids[0])
 		guest := r.agents["bob"]

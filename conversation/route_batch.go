@@ -133,14 +133,17 @@ func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing
 	}
 	var events []*parley.Event
 	var views []*ChatView
+	var running []bool // the chat runs a scenario, which hears "agent found"
 	for _, d := range made {
 		v := byID[d.ChatID]
 		if v == nil {
 			failed[d.ChatID] = parley.Errorf(parley.ENOTFOUND, "chat %s or its customer is gone", d.ChatID)
 			continue
 		}
-		events = append(events, decisionEvent(d, chats[d.ChatID], v, whys[d.ChatID]))
+		chat := chats[d.ChatID]
+		events = append(events, decisionEvent(d, chat, v, whys[d.ChatID]))
 		views = append(views, v)
+		running = append(running, chat.Scenario.Name != "" && chat.Scenario.Block != "")
 	}
 	if err := s.Store.AppendEvents(ctx, events); err != nil {
 		for _, e := range events {
@@ -156,7 +159,7 @@ func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing
 			failed[e.ChatID] = err
 			continue
 		}
-		if e.Type == parley.EventChatAssigned {
+		if e.Type == parley.EventChatAssigned && running[i] {
 			if err := s.signal(ctx, e.ChatID, scenarioAgentFound()); err != nil {
 				failed[e.ChatID] = err
 			}

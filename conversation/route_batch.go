@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -29,16 +30,16 @@ const routeBatch = 64
 // by one after the others, waiting their turn as commit does.
 func (s *Service) commitBatch(ctx context.Context, tr *tenantRouter, ds []routing.Decision) map[string]error {
 	failed := map[string]error{}
-	held, busy, release := s.holdChats(ctx, ds)
+	held, busy, holds := s.holdChats(ctx, ds)
 	if len(held) > 0 {
-		if err := s.commitHeld(ctx, tr, held, failed); err != nil {
+		if err := s.commitHeld(ctx, tr, held, holds, failed); err != nil {
 			// The offers' transaction failed whole: nothing of it was
 			// written, so each decision gets its own try below.
 			s.Logger.Warn("routing batch", slog.Int("decisions", len(held)), slog.Any("err", err))
 			busy = append(busy, held...)
 		}
 	}
-	release()
+	holds.releaseAll(ctx)
 	for _, d := range busy {
 		if err := s.commit(ctx, tr, d); err != nil {
 			failed[d.ChatID] = err
@@ -47,23 +48,55 @@ func (s *Service) commitBatch(ctx context.Context, tr *tenantRouter, ds []routin
 	return failed
 }
 
+// chatHolds are the chats a batch holds: each locked in this process and
+// its run lease claimed.
+type chatHolds struct {
+	s       *Service
+	unlocks map[string]func()
+}
+
+// releaseAll lets go of every chat still held.
+func (h *chatHolds) releaseAll(ctx context.Context) {
+	var ids []string
+	for id := range h.unlocks {
+		ids = append(ids, id)
+	}
+	h.release(ctx, ids...)
+}
+
+// release lets go of the chats ids.
+func (h *chatHolds) release(ctx context.Context, ids ...string) {
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := h.s.Store.ReleaseChatRuns(ctx, ids, h.s.nodeID); err != nil {
+		h.s.Logger.Warn("release chats", slog.Any("err", err)) // the leases run out on their own
+	}
+	for _, id := range ids {
+		if unlock := h.unlocks[id]; unlock != nil {
+			unlock()
+			delete(h.unlocks, id)
+		}
+	}
+}
+
 // holdChats takes the chats of ds that nobody is working on, in this
-// process and in the run leases; busy are the others. release lets go of
-// what was held.
-func (s *Service) holdChats(ctx context.Context, ds []routing.Decision) (held, busy []routing.Decision, release func()) {
-	unlocks := map[string]func(){}
+// process and in the run leases; busy are the others.
+func (s *Service) holdChats(ctx context.Context, ds []routing.Decision) (held, busy []routing.Decision, holds *chatHolds) {
+	holds = &chatHolds{s: s, unlocks: map[string]func(){}}
+	var locked []routing.Decision
 	var ids []string
 	for _, d := range ds {
+		// A second decision of one chat finds it locked: it waits its turn.
 		unlock, ok := s.chatLocks.tryLock(d.ChatID)
-		if !ok || unlocks[d.ChatID] != nil {
-			if ok {
-				unlock()
-			}
+		if !ok {
 			busy = append(busy, d)
 			continue
 		}
-		unlocks[d.ChatID] = unlock
-		ids = append(ids, d.ChatID)
+		holds.unlocks[d.ChatID] = unlock
+		locked, ids = append(locked, d), append(ids, d.ChatID)
 	}
 	claimed, err := s.Store.ClaimChatRuns(ctx, ids, s.nodeID, chatRunLease)
 	if err != nil {
@@ -73,33 +106,23 @@ func (s *Service) holdChats(ctx context.Context, ds []routing.Decision) (held, b
 	for _, id := range claimed {
 		got[id] = true
 	}
-	for _, d := range ds {
-		switch {
-		case got[d.ChatID]:
+	for _, d := range locked {
+		if got[d.ChatID] {
 			held = append(held, d)
-		case unlocks[d.ChatID] != nil:
-			unlocks[d.ChatID]()
-			delete(unlocks, d.ChatID)
-			busy = append(busy, d)
+			continue
 		}
+		holds.unlocks[d.ChatID]()
+		delete(holds.unlocks, d.ChatID)
+		busy = append(busy, d)
 	}
-	return held, busy, func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := s.Store.ReleaseChatRuns(ctx, claimed, s.nodeID); err != nil {
-			s.Logger.Warn("release chats", slog.Any("err", err)) // the leases run out on their own
-		}
-		for _, unlock := range unlocks {
-			unlock()
-		}
-	}
+	return held, busy, holds
 }
 
 // commitHeld commits decisions whose chats this node holds: the offers in
 // one transaction, then their events in one. It returns an error only
 // when the offers' transaction failed whole; a decision that failed on its
 // own is in failed.
-func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing.Decision, failed map[string]error) error {
+func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing.Decision, holds *chatHolds, failed map[string]error) error {
 	whys := make(map[string][]byte, len(ds))
 	reqs := make([]parley.OfferRequest, len(ds))
 	for i, d := range ds {
@@ -151,6 +174,7 @@ func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing
 		}
 		return nil
 	}
+	var signals []string // chats to tell "agent found", held till then
 	for i, e := range events {
 		s.publish(ctx, e)
 		// The view has just read the participants of an assigned chat; a
@@ -160,10 +184,24 @@ func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing
 			continue
 		}
 		if e.Type == parley.EventChatAssigned && running[i] {
-			if err := s.signal(ctx, e.ChatID, scenarioAgentFound()); err != nil {
-				failed[e.ChatID] = err
-			}
+			signals = append(signals, e.ChatID)
 		}
+	}
+	// Scenario steps take their time (an HTTP Request block may wait
+	// seconds): every other chat is let go first, and each of these after
+	// its own step.
+	var done []string
+	for id := range holds.unlocks {
+		if !slices.Contains(signals, id) {
+			done = append(done, id)
+		}
+	}
+	holds.release(ctx, done...)
+	for _, id := range signals {
+		if err := s.signal(ctx, id, scenarioAgentFound()); err != nil {
+			failed[id] = err
+		}
+		holds.release(ctx, id)
 	}
 	return nil
 }

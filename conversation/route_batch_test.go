@@ -3,10 +3,12 @@ package conversation
 import (
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/routing"
 	"github.com/parleycc/parley/sqlstore"
 	"github.com/parleycc/parley/sqlstore/sqltest"
 )
@@ -87,5 +89,75 @@ func TestRoutePassBatch(t *testing.T) {
 				t.Fatalf("chat %s: %d offer events", id, n)
 			}
 		}
+	})
+}
+
+// TestChatHolds: a batch holds its chats in this process and in the run
+// leases (PostgreSQL) until it lets go of each; a chat already held
+// elsewhere is left out as busy.
+func TestChatHolds(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
+		r := newRig(t, st, parley.ServiceRouting{}, map[string]int{"alice": 1})
+		s := New(Config{Store: st, Bus: r.bus, Clock: r.clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PresenceGrace: time.Hour})
+		var ds []routing.Decision
+		for _, id := range []string{"c1", "c2", "c3", "c4"} {
+			ds = append(ds, routing.Decision{ChatID: id})
+		}
+		unlockC3, err := s.lockChat(r.ctx, "c3") // work under way in this process
+		must(t, err)
+		pg := st.Dialect() != "sqlite"
+		if pg {
+			ok, err := st.ClaimChatRun(r.ctx, "c4", "another-node", time.Minute)
+			if err != nil || !ok {
+				t.Fatalf("another node claims c4: %v %v", ok, err)
+			}
+		}
+		held, busy, holds := s.holdChats(r.ctx, ds)
+		ids := func(ds []routing.Decision) (out []string) {
+			for _, d := range ds {
+				out = append(out, d.ChatID)
+			}
+			return out
+		}
+		wantHeld, wantBusy := []string{"c1", "c2", "c4"}, []string{"c3"}
+		if pg {
+			wantHeld, wantBusy = []string{"c1", "c2"}, []string{"c3", "c4"}
+		}
+		if got := ids(held); !slices.Equal(got, wantHeld) {
+			t.Fatalf("held %v, want %v", got, wantHeld)
+		}
+		if got := ids(busy); !slices.Equal(got, wantBusy) {
+			t.Fatalf("busy %v, want %v", got, wantBusy)
+		}
+		heldHere := func(id string) bool {
+			unlock, ok := s.chatLocks.tryLock(id)
+			if ok {
+				unlock()
+			}
+			return !ok
+		}
+		leased := func(id string) bool {
+			ok, err := st.ClaimChatRun(r.ctx, id, "probe", time.Minute)
+			must(t, err)
+			if ok {
+				must(t, st.ReleaseChatRun(r.ctx, id, "probe"))
+			}
+			return pg && !ok
+		}
+		if !heldHere("c1") || !heldHere("c2") || leased("c1") != pg {
+			t.Fatal("the held chats are not held")
+		}
+		holds.release(r.ctx, "c1")
+		if heldHere("c1") || leased("c1") || !heldHere("c2") || leased("c2") != pg {
+			t.Fatal("letting go of c1 did not let go of it alone")
+		}
+		holds.releaseAll(r.ctx)
+		if heldHere("c2") || leased("c2") {
+			t.Fatal("c2 still held after releaseAll")
+		}
+		if !heldHere("c3") {
+			t.Fatal("the batch let go of a chat it never held")
+		}
+		unlockC3()
 	})
 }

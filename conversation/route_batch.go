@@ -147,7 +147,7 @@ func (s *Service) commitHeld(ctx context.Context, tr *tenantRouter, ds []routing
 		s.decided(d)
 		made, ids = append(made, d), append(ids, d.ChatID)
 	}
-	chats, byID, err := s.viewChats(ctx, ids, serviceNames{})
+	chats, byID, err := s.viewChats(ctx, ids)
 	if err != nil {
 		for _, id := range ids {
 			failed[id] = err

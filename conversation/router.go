@@ -442,8 +442,8 @@ func (tr *tenantRouter) lock(fn func()) {
 }
 
 // routePass makes the index's decisions and commits them a batch at a
-// time (commitBatch). A decision the database refuses (another node or a user changed the chat or the
-// agent) is dropped and both are re-read.
+// time (commitBatch). A decision the database refuses (another node or a
+// user changed the chat or the agent) is dropped and both are re-read.
 func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 	for {
 		var ds []routing.Decision

@@ -56,16 +56,6 @@ type MessageView struct {
 
 // ViewChat builds the view of a chat.
 func (s *Service) ViewChat(ctx context.Context, c *parley.Chat) (*ChatView, error) {
-	return s.viewChat(ctx, c, nil)
-}
-
-// serviceNames remembers services' names over a run of views (a routing
-// pass's), which would otherwise read the same few services again and
-// again.
-type serviceNames map[string]string
-
-// viewChat is ViewChat, looking service names up in names when given.
-func (s *Service) viewChat(ctx context.Context, c *parley.Chat, names serviceNames) (*ChatView, error) {
 	cust, err := s.Store.Customer(ctx, c.CustomerID)
 	if err != nil {
 		return nil, err
@@ -85,12 +75,16 @@ func (s *Service) viewChat(ctx context.Context, c *parley.Chat, names serviceNam
 	if c.State == parley.ChatAssigned {
 		participants = s.participants(ctx, c.ID)
 	}
-	return s.chatView(ctx, c, cust, last, lastCustomer, participants, names), nil
+	return s.chatView(ctx, c, cust, last, lastCustomer, participants, nil), nil
 }
+
+// serviceNames remembers services' names over a run of views, which
+// would otherwise read the same few services again and again.
+type serviceNames map[string]string
 
 // viewChats is ViewChat of several chats with a few statements for them
 // all; a chat gone from the database has no view.
-func (s *Service) viewChats(ctx context.Context, ids []string, names serviceNames) (map[string]*parley.Chat, map[string]*ChatView, error) {
+func (s *Service) viewChats(ctx context.Context, ids []string) (map[string]*parley.Chat, map[string]*ChatView, error) {
 	chats, err := s.Store.ChatsByID(ctx, ids)
 	if err != nil {
 		return nil, nil, err
@@ -128,6 +122,7 @@ func (s *Service) viewChats(ctx context.Context, ids []string, names serviceName
 		return nil, nil, err
 	}
 	views := make(map[string]*ChatView, len(chats))
+	names := serviceNames{}
 	for id, c := range chats {
 		if cust := customers[c.CustomerID]; cust != nil {
 			views[id] = s.chatView(ctx, c, cust, lasts[id], lastCustomers[id], guests[id], names)

@@ -72,7 +72,7 @@ func TestViewChatsMatchViewChat(t *testing.T) {
 		must(t, st.AddParticipant(r.ctx, guestChat.ID, guest.ID, 5, r.clock.Now()))
 		r.clock.Advance(time.Second)
 
-		chats, views, err := s.viewChats(r.ctx, append(ids, "no-such-chat"), serviceNames{})
+		chats, views, err := s.viewChats(r.ctx, append(ids, "no-such-chat"))
 		must(t, err)
 		if len(views) != len(ids) || len(chats) != len(ids) {
 			t.Fatalf("%d views of %d chats, want %d", len(views), len(chats), len(ids))

@@ -1,7 +1,9 @@
 package sqlstore
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +16,51 @@ type bulkInsert struct {
 	cols  []string
 	types []string // each column's PostgreSQL type: text, bigint or int
 	tail  string   // what follows the rows: ON CONFLICT …, RETURNING …
+}
+
+// bulkParams bounds a statement's parameters, within SQLite's limit
+// (32,766); PostgreSQL's arrays take one per column anyway.
+const bulkParams = 30000
+
+// exec inserts rows, a statement per bulkParams.
+func (b bulkInsert) exec(ctx context.Context, r runner, rows [][]any) error {
+	for part := range slices.Chunk(rows, bulkParams/len(b.cols)) {
+		args, err := b.args(r.d, part)
+		if err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, b.query(r.d, len(part)), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ids inserts rows with b, which returns one id per row, and gives the ids
+// in row order: ids grow in the order rows are inserted, while RETURNING's
+// own order is not promised.
+func (b bulkInsert) ids(ctx context.Context, r runner, rows [][]any) ([]int64, error) {
+	var out []int64
+	for part := range slices.Chunk(rows, bulkParams/len(b.cols)) {
+		args, err := b.args(r.d, part)
+		if err != nil {
+			return nil, err
+		}
+		res, err := r.query(ctx, b.query(r.d, len(part)), args...)
+		if err != nil {
+			return nil, err
+		}
+		ids, err := collect(res, scanOne[int64])
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) != len(part) {
+			return nil, fmt.Errorf("insert into %s: %d ids for %d rows", b.table, len(ids), len(part))
+		}
+		slices.Sort(ids)
+		out = append(out, ids...)
+	}
+	return out, nil
 }
 
 // query is the statement for n rows.
@@ -74,4 +121,15 @@ func (b bulkInsert) args(d *dialect, rows [][]any) ([]any, error) {
 		out[j] = col
 	}
 	return out, nil
+}
+
+// inList is "(?, ?, …)" with one placeholder per value.
+func inList[T any](values []T) string {
+	return "(" + placeholders(len(values)) + ")"
+}
+
+// valueRows is n rows of VALUES with cols placeholders each.
+func valueRows(n, cols int) string {
+	row := "(" + placeholders(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }

@@ -60,10 +60,8 @@ func (s *Store) AppendEvents(ctx context.Context, es []*parley.Event) error {
 			if err := s.d.xactLock(ctx, r, "events:"+t); err != nil {
 				return err
 			}
-			for idx := range slices.Chunk(byTenant[t], eventsPerInsert) {
-				if err := insertEvents(ctx, r, es, idx, created, ids); err != nil {
-					return err
-				}
+			if err := insertEvents(ctx, r, es, byTenant[t], created, ids); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -87,10 +85,6 @@ func (s *Store) appendEvent(ctx context.Context, r runner, e *parley.Event, crea
 	return insertEvent(ctx, r, e, created)
 }
 
-// eventsPerInsert keeps an insert of events within both databases' limits
-// on bound parameters (7 per event).
-const eventsPerInsert = 500
-
 var newEvents = bulkInsert{table: "events", cols: []string{"tenant_id", "type", "chat_id", "agent_id", "data", "created_at", "hook"},
 	types: []string{"text", "text", "text", "text", "text", "bigint", "text"}, tail: "RETURNING id"}
 
@@ -103,7 +97,7 @@ func insertEvents(ctx context.Context, r runner, es []*parley.Event, idx []int, 
 		e := es[i]
 		rows[j] = []any{e.TenantID, e.Type, e.ChatID, e.AgentID, string(e.Data), dbTime(created[i]), e.Hook}
 	}
-	got, err := bulkIDs(ctx, r, newEvents, rows)
+	got, err := newEvents.ids(ctx, r, rows)
 	if err != nil {
 		return err
 	}

@@ -3,22 +3,21 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/metrics"
 )
 
-// importBatch rows per INSERT keep a statement within both databases'
-// limits on bound parameters (10 per row).
+// importBatch chats per query keep a statement within both databases'
+// limits on bound parameters.
 const importBatch = 300
 
 // ImportFacts stores the whole timelines of chats the store holds no facts
 // of (history brought in from elsewhere, the demo's generated weeks) and
 // adds them to the aggregates, in one transaction. Because no chat has an
 // earlier timeline, it skips AddFacts' per-chat lock and read and inserts
-// in multi-row statements: thousands of facts take one round trip per few
-// hundred. A chat that already has facts is refused, nothing stored. The
+// in multi-row statements (bulkInsert): thousands of facts take a round
+// trip or two. A chat that already has facts is refused, nothing stored. The
 // facts' IDs are not set.
 func (s *Store) ImportFacts(ctx context.Context, facts []parley.Fact) error {
 	for i := range facts {
@@ -32,10 +31,12 @@ func (s *Store) ImportFacts(ctx context.Context, facts []parley.Fact) error {
 		if err := refuseKnownChats(ctx, r, groups); err != nil {
 			return err
 		}
-		for i := 0; i < len(facts); i += importBatch {
-			if err := insertFacts(ctx, r, facts[i:min(i+importBatch, len(facts))]); err != nil {
-				return err
-			}
+		rows := make([][]any, len(facts))
+		for i := range facts {
+			rows[i] = factRow(&facts[i])
+		}
+		if err := newFacts.exec(ctx, r, rows); err != nil {
+			return fmt.Errorf("insert facts: %w", err)
 		}
 		var deltas []metrics.Row
 		for tenant, gs := range groupsByTenant(groups) {
@@ -85,25 +86,6 @@ func refuseKnownChats(ctx context.Context, r runner, groups []chatGroup) error {
 				return parley.Errorf(parley.ECONFLICT, "chat %s already has facts", known)
 			}
 		}
-	}
-	return nil
-}
-
-func insertFacts(ctx context.Context, r runner, facts []parley.Fact) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO chat_facts (tenant_id, chat_id, service_id, agent_id, kind, at,
-		score, disposition, target_service, target_agent) VALUES `)
-	args := make([]any, 0, len(facts)*10)
-	for i, f := range facts {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At),
-			f.Score, f.Disposition, f.TargetService, f.TargetAgent)
-	}
-	if _, err := r.exec(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("insert facts: %w", err)
 	}
 	return nil
 }

@@ -8,9 +8,18 @@ import (
 	"github.com/parleycc/parley/metrics"
 )
 
-var newFacts = bulkInsert{table: "chat_facts",
-	cols:  []string{"tenant_id", "chat_id", "service_id", "agent_id", "kind", "at", "score", "disposition", "target_service", "target_agent"},
-	types: []string{"text", "text", "text", "text", "text", "bigint", "int", "text", "text", "text"}, tail: "RETURNING id"}
+// newFacts inserts facts; newFactIDs returns their ids too.
+var (
+	newFacts = bulkInsert{table: "chat_facts",
+		cols:  []string{"tenant_id", "chat_id", "service_id", "agent_id", "kind", "at", "score", "disposition", "target_service", "target_agent"},
+		types: []string{"text", "text", "text", "text", "text", "bigint", "int", "text", "text", "text"}}
+	newFactIDs = func() bulkInsert { b := newFacts; b.tail = "RETURNING id"; return b }()
+)
+
+// factRow is a fact as newFacts' row.
+func factRow(f *parley.Fact) []any {
+	return []any{f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At), f.Score, f.Disposition, f.TargetService, f.TargetAgent}
+}
 
 // addChatsFacts is addChatFacts for several chats of one tenant with a few
 // statements in all (a routing batch's offers): it locks the chats' fact
@@ -26,7 +35,7 @@ func (l *FactLog) addChatsFacts(ctx context.Context, r runner, tenant string, fa
 		return nil, fmt.Errorf("lock chats' facts: %w", err)
 	}
 	rows, err := r.query(ctx, `SELECT `+factColumns+` FROM chat_facts WHERE tenant_id = ? AND chat_id IN `+inList(chats)+`
-		ORDER BY chat_id, at, id`, append([]any{tenant}, anys(chats)...)...)
+		ORDER BY chat_id, at, id`, append([]any{tenant}, anySlice(chats)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("read timelines: %w", err)
 	}
@@ -46,11 +55,10 @@ func (l *FactLog) addChatsFacts(ctx context.Context, r runner, tenant string, fa
 			f := &facts[i]
 			f.At = normTime(f.At)
 			order = append(order, i)
-			values = append(values, []any{f.TenantID, f.ChatID, f.ServiceID, f.AgentID, f.Kind, dbTime(f.At),
-				f.Score, f.Disposition, f.TargetService, f.TargetAgent})
+			values = append(values, factRow(f))
 		}
 	}
-	got, err := bulkIDs(ctx, r, newFacts, values)
+	got, err := newFactIDs.ids(ctx, r, values)
 	if err != nil {
 		return nil, fmt.Errorf("insert facts: %w", err)
 	}

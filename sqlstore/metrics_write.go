@@ -17,77 +17,36 @@ import (
 // (metrics.Levels): duplicates merged, in key order (so that concurrent
 // transactions lock rows in one order), in multi-row statements.
 func upsertMetricDeltas(ctx context.Context, r runner, deltas []metrics.Row) error {
-	rows := levelRows(deltas)
-	if r.d.pg() {
-		return upsertMetricRowsPG(ctx, r, rows)
-	}
-	for len(rows) > 0 {
-		n := min(len(rows), upsertBatch)
-		q := upsertMetricQuery(n)
-		args := make([]any, 0, n*(6+len(metrics.CounterColumns)))
-		for _, d := range rows[:n] {
-			args = append(args, d.TenantID, agentRow(d.AgentID), d.AgentID, int64(d.len/time.Second), dbTime(d.Interval), d.ServiceID)
-			for _, f := range d.Counters.Fields() {
-				args = append(args, *f)
-			}
+	levels := levelRows(deltas)
+	rows := make([][]any, len(levels))
+	for i, d := range levels {
+		row := []any{d.TenantID, agentRow(d.AgentID), d.AgentID, int64(d.len / time.Second), dbTime(d.Interval), d.ServiceID}
+		for _, f := range d.Counters.Fields() {
+			row = append(row, *f)
 		}
-		if _, err := r.exec(ctx, q, args...); err != nil {
-			return fmt.Errorf("upsert metric intervals: %w", err)
-		}
-		rows = rows[n:]
+		rows[i] = row
 	}
-	return nil
-}
-
-// upsertMetricRowsPG is upsertMetricDeltas' statement on PostgreSQL: one
-// array per column, unnested in order, so that a statement of any size is
-// the same prepared one (a VALUES list of hundreds of rows is planned
-// anew each time).
-func upsertMetricRowsPG(ctx context.Context, r runner, rows []levelRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	n := len(rows)
-	tenants, agents, services := make([]string, n), make([]string, n), make([]string, n)
-	agentRows, lens, starts := make([]int64, n), make([]int64, n), make([]int64, n)
-	counters := make([][]int64, len(metrics.CounterColumns))
-	for j := range counters {
-		counters[j] = make([]int64, n)
-	}
-	for i, d := range rows {
-		tenants[i], agents[i], services[i] = d.TenantID, d.AgentID, d.ServiceID
-		agentRows[i], lens[i], starts[i] = int64(agentRow(d.AgentID)), int64(d.len/time.Second), d.Interval.UnixMicro()
-		for j, f := range d.Counters.Fields() {
-			counters[j][i] = *f
-		}
-	}
-	args := []any{tenants, agentRows, agents, lens, starts, services}
-	for _, c := range counters {
-		args = append(args, c)
-	}
-	if _, err := r.exec(ctx, upsertMetricPGQuery, args...); err != nil {
+	if err := metricUpsert.exec(ctx, r, rows); err != nil {
 		return fmt.Errorf("upsert metric intervals: %w", err)
 	}
 	return nil
 }
 
-var upsertMetricPGQuery = func() string {
+// metricUpsert adds rows' counters to the stored ones.
+var metricUpsert = func() bulkInsert {
 	cols := metrics.CounterColumns
 	sets := make([]string, len(cols))
+	types := []string{"text", "int", "text", "int", "bigint", "text"}
 	for i, c := range cols {
 		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
+		types = append(types, "bigint")
 	}
-	arrays := "?::text[], ?::int[], ?::text[], ?::int[], ?::bigint[], ?::text[]" + strings.Repeat(", ?::bigint[]", len(cols))
-	names := "t, ar, a, l, st, s, " + strings.Join(cols, ", ")
-	return "INSERT INTO metric_intervals (tenant_id, agent_row, agent_id, interval_len, interval_start, service_id, " +
-		strings.Join(cols, ", ") + ") SELECT " + names + " FROM unnest(" + arrays + ") WITH ORDINALITY AS u(" + names + ", n) ORDER BY n" +
-		" ON CONFLICT (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id) DO UPDATE SET " +
-		strings.Join(sets, ", ")
+	return bulkInsert{table: "metric_intervals",
+		cols:  append([]string{"tenant_id", "agent_row", "agent_id", "interval_len", "interval_start", "service_id"}, cols...),
+		types: types,
+		tail: "ON CONFLICT (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id) DO UPDATE SET " +
+			strings.Join(sets, ", ")}
 }()
-
-// upsertBatch rows per statement keep within both databases' limits on
-// bound parameters (22 per row).
-const upsertBatch = 400
 
 // levelRow is a row of one level.
 type levelRow struct {
@@ -146,20 +105,6 @@ func levelRows(rows []metrics.Row) []levelRow {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].less(out[j]) })
 	return out
-}
-
-// upsertMetricQuery adds n rows' counters to the stored ones.
-func upsertMetricQuery(n int) string {
-	cols := metrics.CounterColumns
-	sets := make([]string, len(cols))
-	for i, c := range cols {
-		sets[i] = c + " = metric_intervals." + c + " + excluded." + c
-	}
-	tuple := "(?, ?, ?, ?, ?, ?" + strings.Repeat(", ?", len(cols)) + ")"
-	return "INSERT INTO metric_intervals (tenant_id, agent_row, agent_id, interval_len, interval_start, service_id, " +
-		strings.Join(cols, ", ") + ") VALUES " + tuple + strings.Repeat(", "+tuple, n-1) +
-		" ON CONFLICT (tenant_id, agent_row, interval_len, interval_start, agent_id, service_id) DO UPDATE SET " +
-		strings.Join(sets, ", ")
 }
 
 // AddMetricRows adds rows' counters to the stored aggregates in one

@@ -2,9 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strings"
+	"database/sql"
 
 	"github.com/parleycc/parley"
 )
@@ -30,7 +28,7 @@ func (s *Store) offerBatch(ctx context.Context, r runner, offers []parley.OfferR
 	}
 	// Read by statements of their own after the locks: on PostgreSQL they
 	// then see what a transaction that held a row committed meanwhile.
-	offered, err := stringSet(ctx, r, "SELECT chat_id FROM chat_offers WHERE chat_id IN "+inList(chatIDs), anys(chatIDs)...)
+	offered, err := stringSet(ctx, r, "SELECT chat_id FROM chat_offers WHERE chat_id IN "+inList(chatIDs), anySlice(chatIDs)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,7 +42,7 @@ func (s *Store) offerBatch(ctx context.Context, r runner, offers []parley.OfferR
 	}
 
 	var ok []parley.OfferRequest
-	var bases []parley.Fact
+	var tenants []string // each ok offer's chat's tenant
 	for i, req := range offers {
 		o := req.Offer
 		c, found := chats[o.ChatID]
@@ -70,7 +68,7 @@ func (s *Store) offerBatch(ctx context.Context, r runner, offers []parley.OfferR
 			}
 			ok = append(ok, req)
 			base := parley.Fact{ChatID: o.ChatID, TenantID: c.tenant, ServiceID: c.service, AgentID: o.AgentID}
-			bases = append(bases, base)
+			tenants = append(tenants, c.tenant)
 			facts = append(facts, fact(base, parley.FactOffered, o.OfferedAt))
 			if req.Accept {
 				facts = append(facts, fact(base, parley.FactAccepted, o.OfferedAt))
@@ -80,14 +78,14 @@ func (s *Store) offerBatch(ctx context.Context, r runner, offers []parley.OfferR
 	if len(ok) == 0 {
 		return nil, errs, nil
 	}
-	return facts, errs, writeOffers(ctx, r, ok, bases)
+	return facts, errs, writeOffers(ctx, r, ok, tenants)
 }
 
 // offerChat is a chat row as offerBatch reads it.
 type offerChat struct{ state, tenant, service string }
 
 func lockOfferChats(ctx context.Context, r runner, d *dialect, ids []string) (map[string]*offerChat, error) {
-	rows, err := r.query(ctx, "SELECT id, state, tenant_id, service_id FROM chats WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anys(ids)...)
+	rows, err := r.query(ctx, "SELECT id, state, tenant_id, service_id FROM chats WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anySlice(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,44 +103,37 @@ func lockOfferChats(ctx context.Context, r runner, d *dialect, ids []string) (ma
 }
 
 func lockOfferAgents(ctx context.Context, r runner, d *dialect, ids []string) (map[string]string, error) {
-	rows, err := r.query(ctx, "SELECT id, state FROM users WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anys(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var id, state string
-		if err := rows.Scan(&id, &state); err != nil {
-			return nil, err
-		}
-		out[id] = state
-	}
-	return out, rows.Err()
+	return pairs[string](r.query(ctx, "SELECT id, state FROM users WHERE id IN "+inList(ids)+" ORDER BY id"+d.forUpdate(), anySlice(ids)...))
 }
 
 // agentLoads counts, as lockAgentLoad does, what each agent holds:
 // assigned chats, conferences and offers.
 func agentLoads(ctx context.Context, r runner, ids []string) (map[string]int, error) {
-	rows, err := r.query(ctx, `SELECT u.id,
+	return pairs[int](r.query(ctx, `SELECT u.id,
 		(SELECT COUNT(*) FROM chats WHERE agent_id = u.id AND state = ?)
 		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = u.id AND c.state = ?)
 		+ (SELECT COUNT(*) FROM chat_offers WHERE agent_id = u.id)
-		FROM users u WHERE u.id IN `+inList(ids), append([]any{parley.ChatAssigned, parley.ChatAssigned}, anys(ids)...)...)
+		FROM users u WHERE u.id IN `+inList(ids), append([]any{parley.ChatAssigned, parley.ChatAssigned}, anySlice(ids)...)...))
+}
+
+// pairs collects the rows of a two-column query into a map.
+func pairs[V any](rows *sql.Rows, err error) (map[string]V, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
+	type pair struct {
+		k string
+		v V
 	}
-	return out, rows.Err()
+	got, err := collect(rows, func(sc interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, sc.Scan(&p.k, &p.v)
+	})
+	out := make(map[string]V, len(got))
+	for _, p := range got {
+		out[p.k] = p.v
+	}
+	return out, err
 }
 
 var (
@@ -155,80 +146,25 @@ var (
 
 // writeOffers writes offers that hold: each chat's decision, then an offer,
 // or with Accept the assignment.
-func writeOffers(ctx context.Context, r runner, offers []parley.OfferRequest, bases []parley.Fact) error {
+func writeOffers(ctx context.Context, r runner, offers []parley.OfferRequest, tenants []string) error {
 	var decisions, pending [][]any
 	var assigned []assignment
 	for i, req := range offers {
 		o := req.Offer
-		decisions = append(decisions, []any{o.ChatID, bases[i].TenantID, o.Decision})
+		decisions = append(decisions, []any{o.ChatID, tenants[i], o.Decision})
 		if req.Accept {
 			assigned = append(assigned, assignment{o.ChatID, o.AgentID, o.OfferedAt})
 			continue
 		}
 		pending = append(pending, []any{o.ChatID, o.TenantID, o.AgentID, o.ServiceID, dbTime(o.OfferedAt), dbTime(o.ExpiresAt), o.Decision})
 	}
-	if err := bulkExec(ctx, r, routingDecisions, decisions); err != nil {
+	if err := routingDecisions.exec(ctx, r, decisions); err != nil {
 		return err
 	}
-	if err := bulkExec(ctx, r, newOffers, pending); err != nil {
+	if err := newOffers.exec(ctx, r, pending); err != nil {
 		return err
 	}
 	return assignAll(ctx, r, assigned)
-}
-
-// bulkExec runs b for rows, if any.
-func bulkExec(ctx context.Context, r runner, b bulkInsert, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	args, err := b.args(r.d, rows)
-	if err != nil {
-		return err
-	}
-	_, err = r.exec(ctx, b.query(r.d, len(rows)), args...)
-	return err
-}
-
-// bulkIDs runs b, which returns one id per row, for rows and gives the ids
-// in row order: ids grow in the order rows are inserted, while RETURNING's
-// own order is not promised.
-func bulkIDs(ctx context.Context, r runner, b bulkInsert, rows [][]any) ([]int64, error) {
-	args, err := b.args(r.d, rows)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.query(ctx, b.query(r.d, len(rows)), args...)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := collect(res, scanOne[int64])
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) != len(rows) {
-		return nil, fmt.Errorf("insert into %s: %d ids for %d rows", b.table, len(ids), len(rows))
-	}
-	slices.Sort(ids)
-	return ids, nil
-}
-
-// inList is "(?, ?, …)" with one placeholder per value.
-func inList[T any](values []T) string {
-	return "(" + strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ") + ")"
-}
-
-// valueRows is n rows of VALUES with cols placeholders each.
-func valueRows(n, cols int) string {
-	row := inList(make([]struct{}, cols))
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-}
-
-func anys(values []string) []any {
-	out := make([]any, len(values))
-	for i, v := range values {
-		out[i] = v
-	}
-	return out
 }
 
 // stringSet runs a query of one text column and returns its values.

@@ -51,7 +51,7 @@ func readByID[T any](ctx context.Context, r runner, ids []string, query string, 
 	scan func(interface{ Scan(...any) error }) (T, error), key func(T) string) (map[string]T, error) {
 	out := make(map[string]T, len(ids))
 	for chunk := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(ids))), readsPerQuery) {
-		rows, err := r.query(ctx, query+inList(chunk), append(slices.Clone(args), anys(chunk)...)...)
+		rows, err := r.query(ctx, query+inList(chunk), append(slices.Clone(args), anySlice(chunk)...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +73,7 @@ func (s *Store) ChatParticipants(ctx context.Context, chatIDs []string) (map[str
 	out := map[string][]string{}
 	for chunk := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(chatIDs))), readsPerQuery) {
 		rows, err := s.r().query(ctx, "SELECT chat_id, agent_id FROM chat_participants WHERE chat_id IN "+inList(chunk)+
-			" ORDER BY chat_id, agent_id", anys(chunk)...)
+			" ORDER BY chat_id, agent_id", anySlice(chunk)...)
 		if err != nil {
 			return nil, wrap("chat participants", err)
 		}

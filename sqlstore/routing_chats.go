@@ -58,10 +58,10 @@ func assignAll(ctx context.Context, r runner, as []assignment) error {
 		FROM (VALUES `+rows+`) AS v WHERE chats.id = v.column1`, append([]any{parley.ChatAssigned}, args...)...); err != nil {
 		return err
 	}
-	if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = '', declined = '' WHERE chat_id IN "+inList(chats), anys(chats)...); err != nil {
+	if _, err := r.exec(ctx, "UPDATE chat_routing SET target_agent = '', declined = '' WHERE chat_id IN "+inList(chats), anySlice(chats)...); err != nil {
 		return err
 	}
-	_, err := r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id IN "+inList(agents), anys(agents)...)
+	_, err := r.exec(ctx, "UPDATE users SET idle_since = NULL WHERE id IN "+inList(agents), anySlice(agents)...)
 	return err
 }
 

@@ -136,6 +136,7 @@ type App struct {
 	http     *http.Server
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	serving  serving // the connections and requests being served, for Close
 	runErr   chan error
 	closeBus func() error
 	reloadMu sync.Mutex // one reload at a time
@@ -234,8 +235,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.web = srv
 	t := a.cfg.Timeouts.withDefaults()
-	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
+	a.http = &http.Server{Handler: a.serving.wrap(handler), ConnState: a.serving.connState, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
 		ErrorLog: slog.NewLogLogger(a.cfg.Logger.Handler(), slog.LevelWarn)}
+	a.http.RegisterOnShutdown(a.serving.shutdown)
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.wg.Add(3)
@@ -340,7 +342,10 @@ func (a *App) Close() error {
 	if a.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		errs = append(errs, a.http.Shutdown(ctx))
+		if err := a.http.Shutdown(ctx); err != nil {
+			a.serving.logRunning(a.cfg.Logger)
+			errs = append(errs, fmt.Errorf("shut down the HTTP server: %w", err))
+		}
 	} else if a.listener != nil {
 		errs = append(errs, a.listener.Close())
 	}

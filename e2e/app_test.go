@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +59,9 @@ func startAppWith(t *testing.T, setup func(*app.Config)) *appHandle {
 	t.Cleanup(func() {
 		if err := h.app.Close(); err != nil {
 			t.Errorf("close parley: %v", err)
+			// Whatever held shutdown up is in these stacks.
+			buf := make([]byte, 4<<20)
+			t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
 		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())

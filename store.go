@@ -168,6 +168,11 @@ type MessageStore interface {
 	// ECONFLICT if m.ExternalID is set and already stored for the chat's
 	// account (a redelivered platform message).
 	AddMessage(ctx context.Context, m *Message) error
+	// AddMessageAnnounced is AddMessage with the event announce makes of
+	// the stored message (its ID and Seq set) appended in the same
+	// transaction: a message is never stored without the event that shows
+	// it. It returns the event with its ID set.
+	AddMessageAnnounced(ctx context.Context, m *Message, announce func(*Message) *Event) (*Event, error)
 	Message(ctx context.Context, id string) (*Message, error)
 	// Messages returns the chat's messages with Seq > afterSeq in order.
 	// MessageByClientKey returns the chat's message stored with that

@@ -172,11 +172,8 @@ func (s *Service) HistoryTranscript(ctx context.Context, u *parley.User, chatID 
 	if err != nil {
 		return nil, err
 	}
-	t := &HistoryTranscript{Chat: v, Messages: make([]*MessageView, 0, len(msgs)),
+	t := &HistoryTranscript{Chat: v, Messages: s.ViewMessages(ctx, msgs),
 		ReadOnly: !(chat.State == parley.ChatAssigned && (chat.AgentID == u.ID || s.participant(ctx, chat.ID, u.ID)))}
-	for _, m := range msgs {
-		t.Messages = append(t.Messages, s.ViewMessage(ctx, m))
-	}
 	if t.WrapUp, err = s.wrapUpView(ctx, chat); err != nil {
 		return nil, err
 	}

@@ -308,7 +308,7 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 			return err
 		}
 	}
-	fresh, err := s.addInbound(ctx, acct, chat, msg)
+	fresh, shown, err := s.addInbound(ctx, acct, chat, msg)
 	if err != nil {
 		return err
 	}
@@ -322,8 +322,10 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 		}
 		return nil // a redelivery of a message we already have
 	}
-	if err := s.emitMessage(ctx, chat, msg); err != nil {
-		return err
+	if !shown {
+		if err := s.emitMessage(ctx, chat, msg); err != nil {
+			return err
+		}
 	}
 	if err := s.giveToScenario(ctx, chat, acct, cust, in, msg, created || unstarted); err != nil {
 		return err
@@ -331,29 +333,35 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	return s.markHandled(ctx, msg)
 }
 
-// addInbound stores a message from the platform. It reports whether the
-// message still needs handling (shown, given to the scenario): true when
-// it is new, or when it was stored by an earlier try of this event that
-// the database cut short; msg is then the stored message. False for a
-// redelivery of a message handled already.
-func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message) (bool, error) {
-	err := s.Store.AddMessage(ctx, msg)
-	if err == nil || parley.ErrorCode(err) != parley.ECONFLICT {
-		return err == nil, err
+// addInbound stores a message from the platform with the event that shows
+// it. It reports whether the message still needs handling (given to the
+// scenario) and whether it is shown: both true when it is new; fresh but
+// not shown when it was stored by an earlier try of this event that the
+// database cut short (msg is then the stored message, its event maybe
+// lost); neither for a redelivery of a message already handled.
+func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message) (fresh, shown bool, err error) {
+	// A platform's message (the customer's, or the page's own from
+	// elsewhere) names no agent, so its view needs no read.
+	e, err := s.Store.AddMessageAnnounced(ctx, msg, func(m *parley.Message) *parley.Event { return messageEvent(chat, messageView(m)) })
+	if err == nil {
+		return true, true, s.announced(ctx, e)
+	}
+	if parley.ErrorCode(err) != parley.ECONFLICT {
+		return false, false, err
 	}
 	stored, err := s.Store.UnhandledMessage(ctx, acct.ID, msg.ExternalID)
 	if parley.ErrorCode(err) == parley.ENOTFOUND {
-		return false, nil
+		return false, false, nil
 	} else if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if stored.ChatID != chat.ID {
 		// Its chat ended meanwhile (closed by a sweep or an agent): too
 		// late to show it there.
-		return false, s.markHandled(ctx, stored)
+		return false, false, s.markHandled(ctx, stored)
 	}
 	*msg = *stored
-	return true, nil
+	return true, false, nil
 }
 
 // markHandled records that a message from the platform was shown and given
@@ -378,7 +386,7 @@ func (s *Service) giveToScenario(ctx context.Context, chat *parley.Chat, acct *p
 	if msg.Kind == parley.KindQuickReply || msg.Kind == parley.KindPostback {
 		sig.Payload = msg.Payload
 	}
-	return s.signal(ctx, chat.ID, sig)
+	return s.signalChat(ctx, chat, sig) // read under the chat's lock, unchanged since
 }
 
 // pickNumbered reads a customer's bare number as the choice it names in
@@ -486,7 +494,7 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	if msg.Text == "" {
 		msg.Text = "[sent from the page]"
 	}
-	fresh, err := s.addInbound(ctx, acct, chat, msg)
+	fresh, shown, err := s.addInbound(ctx, acct, chat, msg)
 	if err != nil {
 		return err
 	}
@@ -496,8 +504,10 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	if !fresh {
 		return nil // our own send, or a redelivery
 	}
-	if err := s.emitMessage(ctx, chat, msg); err != nil {
-		return err
+	if !shown {
+		if err := s.emitMessage(ctx, chat, msg); err != nil {
+			return err
+		}
 	}
 	return s.markHandled(ctx, msg)
 }

@@ -149,7 +149,7 @@ func (s *Service) Transcript(ctx context.Context, u *parley.User, chatID string)
 	if err != nil {
 		return nil, err
 	}
-	t := &Transcript{Chat: cv, ClosedAt: optTime(chat.ClosedAt), Messages: []*MessageView{}}
+	t := &Transcript{Chat: cv, ClosedAt: optTime(chat.ClosedAt)}
 	if acct, err := s.Store.Account(ctx, chat.AccountID); err == nil {
 		t.Channel, t.Account = acct.Type, acct.Name
 	}
@@ -157,12 +157,13 @@ func (s *Service) Transcript(ctx context.Context, u *parley.User, chatID string)
 	if err != nil {
 		return nil, fmt.Errorf("messages of chat %s: %w", chat.ID, err)
 	}
+	shown := make([]*parley.Message, 0, len(msgs))
 	for _, m := range msgs {
-		if m.Kind == parley.KindAction {
-			continue
+		if m.Kind != parley.KindAction {
+			shown = append(shown, m)
 		}
-		t.Messages = append(t.Messages, s.ViewMessage(ctx, m))
 	}
+	t.Messages = s.ViewMessages(ctx, shown)
 	if id := s.chatAgent(ctx, chat, msgs); id != "" {
 		t.Agent = s.userName(ctx, id)
 	}

@@ -27,10 +27,19 @@ func (s *Service) queueOutbound(ctx context.Context, chat *parley.Chat, m *parle
 		b.add(m)
 		return m, nil
 	}
-	if err := s.Store.AddMessage(ctx, m); err != nil {
+	// Stored with the event that shows it, so the outbox never sends a
+	// message the desktops were not told of; the agent's name is read
+	// first, outside the transaction.
+	name := s.agentName(ctx, m.AgentID)
+	e, err := s.Store.AddMessageAnnounced(ctx, m, func(m *parley.Message) *parley.Event {
+		v := messageView(m)
+		v.AgentName = name
+		return messageEvent(chat, v)
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := s.emitMessage(ctx, chat, m); err != nil {
+	if err := s.announced(ctx, e); err != nil {
 		return nil, err
 	}
 	s.outbox.Wake()

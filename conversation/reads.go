@@ -145,10 +145,7 @@ func (s *Service) ChatMessages(ctx context.Context, u *parley.User, chatID strin
 		msgs = msgs[:limit]
 		page.NextAfter = msgs[limit-1].Seq
 	}
-	page.Messages = make([]*MessageView, 0, len(msgs))
-	for _, m := range msgs {
-		page.Messages = append(page.Messages, s.ViewMessage(ctx, m))
-	}
+	page.Messages = s.ViewMessages(ctx, msgs)
 	return page, nil
 }
 

@@ -50,8 +50,18 @@ func (s *Service) startScenario(ctx context.Context, chat *parley.Chat, acct *pa
 // signal delivers sig to the chat's scenario. A chat not waiting for it
 // ignores it.
 func (s *Service) signal(ctx context.Context, chatID string, sig scenario.Signal) error {
+	chat, err := s.Store.Chat(ctx, chatID)
+	if err != nil {
+		return err
+	}
+	return s.signalChat(ctx, chat, sig)
+}
+
+// signalChat is signal with the chat as its caller, holding it, has just
+// read it.
+func (s *Service) signalChat(ctx context.Context, chat *parley.Chat, sig scenario.Signal) error {
 	ctx = stepContext(ctx)
-	chat, sc, err := s.chatScenario(ctx, chatID)
+	sc, err := s.scenarioOf(ctx, chat)
 	if err != nil || sc == nil {
 		return err
 	}
@@ -132,11 +142,16 @@ func (s *Service) chatScenario(ctx context.Context, chatID string) (*parley.Chat
 	if err != nil {
 		return nil, nil, err
 	}
-	if chat.Scenario.Name == "" || chat.Scenario.Block == "" {
-		return chat, nil, nil
-	}
-	sc, err := s.scenarios.get(ctx, chat.TenantID, chat.Scenario.Name, chat.Scenario.Version)
+	sc, err := s.scenarioOf(ctx, chat)
 	return chat, sc, err
+}
+
+// scenarioOf is the scenario chat runs, nil if none.
+func (s *Service) scenarioOf(ctx context.Context, chat *parley.Chat) (*scenario.Scenario, error) {
+	if chat.Scenario.Name == "" || chat.Scenario.Block == "" {
+		return nil, nil
+	}
+	return s.scenarios.get(ctx, chat.TenantID, chat.Scenario.Name, chat.Scenario.Version)
 }
 
 // saveScenario commits the step under way: the messages it queued and the

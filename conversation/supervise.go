@@ -129,10 +129,7 @@ func (s *Service) Monitor(ctx context.Context, u *parley.User, chatID string) (*
 	if err != nil {
 		return nil, fmt.Errorf("messages of chat %s: %w", chat.ID, err)
 	}
-	v := &MonitorView{Chat: cv, Messages: make([]*MessageView, 0, len(msgs)), Joined: s.participant(ctx, chat.ID, u.ID)}
-	for _, m := range msgs {
-		v.Messages = append(v.Messages, s.ViewMessage(ctx, m))
-	}
+	v := &MonitorView{Chat: cv, Messages: s.ViewMessages(ctx, msgs), Joined: s.participant(ctx, chat.ID, u.ID)}
 	if err := s.recordSupervision(ctx, u, chat, parley.SuperviseMonitor); err != nil {
 		return nil, err
 	}

@@ -170,13 +170,39 @@ func (s *Service) chatView(ctx context.Context, c *parley.Chat, cust *parley.Cus
 
 // ViewMessage builds the view of a message.
 func (s *Service) ViewMessage(ctx context.Context, m *parley.Message) *MessageView {
-	v := messageView(m)
-	if m.AgentID != "" {
-		if u, err := s.Store.User(ctx, m.AgentID); err == nil {
-			v.AgentName = u.DisplayName
+	return s.ViewMessages(ctx, []*parley.Message{m})[0]
+}
+
+// ViewMessages builds the views of ms, reading each agent's name once: a
+// transcript names the same few agents on many messages.
+func (s *Service) ViewMessages(ctx context.Context, ms []*parley.Message) []*MessageView {
+	names := map[string]string{}
+	out := make([]*MessageView, len(ms))
+	for i, m := range ms {
+		v := messageView(m)
+		if m.AgentID != "" {
+			name, ok := names[m.AgentID]
+			if !ok {
+				name = s.agentName(ctx, m.AgentID)
+				names[m.AgentID] = name
+			}
+			v.AgentName = name
 		}
+		out[i] = v
 	}
-	return v
+	return out
+}
+
+// agentName is the display name of the agent with the id, "" if none.
+func (s *Service) agentName(ctx context.Context, id string) string {
+	if id == "" {
+		return ""
+	}
+	u, err := s.Store.User(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return u.DisplayName
 }
 
 // messageView is a message's view without the agent's name.
@@ -223,8 +249,23 @@ var chatHooks = map[string]string{
 
 // emitMessage shows a new message.
 func (s *Service) emitMessage(ctx context.Context, c *parley.Chat, m *parley.Message) error {
-	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m)),
-		Hook: parley.HookMessageCreated})
+	return s.emit(ctx, messageEvent(c, s.ViewMessage(ctx, m)))
+}
+
+// messageEvent is the event that shows chat c's new message as v.
+func messageEvent(c *parley.Chat, v *MessageView) *parley.Event {
+	return &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v),
+		Hook: parley.HookMessageCreated}
+}
+
+// announced tells of an event stored with the change it shows (such as
+// Store.AddMessageAnnounced): what emit does after storing one.
+func (s *Service) announced(ctx context.Context, e *parley.Event) error {
+	if e == nil {
+		return nil
+	}
+	s.publish(ctx, e)
+	return s.echoToParticipants(ctx, e)
 }
 
 // emitMessageStatus shows a message's new delivery status (sent,

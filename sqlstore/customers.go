@@ -30,6 +30,16 @@ func (s *Store) EnsureCustomer(ctx context.Context, c *parley.Customer) (*parley
 	if c.AccountID == "" || c.ExternalID == "" {
 		return nil, false, parley.Errorf(parley.EINVALID, "customer account and external id required")
 	}
+	// Nearly every event comes from a customer already stored: one read
+	// finds them, with no write transaction (SQLite's one writer) for it.
+	cust, err := scanCustomer(s.r().queryRow(ctx, "SELECT "+customerCols+" FROM customers WHERE account_id = ? AND external_id = ?",
+		c.AccountID, c.ExternalID))
+	switch {
+	case err == nil:
+		return cust, false, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, false, wrap("ensure customer", err)
+	}
 	id, err := newID()
 	if err != nil {
 		return nil, false, wrap("ensure customer", err)
@@ -38,7 +48,6 @@ func (s *Store) EnsureCustomer(ctx context.Context, c *parley.Customer) (*parley
 	if created.IsZero() {
 		created = s.now()
 	}
-	var cust *parley.Customer
 	var isNew bool
 	err = s.inTx(ctx, func(r runner) error {
 		var got string

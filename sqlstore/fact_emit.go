@@ -188,8 +188,10 @@ func (s *Store) TenantTimeZone(ctx context.Context, tenantID string) (string, er
 // state (nil if it is none): a customer's messages count while the chat
 // is queued or with an agent, and the first one in the bot's part (it
 // tells the first-response rule that the customer had written); every
-// human agent reply counts.
-func messageFacts(ctx context.Context, r runner, m *parley.Message, tenantID, state string, at time.Time) ([]parley.Fact, error) {
+// human agent reply counts. base is what the chat's facts carry
+// (chatFactBase), read with the chat's row.
+func messageFacts(ctx context.Context, r runner, m *parley.Message, base parley.Fact, state string, at time.Time) ([]parley.Fact, error) {
+	tenantID := base.TenantID
 	if state == parley.ChatClosed {
 		return nil, nil
 	}
@@ -227,10 +229,6 @@ func messageFacts(ctx context.Context, r runner, m *parley.Message, tenantID, st
 	kind := parley.MessageFact(m, first)
 	if kind == "" {
 		return nil, nil
-	}
-	base, err := chatFactBase(ctx, r, m.ChatID)
-	if err != nil {
-		return nil, err
 	}
 	f := fact(base, kind, at)
 	if kind == parley.FactCustomerMessage {

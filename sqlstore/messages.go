@@ -43,6 +43,42 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 	return nil
 }
 
+// AddMessageAnnounced appends m and the event announce makes of it in one
+// transaction, the event last (it holds the tenant's event lock until
+// commit). An announce that returns nil stores no event (and nil is
+// returned).
+func (s *Store) AddMessageAnnounced(ctx context.Context, m *parley.Message, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
+	var e *parley.Event
+	var created time.Time
+	err := s.inTx(ctx, func(r runner) error {
+		done, err := s.addMessage(ctx, r, m)
+		if err != nil {
+			return err
+		}
+		// The event shows the message's id and place: set them now, and
+		// clear them again if the transaction fails or is retried.
+		done()
+		if e, created = announce(m), s.now(); e == nil {
+			return nil
+		}
+		id, err := s.appendEvent(ctx, r, e, created)
+		if err != nil {
+			m.ID, m.Seq = "", 0
+			return err
+		}
+		e.ID = id
+		return nil
+	})
+	if err != nil {
+		m.ID, m.Seq = "", 0
+		return nil, wrap("add message", err)
+	}
+	if e != nil {
+		e.CreatedAt = created
+	}
+	return e, nil
+}
+
 // MessageByClientKey returns the chat's message stored under the key an
 // agent's browser gave it; ENOTFOUND if none.
 func (s *Store) MessageByClientKey(ctx context.Context, chatID, key string) (*parley.Message, error) {
@@ -75,17 +111,20 @@ func (s *Store) addMessage(ctx context.Context, r runner, m *parley.Message) (fu
 	}
 	// Locking the chat row serializes appenders of one chat on
 	// PostgreSQL, so max(seq)+1 is unique.
-	var tenantID, accountID, state string
+	// The row also gives what the message's fact carries (chatFactBase).
+	var accountID, state string
 	var seq int64
-	err = r.queryRow(ctx, "SELECT tenant_id, account_id, state FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
-		Scan(&tenantID, &accountID, &state)
+	base := parley.Fact{ChatID: m.ChatID}
+	err = r.queryRow(ctx, "SELECT tenant_id, account_id, state, service_id, agent_id FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
+		Scan(&base.TenantID, &accountID, &state, &base.ServiceID, &base.AgentID)
 	if err != nil {
 		return nil, notFound(err, "chat", m.ChatID)
 	}
+	tenantID := base.TenantID
 	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq); err != nil {
 		return nil, err
 	}
-	facts, err := messageFacts(ctx, r, m, tenantID, state, created)
+	facts, err := messageFacts(ctx, r, m, base, state, created)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -114,35 +116,32 @@ func (s *Store) Users(ctx context.Context, tenantID string) ([]*parley.User, err
 // users selects users matching where (over alias u), ordered by username,
 // with their service ids.
 func (s *Store) users(ctx context.Context, where string, args ...any) ([]*parley.User, error) {
-	rows, err := s.r().query(ctx, "SELECT "+userColsU+" FROM "+userFrom+" WHERE "+where+" ORDER BY u.username", args...)
+	// The services ride along in one column: one statement per lookup,
+	// which every API request makes (the session's user).
+	rows, err := s.r().query(ctx, "SELECT "+userColsU+", COALESCE((SELECT "+s.d.stringAgg("us.service_id")+
+		" FROM user_services us WHERE us.user_id = u.id), '') FROM "+userFrom+" WHERE "+where+" ORDER BY u.username", args...)
 	if err != nil {
 		return nil, err
 	}
-	us, err := collect(rows, scanUser)
-	if err != nil || len(us) == 0 {
-		return us, err
-	}
-	byID := make(map[string]*parley.User, len(us))
-	for _, u := range us {
-		byID[u.ID] = u
-	}
-	rows, err = s.r().query(ctx, `SELECT us.user_id, us.service_id FROM user_services us
-		JOIN users u ON u.id = us.user_id WHERE `+where+` ORDER BY us.user_id, us.service_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var uid, sid string
-		if err := rows.Scan(&uid, &sid); err != nil {
-			return nil, err
+	return collect(rows, func(sc interface{ Scan(...any) error }) (*parley.User, error) {
+		var services string
+		u, err := scanUser(extraScan{sc, []any{&services}})
+		if err != nil || services == "" {
+			return u, err
 		}
-		if u := byID[uid]; u != nil {
-			u.ServiceIDs = append(u.ServiceIDs, sid)
-		}
-	}
-	return us, rows.Err()
+		u.ServiceIDs = strings.Split(services, ",")
+		slices.Sort(u.ServiceIDs)
+		return u, nil
+	})
 }
+
+// extraScan scans into the destinations of a row scanner, then into more.
+type extraScan struct {
+	sc   interface{ Scan(...any) error }
+	more []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.more...)...) }
 
 // DeleteUser deletes the user, their memberships and sessions. Chats they
 // handled keep their id.

@@ -96,11 +96,7 @@ func (s *Server) sendCannedAttachments(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	views := make([]*conversation.MessageView, 0, len(msgs))
-	for _, m := range msgs {
-		views = append(views, s.Conversations.ViewMessage(r.Context(), m))
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"messages": views})
+	writeJSON(w, http.StatusCreated, map[string]any{"messages": s.Conversations.ViewMessages(r.Context(), msgs)})
 }
 
 func (s *Server) getWrapUp(w http.ResponseWriter, r *http.Request) {

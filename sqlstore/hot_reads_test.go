@@ -1,0 +1,64 @@
+package sqlstore_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/parleycc/parley"
+	"github.com/parleycc/parley/sqlstore"
+	"github.com/parleycc/parley/sqlstore/sqltest"
+)
+
+// TestHotPathStatements: the store calls every incoming event or API
+// request makes cost one statement each (a known customer: no write
+// transaction; a user: with their services).
+func TestHotPathStatements(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		counted := func(what string, want int64, fn func()) {
+			t.Helper()
+			before := s.Queries()
+			fn()
+			if n := s.Queries() - before; n != want {
+				t.Errorf("%s ran %d statements, want %d", what, n, want)
+			}
+		}
+
+		c := &parley.Customer{TenantID: "t1", AccountID: "a1", ExternalID: "4711"}
+		first, created, err := s.EnsureCustomer(ctx, c)
+		must(t, err)
+		if !created {
+			t.Fatal("the first EnsureCustomer did not create the customer")
+		}
+		counted("EnsureCustomer of a known customer", 1, func() {
+			again, created, err := s.EnsureCustomer(ctx, c)
+			must(t, err)
+			if created || again.ID != first.ID {
+				t.Errorf("EnsureCustomer again = %s created=%v, want %s not created", again.ID, created, first.ID)
+			}
+		})
+
+		var services []string
+		for _, name := range []string{"Sales", "Billing", "Support"} {
+			sv := &parley.Service{TenantID: "t1", Name: name}
+			must(t, s.UpsertService(ctx, sv))
+			services = append(services, sv.ID)
+		}
+		u := &parley.User{TenantID: "t1", Username: "alice", DisplayName: "Alice", Role: parley.RoleAgent, Capacity: 3, ServiceIDs: services}
+		must(t, s.UpsertUser(ctx, u))
+		loner := &parley.User{TenantID: "t1", Username: "bob", DisplayName: "Bob", Role: parley.RoleAgent, Capacity: 3}
+		must(t, s.UpsertUser(ctx, loner))
+		slices.Sort(services)
+		counted("User", 1, func() {
+			got, err := s.User(ctx, u.ID)
+			must(t, err)
+			if !slices.Equal(got.ServiceIDs, services) || got.DisplayName != "Alice" {
+				t.Errorf("User = %q in %v, want Alice in %v", got.DisplayName, got.ServiceIDs, services)
+			}
+		})
+		got, err := s.User(ctx, loner.ID)
+		must(t, err)
+		if len(got.ServiceIDs) != 0 {
+			t.Errorf("a user of no service has services %v", got.ServiceIDs)
+		}
+	})
+}

@@ -183,6 +183,23 @@ func (s *Store) AgentRouting(ctx context.Context, userID string) (*parley.AgentR
 	return a, nil
 }
 
+// The queue statistics a Find Agent block reads for every chat it queues.
+// Each must read only the rows it counts: the service's queued chats
+// through the partial index chats_service_queue (which a query can use
+// only when it names the state as that literal, not as a parameter) and
+// the service's latest assignments through chats_service_assigned. Reading all of a tenant's
+// chats made every new chat slower as chats piled up
+// (TestQueueStatsUseIndexes).
+const (
+	queueLengthQuery   = "SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = '" + parley.ChatQueued + "'"
+	queuePositionQuery = `SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = '` + parley.ChatQueued + `'
+		AND (priority > ? OR (priority = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))`
+	// Average wait of the service's last 50 assignments.
+	recentWaitQuery = `SELECT AVG(w) FROM (SELECT assigned_at - queued_at AS w FROM chats
+		WHERE service_id = ? AND assigned_at IS NOT NULL AND queued_at IS NOT NULL AND assigned_at >= queued_at
+		ORDER BY assigned_at DESC LIMIT 50) recent`
+)
+
 // QueueStats counts the service's queue and agents. Position is the place
 // of chatID (priority, then queue time, then id), 0 if not queued there. An
 // agent is ready when Ready, not at capacity being irrelevant, and seen
@@ -190,8 +207,7 @@ func (s *Store) AgentRouting(ctx context.Context, userID string) (*parley.AgentR
 func (s *Store) QueueStats(ctx context.Context, tenantID, serviceID, chatID string, grace time.Duration, now time.Time) (parley.QueueStats, error) {
 	var q parley.QueueStats
 	r := s.r()
-	err := r.queryRow(ctx, "SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = ?",
-		tenantID, serviceID, parley.ChatQueued).Scan(&q.Length)
+	err := r.queryRow(ctx, queueLengthQuery, tenantID, serviceID).Scan(&q.Length)
 	if err != nil {
 		return q, wrap("queue stats", err)
 	}
@@ -205,9 +221,8 @@ func (s *Store) QueueStats(ctx context.Context, tenantID, serviceID, chatID stri
 			return q, wrap("queue stats", notFound(err, "chat", chatID))
 		}
 		if state == parley.ChatQueued && svc == serviceID {
-			err := r.queryRow(ctx, `SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = ?
-				AND (priority > ? OR (priority = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))`,
-				tenantID, serviceID, parley.ChatQueued, prio, prio, dbTime(queued), dbTime(queued), chatID).Scan(&q.Position)
+			err := r.queryRow(ctx, queuePositionQuery,
+				tenantID, serviceID, prio, prio, dbTime(queued), dbTime(queued), chatID).Scan(&q.Position)
 			if err != nil {
 				return q, wrap("queue stats", err)
 			}
@@ -224,11 +239,8 @@ func (s *Store) QueueStats(ctx context.Context, tenantID, serviceID, chatID stri
 	if err != nil {
 		return q, wrap("queue stats", err)
 	}
-	// Average wait of the service's last 50 assignments.
 	var avg *float64
-	err = r.queryRow(ctx, `SELECT AVG(w) FROM (SELECT assigned_at - queued_at AS w FROM chats
-		WHERE service_id = ? AND assigned_at IS NOT NULL AND queued_at IS NOT NULL AND assigned_at >= queued_at
-		ORDER BY assigned_at DESC LIMIT 50) recent`, serviceID).Scan(&avg)
+	err = r.queryRow(ctx, recentWaitQuery, serviceID).Scan(&avg)
 	if err != nil {
 		return q, wrap("queue stats", err)
 	}

@@ -18,11 +18,13 @@ import (
 // server notice a browser that went away.
 const heartbeat = 15 * time.Second
 
-// openStream subscribes to the tenant's feed after event last and starts
-// a Server-Sent Events answer; false when it answered with an error. The
-// caller closes the subscription and decrements telemetry.SSEClients.
-func (s *Server) openStream(w http.ResponseWriter, r *http.Request, tenant string, last int64) (*feed.Sub, *http.ResponseController, bool) {
-	sub, err := s.hub().Subscribe(r.Context(), tenant, last)
+// openStream subscribes to the tenant's feed after event last, to the
+// live events keep picks (nil: all; see feed.Hub.SubscribeKeeping), and
+// starts a Server-Sent Events answer; false when it answered with an
+// error. The caller closes the subscription and decrements
+// telemetry.SSEClients.
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request, tenant string, last int64, keep func(*parley.Event) bool) (*feed.Sub, *http.ResponseController, bool) {
+	sub, err := s.hub().SubscribeKeeping(r.Context(), tenant, last, keep)
 	if errors.Is(err, feed.ErrClosed) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return nil, nil, false
@@ -52,7 +54,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sub, rc, ok := s.openStream(w, r, u.TenantID, last)
+	// Only the user's own events wake the stream: with 2,000 agents
+	// online, each event woke 2,000 streams to show it to one.
+	sub, rc, ok := s.openStream(w, r, u.TenantID, last, func(e *parley.Event) bool { return visible(u, e) })
 	if !ok {
 		return
 	}

@@ -17,6 +17,12 @@ type Sub struct {
 	feed *tenantFeed
 	max  int
 	wake chan struct{} // poked when events are queued or the reader drops it
+	// keep, if set, picks the live events s wants: the others are passed
+	// over without waking it (an agent's stream wants only the agent's
+	// events, and a tenant's every event would otherwise wake every
+	// agent's stream). Events read from the store are not filtered. It
+	// runs with the feed locked, so it must be quick and never block.
+	keep func(*parley.Event) bool
 
 	mu     sync.Mutex
 	queue  []*parley.Event // live events not yet handed out
@@ -116,13 +122,26 @@ func (s *Sub) offer(evs []*parley.Event) bool {
 	if len(evs) == 0 {
 		return true
 	}
+	last := evs[len(evs)-1].ID
+	if s.keep != nil {
+		var kept []*parley.Event
+		for _, e := range evs {
+			if s.keep(e) {
+				kept = append(kept, e)
+			}
+		}
+		if evs = kept; len(evs) == 0 {
+			s.tail = last // passed over: nothing to hand out
+			return true
+		}
+	}
 	if len(s.queue)+len(evs) > s.max {
 		s.live = false
 		s.poke()
 		return false
 	}
 	s.queue = append(s.queue, evs...)
-	s.tail = evs[len(evs)-1].ID
+	s.tail = last
 	s.poke()
 	return true
 }

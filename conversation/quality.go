@@ -218,7 +218,11 @@ func (s *Service) chatAgent(ctx context.Context, chat *parley.Chat, msgs []*parl
 	return ""
 }
 
+// userName is the display name of the user with the id, "" if none.
 func (s *Service) userName(ctx context.Context, id string) string {
+	if id == "" {
+		return ""
+	}
 	if u, err := s.Store.User(ctx, id); err == nil {
 		return u.DisplayName
 	}

@@ -183,7 +183,7 @@ func (s *Service) ViewMessages(ctx context.Context, ms []*parley.Message) []*Mes
 		if m.AgentID != "" {
 			name, ok := names[m.AgentID]
 			if !ok {
-				name = s.agentName(ctx, m.AgentID)
+				name = s.userName(ctx, m.AgentID)
 				names[m.AgentID] = name
 			}
 			v.AgentName = name
@@ -191,18 +191,6 @@ func (s *Service) ViewMessages(ctx context.Context, ms []*parley.Message) []*Mes
 		out[i] = v
 	}
 	return out
-}
-
-// agentName is the display name of the agent with the id, "" if none.
-func (s *Service) agentName(ctx context.Context, id string) string {
-	if id == "" {
-		return ""
-	}
-	u, err := s.Store.User(ctx, id)
-	if err != nil {
-		return ""
-	}
-	return u.DisplayName
 }
 
 // messageView is a message's view without the agent's name.

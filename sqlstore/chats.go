@@ -221,20 +221,9 @@ func (s *Store) SaveStep(ctx context.Context, step *parley.ScenarioStep) error {
 		for _, set := range done {
 			set()
 		}
-		created := s.now()
-		for _, m := range step.Messages {
-			e := step.Announce(m)
-			if e == nil {
-				continue
-			}
-			id, err := s.appendEvent(ctx, r, e, created)
-			if err != nil {
-				return err
-			}
-			e.ID, e.CreatedAt = id, created
-			events = append(events, e)
-		}
-		return nil
+		var err error
+		events, err = s.appendAnnounced(ctx, r, step.Messages, step.Announce)
+		return err
 	})
 	if err != nil {
 		for _, m := range step.Messages {
@@ -247,6 +236,28 @@ func (s *Store) SaveStep(ctx context.Context, step *parley.ScenarioStep) error {
 	}
 	step.Events = events
 	return nil
+}
+
+// appendAnnounced appends, in the transaction r, the event announce makes
+// of each stored message of ms (none when it returns nil), with their ids
+// and times set. Take it last in a transaction: it holds the tenant's
+// event lock until commit.
+func (s *Store) appendAnnounced(ctx context.Context, r runner, ms []*parley.Message, announce func(*parley.Message) *parley.Event) ([]*parley.Event, error) {
+	var events []*parley.Event
+	created := s.now()
+	for _, m := range ms {
+		e := announce(m)
+		if e == nil {
+			continue
+		}
+		id, err := s.appendEvent(ctx, r, e, created)
+		if err != nil {
+			return nil, err
+		}
+		e.ID, e.CreatedAt = id, created
+		events = append(events, e)
+	}
+	return events, nil
 }
 
 // lockChat reads the chat's state and agent, locking its row on

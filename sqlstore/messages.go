@@ -48,35 +48,26 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 // commit). An announce that returns nil stores no event (and nil is
 // returned).
 func (s *Store) AddMessageAnnounced(ctx context.Context, m *parley.Message, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
-	var e *parley.Event
-	var created time.Time
+	var events []*parley.Event
 	err := s.inTx(ctx, func(r runner) error {
 		done, err := s.addMessage(ctx, r, m)
 		if err != nil {
 			return err
 		}
-		// The event shows the message's id and place: set them now, and
-		// clear them again if the transaction fails or is retried.
+		// The event shows the message's id and place: set them now (and
+		// clear them below if the transaction fails).
 		done()
-		if e, created = announce(m), s.now(); e == nil {
-			return nil
-		}
-		id, err := s.appendEvent(ctx, r, e, created)
-		if err != nil {
-			m.ID, m.Seq = "", 0
-			return err
-		}
-		e.ID = id
-		return nil
+		events, err = s.appendAnnounced(ctx, r, []*parley.Message{m}, announce)
+		return err
 	})
 	if err != nil {
 		m.ID, m.Seq = "", 0
 		return nil, wrap("add message", err)
 	}
-	if e != nil {
-		e.CreatedAt = created
+	if len(events) == 0 {
+		return nil, nil
 	}
-	return e, nil
+	return events[0], nil
 }
 
 // MessageByClientKey returns the chat's message stored under the key an

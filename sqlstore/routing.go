@@ -187,9 +187,9 @@ func (s *Store) AgentRouting(ctx context.Context, userID string) (*parley.AgentR
 // Each must read only the rows it counts: the service's queued chats
 // through the partial index chats_service_queue (which a query can use
 // only when it names the state as that literal, not as a parameter) and
-// the service's latest assignments through chats_service_assigned. Reading all of a tenant's
-// chats made every new chat slower as chats piled up
-// (TestQueueStatsUseIndexes).
+// the service's latest assignments through chats_service_assigned.
+// Reading all of a tenant's chats made every new chat slower as chats
+// piled up (TestQueueStatsUseIndexes).
 const (
 	queueLengthQuery   = "SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = '" + parley.ChatQueued + "'"
 	queuePositionQuery = `SELECT COUNT(*) FROM chats WHERE tenant_id = ? AND service_id = ? AND state = '` + parley.ChatQueued + `'

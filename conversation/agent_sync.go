@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -27,7 +26,7 @@ type agentChangeReader interface {
 // agentRoster is the leader's copy of every user and routing record of
 // its tenant, kept by readAgents. Only the leader goroutine uses it.
 type agentRoster struct {
-	users    []*parley.User // by username
+	users    map[string]*parley.User // by id
 	routings map[string]*parley.AgentRouting
 	mark     int64     // AgentChangeMark taken before the last read
 	fullRead time.Time // wall clock of the last full read; zero: none yet
@@ -35,24 +34,24 @@ type agentRoster struct {
 
 // readAgents brings tr.roster up to date: a full read when the leader has
 // none yet (a new leader), every fullAgentRead, or when the store keeps no
-// change log; otherwise only the agents changed since the last read.
-func (s *Service) readAgents(ctx context.Context, tr *tenantRouter) error {
+// change log; otherwise only the agents changed since the last read. It
+// returns the ids read anew, or all after a full read.
+func (s *Service) readAgents(ctx context.Context, tr *tenantRouter) (changed []string, all bool, err error) {
 	log, ok := s.Store.(agentChangeReader)
 	ro := &tr.roster
 	if !ok || ro.fullRead.IsZero() || time.Since(ro.fullRead) >= fullAgentRead {
-		return s.readAllAgents(ctx, tr, log)
+		return nil, true, s.readAllAgents(ctx, tr, log)
 	}
 	mark, err := log.AgentChangeMark(ctx)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	ch, err := log.ChangedAgents(ctx, tr.tenant, ro.mark)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	ro.mark = mark
-	ro.apply(ch)
-	return nil
+	return ro.apply(ch), false, nil
 }
 
 // readAllAgents reads every user and routing record; with a change log it
@@ -73,7 +72,11 @@ func (s *Service) readAllAgents(ctx context.Context, tr *tenantRouter, log agent
 	if err != nil {
 		return err
 	}
-	tr.roster = agentRoster{users: users, routings: ars, mark: mark, fullRead: time.Now()}
+	byID := make(map[string]*parley.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	tr.roster = agentRoster{users: byID, routings: ars, mark: mark, fullRead: time.Now()}
 	if log != nil {
 		if err := log.PruneAgentChanges(ctx, tr.tenant, mark); err != nil && ctx.Err() == nil {
 			s.Logger.Warn("prune agent changes", slog.String("tenant", tr.tenant), slog.Any("err", err))
@@ -82,45 +85,45 @@ func (s *Service) readAllAgents(ctx context.Context, tr *tenantRouter, log agent
 	return nil
 }
 
-// apply takes in the changed agents: new rows replace the old ones, users
-// that are gone are dropped.
-func (ro *agentRoster) apply(ch *parley.AgentChanges) {
+// apply takes in the changed agents (new rows replace the old ones, users
+// that are gone are dropped) and returns their ids.
+func (ro *agentRoster) apply(ch *parley.AgentChanges) []string {
 	if len(ch.IDs) == 0 && len(ch.Users) == 0 {
-		return
+		return nil
+	}
+	if ro.users == nil {
+		ro.users = map[string]*parley.User{}
+	}
+	if ro.routings == nil {
+		ro.routings = map[string]*parley.AgentRouting{}
 	}
 	fresh := map[string]*parley.User{}
 	for _, u := range ch.Users {
 		fresh[u.ID] = u
+		ro.users[u.ID] = u
 	}
-	gone := map[string]bool{}
+	// On PostgreSQL the users and routings are read after the ids, so
+	// they may hold an agent changed in between: it is changed too.
+	listed := make(map[string]bool, len(ch.IDs))
+	ids := slices.Clone(ch.IDs)
 	for _, id := range ch.IDs {
+		listed[id] = true
 		if fresh[id] == nil {
-			gone[id] = true
+			delete(ro.users, id)
 			delete(ro.routings, id)
 		}
 	}
-	users := ro.users[:0:0]
-	for _, u := range ro.users {
-		if gone[u.ID] {
-			continue
-		}
-		if f := fresh[u.ID]; f != nil {
-			u = f
-			delete(fresh, u.ID)
-		}
-		users = append(users, u)
-	}
-	for _, u := range ch.Users {
-		if fresh[u.ID] != nil { // new user
-			users = append(users, u)
-		}
-	}
-	slices.SortStableFunc(users, func(a, b *parley.User) int { return strings.Compare(a.Username, b.Username) })
-	ro.users = users
-	if ro.routings == nil {
-		ro.routings = map[string]*parley.AgentRouting{}
-	}
 	for id, ar := range ch.Routings {
 		ro.routings[id] = ar
+		if !listed[id] {
+			listed[id] = true
+			ids = append(ids, id)
+		}
 	}
+	for id := range fresh {
+		if !listed[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }

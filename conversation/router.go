@@ -52,6 +52,13 @@ type tenantRouter struct {
 	svcCfg    map[string]routing.Service
 	svcLoaded time.Time   // wall clock of the last loadServices
 	roster    agentRoster // every user's row as last read (agent_sync.go)
+	// syncAgents' bookkeeping: agents to compare at the next pass even
+	// if their rows did not change (a decision the database refused),
+	// the clock at the last pass, and the first moment an agent now
+	// present may no longer be.
+	resync      map[string]bool
+	synced      time.Time
+	presenceDue time.Time
 }
 
 // serviceReload is how often the leader re-reads services and their
@@ -199,7 +206,7 @@ func (s *Service) rebuild(ctx context.Context, tenant string) (*tenantRouter, er
 		return nil, err
 	}
 	tr := &tenantRouter{tenant: tenant, x: routing.NewIndex(), lastEvent: last, agents: map[string]routing.Agent{},
-		acw: map[string]time.Time{}, absent: map[string]bool{}, recheck: map[string]time.Time{}}
+		acw: map[string]time.Time{}, absent: map[string]bool{}, recheck: map[string]time.Time{}, resync: map[string]bool{}}
 	if err := s.loadServices(ctx, tr); err != nil {
 		return nil, err
 	}
@@ -298,37 +305,68 @@ func sameService(a, b routing.Service) bool {
 // (state, load, skills, presence; every few seconds all of them, see
 // readAgents) and updates those the index sees differently. It is how
 // presence, which writes no event, reaches the index.
+//
+// A pass looks only at the agents read anew and those marked for resync;
+// it looks at every agent after a full read and when an agent's presence
+// may have lapsed (presenceDue), the one change that no row announces.
 func (s *Service) syncAgents(ctx context.Context, tr *tenantRouter) error {
-	if err := s.readAgents(ctx, tr); err != nil {
+	changed, all, err := s.readAgents(ctx, tr)
+	if err != nil {
 		return err
 	}
-	users, ars := tr.roster.users, tr.roster.routings
 	now := s.Clock.Now()
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	seen := map[string]bool{}
-	for _, u := range users {
-		seen[u.ID] = true
-		a := s.indexAgent(u, ars[u.ID], now)
-		tr.agents[u.ID] = a
-		// Compared with the index's own view, not the last row read: the
-		// index applies its decisions at once, so a row that went back to
-		// an earlier value (a chat assigned and transferred away between
-		// two syncs) must still reach it.
-		if cur, ok := tr.x.Agent(u.ID); !ok || !sameAgent(cur, a) {
-			tr.x.SetAgent(a)
+	if all || !now.Before(tr.presenceDue) || now.Before(tr.synced) {
+		tr.presenceDue = now.Add(s.presenceGrace())
+		for id := range tr.agents {
+			if tr.roster.users[id] == nil {
+				s.syncAgent(tr, id, now)
+			}
 		}
-		if ar := ars[u.ID]; ar != nil {
-			tr.acw[u.ID] = ar.ACWUntil
+		for id := range tr.roster.users {
+			s.syncAgent(tr, id, now)
 		}
-	}
-	for id := range tr.agents {
-		if !seen[id] {
-			tr.x.RemoveAgent(id)
-			delete(tr.agents, id)
+	} else {
+		for _, id := range changed {
+			s.syncAgent(tr, id, now)
+		}
+		for id := range tr.resync {
+			s.syncAgent(tr, id, now)
 		}
 	}
+	clear(tr.resync)
+	tr.synced = now
 	return nil
+}
+
+// syncAgent brings the index's view of one agent in line with the rows
+// last read, and moves presenceDue to when the agent's presence lapses.
+func (s *Service) syncAgent(tr *tenantRouter, id string, now time.Time) {
+	u := tr.roster.users[id]
+	if u == nil {
+		tr.x.RemoveAgent(id)
+		delete(tr.agents, id)
+		return
+	}
+	ar := tr.roster.routings[id]
+	a := s.indexAgent(u, ar, now)
+	tr.agents[id] = a
+	// Compared with the index's own view, not the last row read: the
+	// index applies its decisions at once, so a row that went back to an
+	// earlier value (a chat assigned and transferred away between two
+	// syncs) must still reach it.
+	if cur, ok := tr.x.Agent(id); !ok || !sameAgent(cur, a) {
+		tr.x.SetAgent(a)
+	}
+	if ar != nil {
+		tr.acw[id] = ar.ACWUntil
+		if a.Present {
+			if lapse := ar.LastSeen.Add(s.presenceGrace()); lapse.Before(tr.presenceDue) {
+				tr.presenceDue = lapse
+			}
+		}
+	}
 }
 
 func (s *Service) indexAgent(u *parley.User, ar *parley.AgentRouting, now time.Time) routing.Agent {
@@ -463,6 +501,7 @@ func (s *Service) routePass(ctx context.Context, tr *tenantRouter) error {
 			if err := s.refreshChat(ctx, tr, d.ChatID); err != nil {
 				return err
 			}
+			tr.lock(func() { tr.resync[d.AgentID] = true })
 			if err := s.syncAgents(ctx, tr); err != nil {
 				return err
 			}

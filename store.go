@@ -213,7 +213,11 @@ type MessageStore interface {
 	// request may reach the platform from now on). attempt is the
 	// message's Attempts as claimed; ECONFLICT if that claim was lost.
 	StartSend(ctx context.Context, id string, attempt int, at time.Time) error
-	MarkSent(ctx context.Context, id, externalID string, at time.Time) error
+	// RecordSent stores a send the platform accepted in one transaction:
+	// the attempt, the message sent at a.At with externalID ("" for
+	// none), and the event announce makes of the message as stored.
+	// ECONFLICT if externalID is already another message's.
+	RecordSent(ctx context.Context, a *OutboundAttempt, externalID string, announce func(*Message) *Event) (*Event, error)
 	// MarkRetry returns a sending message to pending with a later due time.
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
 	MarkFailed(ctx context.Context, id, errText string) error

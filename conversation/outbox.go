@@ -40,8 +40,13 @@ type Outbox struct {
 	accounts map[string]*rateLimiter // per account, by channel type (parley.AccountPacer)
 	status   *accountStatus
 	emit     func(context.Context, *parley.Chat, *parley.Message) error
-	wake     chan struct{}
-	every    time.Duration
+	// statusEvent and announced are emit in two halves, for a status
+	// stored with its event (RecordSent): the event's maker, and telling
+	// of the stored event.
+	statusEvent func(context.Context, *parley.Chat, *parley.Message) func(*parley.Message) *parley.Event
+	announced   func(context.Context, *parley.Event) error
+	wake        chan struct{}
+	every       time.Duration
 }
 
 // outboxStore is what the Outbox reads and writes.
@@ -52,7 +57,7 @@ type outboxStore interface {
 	File(ctx context.Context, id string) (*parley.File, error)
 	ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]*parley.Message, error)
 	StartSend(ctx context.Context, id string, attempt int, at time.Time) error
-	MarkSent(ctx context.Context, id, externalID string, at time.Time) error
+	RecordSent(ctx context.Context, a *parley.OutboundAttempt, externalID string, announce func(*parley.Message) *parley.Event) (*parley.Event, error)
 	MarkRetry(ctx context.Context, id string, next time.Time, errText string) error
 	MarkFailed(ctx context.Context, id, errText string) error
 	FailInterrupted(ctx context.Context, claimedBefore time.Time) (int, error)
@@ -154,15 +159,15 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	res, sendErr := ch.Send(ctx, acct, cust, out)
 	now := s.clock.Now()
 	attempt := &parley.OutboundAttempt{MessageID: m.ID, Attempt: m.Attempts, At: now, ExternalID: res.ExternalID}
-	if sendErr != nil {
-		attempt.Error = sendErr.Error()
+	telemetry.Sends.WithLabelValues(acct.Type, sendResult(sendErr, m.Attempts)).Inc()
+	if sendErr == nil {
+		return s.recordSent(ctx, chat, m, attempt)
 	}
+	attempt.Error = sendErr.Error()
 	if err := s.store.AddAttempt(ctx, attempt); err != nil {
 		return err
 	}
-	err = s.record(ctx, acct, limiter, m, res, sendErr, now)
-	telemetry.Sends.WithLabelValues(acct.Type, sendResult(sendErr, m.Attempts)).Inc()
-	return s.finish(ctx, chat, m, err)
+	return s.finish(ctx, chat, m, s.recordFailure(ctx, acct, limiter, m, sendErr, now))
 }
 
 // sendResult names the outcome of a send for parley_sends_total, as
@@ -182,18 +187,17 @@ func sendResult(sendErr error, attempts int) string {
 	return "failed"
 }
 
-// record stores the outcome of a send. One rule decides what may have
-// been sent: a send whose request may have reached the platform without an
-// answer (a timeout, a connection lost after the request went out) is
-// failed as "may have been sent" and never retried, exactly like a send a
-// crash interrupted (Store.FailInterrupted); only failures the platform
-// answered, or that happened before the request left, are retried; a
-// rate limit pauses the account on limiter, the one its sends wait on.
-func (s *Outbox) record(ctx context.Context, acct *parley.Account, limiter *rateLimiter, m *parley.Message, res parley.SendResult, sendErr error, now time.Time) error {
+// recordFailure stores the outcome of a send that failed. One rule
+// decides what may have been sent: a send whose request may have reached
+// the platform without an answer (a timeout, a connection lost after the
+// request went out) is failed as "may have been sent" and never retried,
+// exactly like a send a crash interrupted (Store.FailInterrupted); only
+// failures the platform answered, or that happened before the request
+// left, are retried; a rate limit pauses the account on limiter, the one
+// its sends wait on.
+func (s *Outbox) recordFailure(ctx context.Context, acct *parley.Account, limiter *rateLimiter, m *parley.Message, sendErr error, now time.Time) error {
 	se := asSendError(sendErr)
 	switch {
-	case sendErr == nil:
-		return s.recordSent(ctx, m, res.ExternalID, now)
 	case mayHaveBeenSent(sendErr):
 		return s.store.MarkFailed(ctx, m.ID, parley.MaybeSentPrefix+": "+se.Message+"; not retried so that the customer never gets it twice")
 	case se.Class == parley.SendCredentials:
@@ -220,19 +224,24 @@ const (
 	recordPause    = 50 * time.Millisecond
 )
 
-// recordSent stores that the message went out. The customer has it, so it
+// recordSent stores that the message went out, with its attempt and the
+// event that shows it sent, in one transaction. The customer has it, so it
 // is recorded whatever happens: a platform id already stored for another
 // message (platforms have reused ids) is dropped from the message (the
 // attempt log keeps it), and a failing database is tried again, so the
-// chat's next messages are not held back behind it.
-func (s *Outbox) recordSent(ctx context.Context, m *parley.Message, externalID string, now time.Time) error {
+// chat's next messages are not held back behind it and agents do not see
+// it "sending".
+func (s *Outbox) recordSent(ctx context.Context, chat *parley.Chat, m *parley.Message, attempt *parley.OutboundAttempt) error {
+	announce := s.statusEvent(ctx, chat, m)
+	externalID := attempt.ExternalID
 	var err error
 	pause := recordPause
 	for try := 1; try <= recordAttempts; try++ {
-		err = s.store.MarkSent(ctx, m.ID, externalID, now)
+		var e *parley.Event
+		e, err = s.store.RecordSent(ctx, attempt, externalID, announce)
 		switch parley.ErrorCode(err) {
 		case "":
-			return nil
+			return s.announced(ctx, e)
 		case parley.ECONFLICT:
 			s.logger.Warn("the platform's message id is already stored for another message; recorded as sent without it",
 				slog.String("message", m.ID), slog.String("platform_id", externalID))

@@ -6,25 +6,24 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/sqlstore"
 	"github.com/parleycc/parley/sqlstore/sqltest"
 )
 
-// flakyMarkSent fails the first failures calls of MarkSent, as a database
-// that hiccups just after the platform accepted a message.
-type flakyMarkSent struct {
+// flakyRecordSent fails the first failures calls of RecordSent, as a
+// database that hiccups just after the platform accepted a message.
+type flakyRecordSent struct {
 	parley.Store
 	failures atomic.Int32
 }
 
-func (f *flakyMarkSent) MarkSent(ctx context.Context, id, externalID string, at time.Time) error {
+func (f *flakyRecordSent) RecordSent(ctx context.Context, a *parley.OutboundAttempt, externalID string, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
 	if f.failures.Add(-1) >= 0 {
-		return errors.New("injected: connection reset while recording the send")
+		return nil, parley.Unavailable(errors.New("injected: connection reset while recording the send"))
 	}
-	return f.Store.MarkSent(ctx, id, externalID, at)
+	return f.Store.RecordSent(ctx, a, externalID, announce)
 }
 
 // TestRecordSentRegardless: once the platform took a message, it is
@@ -44,7 +43,7 @@ func TestRecordSentRegardless(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
 				r := newRig(t, st, parley.ServiceRouting{}, nil)
-				fs := &flakyMarkSent{Store: st}
+				fs := &flakyRecordSent{Store: st}
 				fs.failures.Store(tc.failures)
 				s := r.startWith(func(c *Config) { c.Store = fs })
 
@@ -66,50 +65,23 @@ func TestRecordSentRegardless(t *testing.T) {
 				if n := len(r.channel.Sent()); n != 2 {
 					t.Fatalf("the platform got %d sends, want 2", n)
 				}
+				// Shown as sent: the event is stored with the status.
+				evs, err := st.EventsAfter(r.ctx, parley.DefaultTenant, 0, 10000)
+				must(t, err)
+				for _, m := range []*parley.Message{first, second} {
+					shown := false
+					for _, e := range evs {
+						shown = shown || e.Type == parley.EventMessage && strings.Contains(string(e.Data), `"id":"`+m.ID+`"`) &&
+							strings.Contains(string(e.Data), `"status":"sent"`)
+					}
+					if !shown {
+						t.Errorf("%q is recorded as sent but no event shows it sent", m.Text)
+					}
+				}
+				if as, err := st.Attempts(r.ctx, first.ID); err != nil || len(as) != 1 {
+					t.Fatalf("first message's attempts = %+v (%v), want one", as, err)
+				}
 			})
 		})
 	}
-}
-
-// flakyStatusEvent fails appending the first failures events that show a
-// message as sent, as a database that restarts just after the send was
-// recorded.
-type flakyStatusEvent struct {
-	parley.Store
-	failures atomic.Int32
-}
-
-func (f *flakyStatusEvent) AppendEvent(ctx context.Context, e *parley.Event) error {
-	if e.Type == parley.EventMessage && strings.Contains(string(e.Data), `"status":"sent"`) && f.failures.Add(-1) >= 0 {
-		return parley.Unavailable(errors.New("injected: the database system is starting up"))
-	}
-	return f.Store.AppendEvent(ctx, e)
-}
-
-// TestSentShownAfterEventFails: a send recorded while the database failed
-// to take the event that shows it is still shown as sent.
-func TestSentShownAfterEventFails(t *testing.T) {
-	sqltest.ForEachStore(t, func(t *testing.T, st *sqlstore.Store) {
-		r := newRig(t, st, parley.ServiceRouting{}, nil)
-		fs := &flakyStatusEvent{Store: st}
-		fs.failures.Store(3)
-		s := r.startWith(func(c *Config) { c.Store = fs })
-
-		c := r.arriveOn(s, 0)
-		m, err := s.queueOutbound(r.ctx, c, &parley.Message{Sender: parley.SenderBot, Text: "Hello"})
-		must(t, err)
-		r.eventually("the message shown as sent", func() bool {
-			evs, err := st.EventsAfter(r.ctx, parley.DefaultTenant, 0, 10000)
-			if err != nil {
-				return false
-			}
-			for _, e := range evs {
-				if e.Type == parley.EventMessage && strings.Contains(string(e.Data), `"id":"`+m.ID+`"`) &&
-					strings.Contains(string(e.Data), `"status":"sent"`) {
-					return true
-				}
-			}
-			return false
-		})
-	})
 }

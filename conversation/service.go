@@ -119,6 +119,7 @@ func New(cfg Config) *Service {
 	cache := &accountCache{}
 	s.outbox = &Outbox{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
 		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), fixed: cfg.SendRate > 0, emit: s.emitMessageStatus,
+		statusEvent: s.messageStatusEvent, announced: s.announced,
 		wake: make(chan struct{}, 1), every: cfg.PollInterval}
 	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake}
 	s.outbox.status = s.status

@@ -259,8 +259,25 @@ func (s *Service) announced(ctx context.Context, e *parley.Event) error {
 // emitMessageStatus shows a message's new delivery status (sent,
 // delivered, read, failed).
 func (s *Service) emitMessageStatus(ctx context.Context, c *parley.Chat, m *parley.Message) error {
-	return s.emit(ctx, &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(s.ViewMessage(ctx, m)),
-		Hook: parley.HookMessageUpdated})
+	return s.emit(ctx, statusEvent(c, s.ViewMessage(ctx, m)))
+}
+
+// messageStatusEvent returns what makes the event showing chat c's message
+// m with its new status, for a store that writes the event with the change
+// (Store.RecordSent). The agent's name is read now, outside the store's
+// transaction.
+func (s *Service) messageStatusEvent(ctx context.Context, c *parley.Chat, m *parley.Message) func(*parley.Message) *parley.Event {
+	name := s.userName(ctx, m.AgentID)
+	return func(m *parley.Message) *parley.Event {
+		v := messageView(m)
+		v.AgentName = name
+		return statusEvent(c, v)
+	}
+}
+
+func statusEvent(c *parley.Chat, v *MessageView) *parley.Event {
+	return &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v),
+		Hook: parley.HookMessageUpdated}
 }
 
 // mustJSON encodes values that cannot fail to encode (plain structs/maps).

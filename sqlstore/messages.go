@@ -308,10 +308,10 @@ func (s *Store) StartSend(ctx context.Context, id string, attempt int, at time.T
 	return wrap("start send", err)
 }
 
-// MarkSent records that the message went out with the platform's id. A
+// markSent records that the message went out with the platform's id. A
 // message already marked delivered or read keeps that status.
-func (s *Store) MarkSent(ctx context.Context, id, externalID string, at time.Time) error {
-	ok, err := s.r().execOne(ctx, `UPDATE messages SET
+func markSent(ctx context.Context, r runner, id, externalID string, at time.Time) error {
+	ok, err := r.execOne(ctx, `UPDATE messages SET
 		status = CASE WHEN status IN (?, ?) THEN status ELSE ? END,
 		external_id = ?, sent_at = ?, error = '' WHERE id = ?`,
 		parley.MsgDelivered, parley.MsgRead, parley.MsgSent, externalID, dbTime(at), id)
@@ -321,7 +321,38 @@ func (s *Store) MarkSent(ctx context.Context, id, externalID string, at time.Tim
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "message %s not found", id)
 	}
-	return wrap("mark sent", err)
+	return err
+}
+
+// RecordSent stores a send the platform accepted in one transaction: the
+// attempt a in the log, the message sent at a.At with externalID (the
+// platform's id, "" for none; a.ExternalID is what the platform answered)
+// and the event announce makes of the message as now stored. ECONFLICT if
+// externalID is already another message's.
+func (s *Store) RecordSent(ctx context.Context, a *parley.OutboundAttempt, externalID string, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
+	a.At = normTime(a.At)
+	if a.At.IsZero() {
+		a.At = s.now()
+	}
+	var events []*parley.Event
+	err := s.inTx(ctx, func(r runner) error {
+		if err := addAttempt(ctx, r, a); err != nil {
+			return err
+		}
+		if err := markSent(ctx, r, a.MessageID, externalID, a.At); err != nil {
+			return err
+		}
+		m, err := scanMessage(r.queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", a.MessageID))
+		if err != nil {
+			return err
+		}
+		events, err = s.appendAnnounced(ctx, r, []*parley.Message{m}, announce)
+		return err
+	})
+	if err != nil || len(events) == 0 {
+		return nil, wrap("record sent", err)
+	}
+	return events[0], nil
 }
 
 // MarkRetry returns a sending message to pending, due at next, keeping
@@ -395,12 +426,16 @@ func (s *Store) AddAttempt(ctx context.Context, a *parley.OutboundAttempt) error
 	if a.At.IsZero() {
 		a.At = s.now()
 	}
-	_, err := s.r().exec(ctx, `INSERT INTO outbound_attempts (message_id, attempt, attempted_at, error, external_id)
+	return wrap("add attempt", addAttempt(ctx, s.r(), a))
+}
+
+func addAttempt(ctx context.Context, r runner, a *parley.OutboundAttempt) error {
+	_, err := r.exec(ctx, `INSERT INTO outbound_attempts (message_id, attempt, attempted_at, error, external_id)
 		VALUES (?, ?, ?, ?, ?)`, a.MessageID, a.Attempt, dbTime(a.At), a.Error, a.ExternalID)
 	if isForeignKeyViolation(err) {
 		return parley.Errorf(parley.ENOTFOUND, "message %s not found", a.MessageID)
 	}
-	return wrap("add attempt", err)
+	return err
 }
 
 // Attempts returns the message's attempts in the order they were logged.

@@ -13,6 +13,14 @@ import (
 	"github.com/parleycc/parley/sqlstore/sqltest"
 )
 
+// markSent records the message sent at at with the platform's id ext, as
+// the outbox does once the platform took it (without an event).
+func markSent(s *sqlstore.Store, id, ext string, at time.Time) error {
+	_, err := s.RecordSent(ctx, &parley.OutboundAttempt{MessageID: id, Attempt: 1, At: at, ExternalID: ext}, ext,
+		func(*parley.Message) *parley.Event { return nil })
+	return err
+}
+
 func addOut(t *testing.T, s *sqlstore.Store, chatID, text string, created time.Time) *parley.Message {
 	t.Helper()
 	m := &parley.Message{ChatID: chatID, Direction: parley.Outbound, Sender: parley.SenderBot,
@@ -209,7 +217,7 @@ func TestClaimOutbound(t *testing.T) {
 		}
 
 		// a1 sent: a2 becomes due. b1 retried later: b2 must still wait.
-		must(t, s.MarkSent(ctx, a1.ID, "mid.a1", at(11)))
+		must(t, markSent(s, a1.ID, "mid.a1", at(11)))
 		must(t, s.MarkRetry(ctx, b1.ID, at(30), "timeout"))
 		if got, want := claimIDs(t, s, at(12), 10), []string{a2.ID}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("claim 4 = %v, want %v", got, want)
@@ -246,7 +254,7 @@ func TestClaimOutbound(t *testing.T) {
 		wantCode(t, s.MarkFailed(ctx, b1.ID, "x"), parley.ECONFLICT)        // failed
 		wantCode(t, s.MarkRetry(ctx, "nope", at(40), "x"), parley.ENOTFOUND)
 		wantCode(t, s.MarkFailed(ctx, "nope", "x"), parley.ENOTFOUND)
-		wantCode(t, s.MarkSent(ctx, "nope", "", at(40)), parley.ENOTFOUND)
+		wantCode(t, markSent(s, "nope", "", at(40)), parley.ENOTFOUND)
 
 		// a2 (claimed at 12) and b2 (claimed at 31) are left sending by a
 		// "crash" after their sends began. Only claims older than the
@@ -310,7 +318,7 @@ func TestClaimOutboundConcurrent(t *testing.T) {
 					}
 					mu.Unlock()
 					for _, m := range ms {
-						if err := s.MarkSent(ctx, m.ID, "", at(1001)); err != nil {
+						if err := markSent(s, m.ID, "", at(1001)); err != nil {
 							t.Error(err)
 						}
 					}
@@ -335,7 +343,7 @@ func TestClaimOutboundConcurrent(t *testing.T) {
 					t.Fatalf("message %s claimed twice", m.ID)
 				}
 				seen[m.ID]++
-				must(t, s.MarkSent(ctx, m.ID, "", at(1001)))
+				must(t, markSent(s, m.ID, "", at(1001)))
 			}
 		}
 		if len(seen) != chats*perChat {
@@ -358,6 +366,50 @@ func TestAttempts(t *testing.T) {
 		if len(as) != 2 || *as[0] != *a1 || *as[1] != *a2 {
 			t.Fatalf("Attempts = %+v", as)
 		}
+	})
+}
+
+// TestRecordSent: a send is stored whole (attempt, status, event showing
+// the stored message) or not at all: an id another message has refuses
+// all three.
+func TestRecordSent(t *testing.T) {
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		c := newChat(t, s, "t1")
+		taken := addOut(t, s, c.ID, "earlier", at(0))
+		must(t, markSent(s, taken.ID, "mid.taken", at(1)))
+		m := addOut(t, s, c.ID, "x", at(2))
+		last, err := s.LastEventID(ctx, c.TenantID)
+		must(t, err)
+		announce := func(m *parley.Message) *parley.Event {
+			return &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: m.ChatID,
+				Data: []byte(fmt.Sprintf(`{"status":%q,"platform_id":%q}`, m.Status, m.ExternalID))}
+		}
+		_, err = s.RecordSent(ctx, &parley.OutboundAttempt{MessageID: m.ID, Attempt: 1, At: at(3), ExternalID: "mid.taken"}, "mid.taken", announce)
+		wantCode(t, err, parley.ECONFLICT)
+		as, err := s.Attempts(ctx, m.ID)
+		must(t, err)
+		evs, err := s.EventsAfter(ctx, c.TenantID, last, 10)
+		must(t, err)
+		if got, _ := s.Message(ctx, m.ID); len(as) != 0 || len(evs) != 0 || got.Status != parley.MsgPending {
+			t.Fatalf("after a refused record: %d attempts, %d events, status %s; want none, none, pending", len(as), len(evs), got.Status)
+		}
+
+		e, err := s.RecordSent(ctx, &parley.OutboundAttempt{MessageID: m.ID, Attempt: 1, At: at(3), ExternalID: "mid.taken"}, "", announce)
+		must(t, err)
+		got, err := s.Message(ctx, m.ID)
+		must(t, err)
+		if got.Status != parley.MsgSent || got.ExternalID != "" || !got.SentAt.Equal(at(3)) {
+			t.Fatalf("message after RecordSent: status %s, platform id %q, sent at %v", got.Status, got.ExternalID, got.SentAt)
+		}
+		if as, _ = s.Attempts(ctx, m.ID); len(as) != 1 || as[0].ExternalID != "mid.taken" {
+			t.Fatalf("attempts after RecordSent = %+v, want one keeping the platform's answer", as)
+		}
+		if evs, _ = s.EventsAfter(ctx, c.TenantID, last, 10); len(evs) != 1 || e == nil || evs[0].ID != e.ID ||
+			string(evs[0].Data) != `{"status":"sent","platform_id":""}` {
+			t.Fatalf("events after RecordSent = %+v (returned %+v), want the one showing the stored message", evs, e)
+		}
+		_, err = s.RecordSent(ctx, &parley.OutboundAttempt{MessageID: "nope", Attempt: 1}, "", announce)
+		wantCode(t, err, parley.ENOTFOUND)
 	})
 }
 

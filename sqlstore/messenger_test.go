@@ -34,8 +34,8 @@ func TestMarkReceipt(t *testing.T) {
 		a := addOut(t, s, c.ID, "a", at(1))
 		b := addOut(t, s, c.ID, "b", at(2))
 		p := addOut(t, s, c.ID, "still pending", at(3))
-		must(t, s.MarkSent(ctx, a.ID, "m_a", at(10)))
-		must(t, s.MarkSent(ctx, b.ID, "m_b", at(20)))
+		must(t, markSent(s, a.ID, "m_a", at(10)))
+		must(t, markSent(s, b.ID, "m_b", at(20)))
 
 		// A delivery naming b's mid.
 		changed, err := s.MarkReceipt(ctx, c.CustomerID, parley.MsgDelivered, []string{"m_b"}, time.Time{})

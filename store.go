@@ -122,7 +122,6 @@ type CustomerStore interface {
 	// CustomersByID returns the customers of ids that exist, by id.
 	CustomersByID(ctx context.Context, ids []string) (map[string]*Customer, error)
 	UpdateCustomerProfile(ctx context.Context, id, first, last, pic string, at time.Time) error
-	TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error
 	// SearchCustomers returns up to limit customers of the account whose
 	// name contains query (any case; empty: all), most recently heard
 	// from first, each with whether they have a chat that is not closed.
@@ -173,6 +172,11 @@ type MessageStore interface {
 	// transaction: a message is never stored without the event that shows
 	// it. It returns the event with its ID set.
 	AddMessageAnnounced(ctx context.Context, m *Message, announce func(*Message) *Event) (*Event, error)
+	// AddCustomerMessage is AddMessageAnnounced for a message the customer
+	// wrote: the same transaction moves the customer's LastMessageAt to
+	// m.PlatformTime, never back (events processed out of order are
+	// harmless).
+	AddCustomerMessage(ctx context.Context, m *Message, announce func(*Message) *Event) (*Event, error)
 	Message(ctx context.Context, id string) (*Message, error)
 	// Messages returns the chat's messages with Seq > afterSeq in order.
 	// MessageByClientKey returns the chat's message stored with that

@@ -249,9 +249,9 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 	if err != nil {
 		return err
 	}
-	if err := s.Store.TouchCustomer(ctx, cust.ID, in.At); err != nil {
-		return err
-	}
+	// The customer's last message time (the platforms' reply windows)
+	// moves with the message, in addInbound's transaction: a message
+	// stored already moved it then.
 	if err := s.Store.SetReplyToken(ctx, cust.ID, in.ReplyToken, in.ReplyBefore); err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 			return err
 		}
 	}
-	fresh, shown, err := s.addInbound(ctx, acct, chat, msg)
+	fresh, shown, err := s.addInbound(ctx, acct, chat, msg, true)
 	if err != nil {
 		return err
 	}
@@ -339,10 +339,15 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 // not shown when it was stored by an earlier try of this event that the
 // database cut short (msg is then the stored message, its event maybe
 // lost); neither for a redelivery of a message already handled.
-func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message) (fresh, shown bool, err error) {
+func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message, fromCustomer bool) (fresh, shown bool, err error) {
 	// A platform's message (the customer's, or the page's own from
 	// elsewhere) names no agent, so its view needs no read.
-	e, err := s.Store.AddMessageAnnounced(ctx, msg, func(m *parley.Message) *parley.Event { return messageEvent(chat, messageView(m)) })
+	announce := func(m *parley.Message) *parley.Event { return messageEvent(chat, messageView(m)) }
+	add := s.Store.AddMessageAnnounced
+	if fromCustomer {
+		add = s.Store.AddCustomerMessage // also the customer's last message time
+	}
+	e, err := add(ctx, msg, announce)
 	if err == nil {
 		return true, true, s.announced(ctx, e)
 	}
@@ -494,7 +499,7 @@ func (s *Service) echo(ctx context.Context, acct *parley.Account, ch parley.Chan
 	if msg.Text == "" {
 		msg.Text = "[sent from the page]"
 	}
-	fresh, shown, err := s.addInbound(ctx, acct, chat, msg)
+	fresh, shown, err := s.addInbound(ctx, acct, chat, msg, false)
 	if err != nil {
 		return err
 	}

@@ -175,9 +175,9 @@ func (r *rig) arriveOn(s *Service, priority int) *parley.Chat {
 	n := r.n
 	r.mu.Unlock()
 	cust, _, err := r.st.EnsureCustomer(r.ctx, &parley.Customer{TenantID: parley.DefaultTenant, AccountID: r.account,
-		ExternalID: fmt.Sprintf("psid-%d", n), FirstName: fmt.Sprintf("C%d", n)})
+		ExternalID: fmt.Sprintf("psid-%d", n), FirstName: fmt.Sprintf("C%d", n),
+		LastMessageAt: r.clock.Now()}) // the customer wrote: Messenger's window is open
 	must(r.t, err)
-	must(r.t, r.st.TouchCustomer(r.ctx, cust.ID, r.clock.Now())) // the customer wrote: Messenger's window is open
 	c := &parley.Chat{TenantID: parley.DefaultTenant, AccountID: r.account, CustomerID: cust.ID}
 	must(r.t, r.st.CreateChat(r.ctx, c))
 	must(r.t, r.st.EnqueueChat(r.ctx, c.ID, r.service.ID, priority, r.clock.Now()))

@@ -92,18 +92,18 @@ func (s *Store) UpdateCustomerProfile(ctx context.Context, id, first, last, pic 
 	return wrap("update customer profile", err)
 }
 
-// TouchCustomer records the time of the customer's latest message. It
-// never moves LastMessageAt back, so events processed out of order are
-// harmless.
-func (s *Store) TouchCustomer(ctx context.Context, id string, lastMessageAt time.Time) error {
+// touchChatCustomer records the time of the latest message of the chat's
+// customer. It never moves LastMessageAt back, so events processed out of
+// order are harmless.
+func touchChatCustomer(ctx context.Context, r runner, chatID string, lastMessageAt time.Time) error {
 	at := dbTime(lastMessageAt)
-	ok, err := s.r().execOne(ctx, `UPDATE customers SET last_message_at =
+	ok, err := r.execOne(ctx, `UPDATE customers SET last_message_at =
 		CASE WHEN last_message_at IS NULL OR last_message_at < ? THEN ? ELSE last_message_at END
-		WHERE id = ?`, at, at, id)
+		WHERE id = (SELECT customer_id FROM chats WHERE id = ?)`, at, at, chatID)
 	if err == nil && !ok {
-		err = parley.Errorf(parley.ENOTFOUND, "customer %s not found", id)
+		err = parley.Errorf(parley.ENOTFOUND, "the customer of chat %s not found", chatID)
 	}
-	return wrap("touch customer", err)
+	return err
 }
 
 // SearchCustomers returns up to limit customers of the account whose name

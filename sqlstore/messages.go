@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,11 +49,27 @@ func (s *Store) AddMessage(ctx context.Context, m *parley.Message) error {
 // commit). An announce that returns nil stores no event (and nil is
 // returned).
 func (s *Store) AddMessageAnnounced(ctx context.Context, m *parley.Message, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
+	return s.addAnnounced(ctx, m, false, announce)
+}
+
+// AddCustomerMessage is AddMessageAnnounced that also records the time of
+// the customer's latest message, m.PlatformTime (touchChatCustomer), saving
+// the write transaction of its own that every customer message took.
+func (s *Store) AddCustomerMessage(ctx context.Context, m *parley.Message, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
+	return s.addAnnounced(ctx, m, true, announce)
+}
+
+func (s *Store) addAnnounced(ctx context.Context, m *parley.Message, touch bool, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
 	var events []*parley.Event
 	err := s.inTx(ctx, func(r runner) error {
 		done, err := s.addMessage(ctx, r, m)
 		if err != nil {
 			return err
+		}
+		if touch {
+			if err := touchChatCustomer(ctx, r, m.ChatID, m.PlatformTime); err != nil {
+				return fmt.Errorf("record the customer's latest message: %w", err)
+			}
 		}
 		// The event shows the message's id and place: set them now (and
 		// clear them below if the transaction fails).

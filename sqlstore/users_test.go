@@ -1,8 +1,10 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/sqlstore"
@@ -188,8 +190,15 @@ func TestCustomers(t *testing.T) {
 		}
 
 		must(t, s.UpdateCustomerProfile(ctx, c.ID, "Joan", "Doe", "http://pic", at(5)))
-		must(t, s.TouchCustomer(ctx, c.ID, at(20)))
-		must(t, s.TouchCustomer(ctx, c.ID, at(10))) // never moves back
+		// The customer's messages move the last message time, never back.
+		chat := &parley.Chat{TenantID: "t1", AccountID: "a1", CustomerID: c.ID}
+		must(t, s.CreateChat(ctx, chat))
+		for i, sent := range []time.Time{at(20), at(10)} {
+			_, err := s.AddCustomerMessage(ctx, &parley.Message{ChatID: chat.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
+				Kind: parley.KindText, Text: "hi", ExternalID: fmt.Sprintf("mid.%d", i), PlatformTime: sent},
+				func(*parley.Message) *parley.Event { return nil })
+			must(t, err)
+		}
 		got, err := s.Customer(ctx, c.ID)
 		must(t, err)
 		want := parley.Customer{ID: c.ID, TenantID: "t1", AccountID: "a1", ExternalID: "psid1", FirstName: "Joan",
@@ -201,7 +210,6 @@ func TestCustomers(t *testing.T) {
 		_, err = s.Customer(ctx, "nope")
 		wantCode(t, err, parley.ENOTFOUND)
 		wantCode(t, s.UpdateCustomerProfile(ctx, "nope", "", "", "", at(1)), parley.ENOTFOUND)
-		wantCode(t, s.TouchCustomer(ctx, "nope", at(1)), parley.ENOTFOUND)
 
 		// Concurrent first messages create one customer.
 		type res struct {

@@ -342,7 +342,7 @@ func (s *Service) customerMessage(ctx context.Context, acct *parley.Account, in 
 func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *parley.Chat, msg *parley.Message, fromCustomer bool) (fresh, shown bool, err error) {
 	// A platform's message (the customer's, or the page's own from
 	// elsewhere) names no agent, so its view needs no read.
-	announce := func(m *parley.Message) *parley.Event { return messageEvent(chat, messageView(m)) }
+	announce := messageAnnouncer(chat, "", parley.HookMessageCreated)
 	add := s.Store.AddMessageAnnounced
 	if fromCustomer {
 		add = s.Store.AddCustomerMessage // also the customer's last message time

@@ -30,12 +30,7 @@ func (s *Service) queueOutbound(ctx context.Context, chat *parley.Chat, m *parle
 	// Stored with the event that shows it, so the outbox never sends a
 	// message the desktops were not told of; the agent's name is read
 	// first, outside the transaction.
-	name := s.userName(ctx, m.AgentID)
-	e, err := s.Store.AddMessageAnnounced(ctx, m, func(m *parley.Message) *parley.Event {
-		v := messageView(m)
-		v.AgentName = name
-		return messageEvent(chat, v)
-	})
+	e, err := s.Store.AddMessageAnnounced(ctx, m, messageAnnouncer(chat, s.userName(ctx, m.AgentID), parley.HookMessageCreated))
 	if err != nil {
 		return nil, err
 	}

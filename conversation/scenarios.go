@@ -163,10 +163,7 @@ func (s *Service) saveScenario(ctx context.Context, chat *parley.Chat) error {
 		msgs = b.take()
 	}
 	step := &parley.ScenarioStep{ChatID: chat.ID, Position: chat.Scenario, Messages: msgs,
-		Announce: func(m *parley.Message) *parley.Event {
-			return &parley.Event{TenantID: chat.TenantID, Type: parley.EventMessage, ChatID: chat.ID, AgentID: chat.AgentID,
-				Data: mustJSON(messageView(m)), Hook: parley.HookMessageCreated}
-		}}
+		Announce: messageAnnouncer(chat, "", parley.HookMessageCreated)} // the bot's: no agent
 	if err := s.Store.SaveStep(ctx, step); err != nil {
 		return err
 	}

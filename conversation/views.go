@@ -237,13 +237,26 @@ var chatHooks = map[string]string{
 
 // emitMessage shows a new message.
 func (s *Service) emitMessage(ctx context.Context, c *parley.Chat, m *parley.Message) error {
-	return s.emit(ctx, messageEvent(c, s.ViewMessage(ctx, m)))
+	return s.emit(ctx, messageEvent(c, s.ViewMessage(ctx, m), parley.HookMessageCreated))
 }
 
-// messageEvent is the event that shows chat c's new message as v.
-func messageEvent(c *parley.Chat, v *MessageView) *parley.Event {
+// messageEvent is the event that shows chat c's message as v: new
+// (HookMessageCreated) or with a new status (HookMessageUpdated).
+func messageEvent(c *parley.Chat, v *MessageView, hook string) *parley.Event {
 	return &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v),
-		Hook: parley.HookMessageCreated}
+		Hook: hook}
+}
+
+// messageAnnouncer makes messageEvent for a store that writes the event
+// with the message (Store.AddMessageAnnounced, SaveStep, RecordSent). The
+// agent's name ("" for none) is read beforehand, outside the store's
+// transaction.
+func messageAnnouncer(c *parley.Chat, agentName, hook string) func(*parley.Message) *parley.Event {
+	return func(m *parley.Message) *parley.Event {
+		v := messageView(m)
+		v.AgentName = agentName
+		return messageEvent(c, v, hook)
+	}
 }
 
 // announced tells of an event stored with the change it shows (such as
@@ -259,25 +272,12 @@ func (s *Service) announced(ctx context.Context, e *parley.Event) error {
 // emitMessageStatus shows a message's new delivery status (sent,
 // delivered, read, failed).
 func (s *Service) emitMessageStatus(ctx context.Context, c *parley.Chat, m *parley.Message) error {
-	return s.emit(ctx, statusEvent(c, s.ViewMessage(ctx, m)))
+	return s.emit(ctx, messageEvent(c, s.ViewMessage(ctx, m), parley.HookMessageUpdated))
 }
 
-// messageStatusEvent returns what makes the event showing chat c's message
-// m with its new status, for a store that writes the event with the change
-// (Store.RecordSent). The agent's name is read now, outside the store's
-// transaction.
+// messageStatusEvent is messageAnnouncer for message m's new status.
 func (s *Service) messageStatusEvent(ctx context.Context, c *parley.Chat, m *parley.Message) func(*parley.Message) *parley.Event {
-	name := s.userName(ctx, m.AgentID)
-	return func(m *parley.Message) *parley.Event {
-		v := messageView(m)
-		v.AgentName = name
-		return statusEvent(c, v)
-	}
-}
-
-func statusEvent(c *parley.Chat, v *MessageView) *parley.Event {
-	return &parley.Event{TenantID: c.TenantID, Type: parley.EventMessage, ChatID: c.ID, AgentID: c.AgentID, Data: mustJSON(v),
-		Hook: parley.HookMessageUpdated}
+	return messageAnnouncer(c, s.userName(ctx, m.AgentID), parley.HookMessageUpdated)
 }
 
 // mustJSON encodes values that cannot fail to encode (plain structs/maps).

@@ -39,13 +39,12 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 	} else {
 		err = s.inTx(ctx, func(r runner) error {
 			clear(ids)
-			tx := r.sqlTx()
 			for lo := 0; lo < len(events); {
 				n := inboundChunk
 				for n > len(events)-lo {
 					n /= 2
 				}
-				if err := s.insertInboundSQLite(ctx, tx, events[lo:lo+n], ids[lo:], at); err != nil {
+				if err := insertInboundSQLite(ctx, r, events[lo:lo+n], ids[lo:], at); err != nil {
 					return err
 				}
 				lo += n
@@ -115,8 +114,8 @@ const inboundPGQuery = inboundColumns + `SELECT t, a, c, NULLIF(d, ''), k, p, r,
 	ORDER BY n` + inboundReturning
 
 // insertInboundSQLite inserts one chunk (a size of inboundSQLiteQueries)
-// in tx with a statement prepared once per connection.
-func (s *Store) insertInboundSQLite(ctx context.Context, tx *sql.Tx, events []*parley.InboundEvent, ids []int64, at time.Time) error {
+// in r's transaction, whose statements are prepared once (on the writer).
+func insertInboundSQLite(ctx context.Context, r runner, events []*parley.InboundEvent, ids []int64, at time.Time) error {
 	args := make([]any, 0, len(events)*9)
 	for _, e := range events {
 		var dedup any
@@ -125,15 +124,7 @@ func (s *Store) insertInboundSQLite(ctx context.Context, tx *sql.Tx, events []*p
 		}
 		args = append(args, e.TenantID, e.AccountID, e.Channel, dedup, e.Kind, inboundPayload(e), dbTime(inboundReceived(e, at)), dbTime(e.ProcessedAt), e.Error)
 	}
-	st, err := s.inboundStmt(ctx, inboundSQLiteQueries[len(events)])
-	if err != nil {
-		return err
-	}
-	if tx != nil {
-		st = tx.StmtContext(ctx, st)
-		defer st.Close() // the transaction's copy only; the prepared statement stays
-	}
-	rows, err := st.QueryContext(ctx, args...)
+	rows, err := r.query(ctx, inboundSQLiteQueries[len(events)], args...)
 	if err != nil {
 		return err
 	}
@@ -157,7 +148,7 @@ func (s *Store) insertInboundPG(ctx context.Context, events []*parley.InboundEve
 			processed[i] = &p
 		}
 	}
-	st, err := s.inboundStmt(ctx, inboundPGQuery)
+	st, err := s.cache().always(ctx, s.d.rebind(inboundPGQuery))
 	if err != nil {
 		return err
 	}
@@ -166,11 +157,6 @@ func (s *Store) insertInboundPG(ctx context.Context, events []*parley.InboundEve
 		return err
 	}
 	return matchInboundIDs(rows, events, ids)
-}
-
-// inboundStmt returns the prepared statement of a portable query.
-func (s *Store) inboundStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	return s.cache().always(ctx, s.d.rebind(query))
 }
 
 func inboundPayload(e *parley.InboundEvent) []byte {

@@ -170,13 +170,19 @@ func (s *Store) Message(ctx context.Context, id string) (*parley.Message, error)
 	return m, nil
 }
 
+// messageByExternalQuery finds a message by its platform id. The index it
+// reads (messages_external) holds only messages that have one, so the
+// query repeats that condition: without it neither database may use a
+// partial index for a parameter, and each new chat scanned every message.
+const messageByExternalQuery = "SELECT " + messageCols + " FROM messages WHERE account_id = ? AND external_id = ? AND external_id <> ''"
+
 // MessageByExternalID returns the message the account's platform knows
 // by externalID; ENOTFOUND if none.
 func (s *Store) MessageByExternalID(ctx context.Context, accountID, externalID string) (*parley.Message, error) {
 	if externalID == "" {
 		return nil, parley.Errorf(parley.ENOTFOUND, "message without a platform id")
 	}
-	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE account_id = ? AND external_id = ?", accountID, externalID))
+	m, err := scanMessage(s.r().queryRow(ctx, messageByExternalQuery, accountID, externalID))
 	if err != nil {
 		return nil, wrap("message by external id", notFound(err, "message", externalID))
 	}
@@ -190,8 +196,7 @@ func (s *Store) UnhandledMessage(ctx context.Context, accountID, externalID stri
 	if externalID == "" {
 		return nil, parley.Errorf(parley.ENOTFOUND, "message without a platform id")
 	}
-	m, err := scanMessage(s.r().queryRow(ctx, "SELECT "+messageCols+" FROM messages WHERE account_id = ? AND external_id = ? AND handled = 0",
-		accountID, externalID))
+	m, err := scanMessage(s.r().queryRow(ctx, messageByExternalQuery+" AND handled = 0", accountID, externalID))
 	if err != nil {
 		return nil, wrap("unhandled message", notFound(err, "unhandled message", externalID))
 	}

@@ -17,6 +17,11 @@ type stmtCache struct {
 	db *sql.DB
 	m  sync.Map     // rebound query → *sql.Stmt
 	n  atomic.Int32 // entries in m
+
+	// later, on the writer's cache, holds the queries a transaction ran
+	// unprepared: the writer's one connection is the transaction's, so
+	// they are prepared after it ends (prepareLater).
+	later *sync.Map // rebound query → struct{}
 }
 
 // maxCachedStmts bounds the cache: queries built with a varying number of
@@ -58,6 +63,20 @@ func (c *stmtCache) add(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// prepareLater prepares the queries transactions ran unprepared since
+// the last call; a query that fails to prepare is left to run unprepared
+// again, reporting its error there.
+func (c *stmtCache) prepareLater(ctx context.Context) {
+	if c == nil || c.later == nil {
+		return
+	}
+	c.later.Range(func(k, _ any) bool {
+		c.later.Delete(k)
+		_, _ = c.get(ctx, k.(string))
+		return true
+	})
+}
+
 // close closes every cached statement.
 func (c *stmtCache) close() {
 	c.m.Range(func(k, v any) bool {
@@ -79,6 +98,16 @@ type cachedQuerier struct {
 }
 
 func (q cachedQuerier) stmt(ctx context.Context, query string) *sql.Stmt {
+	if q.tx != nil && q.c.later != nil {
+		st, ok := q.c.m.Load(query)
+		if !ok {
+			if q.c.n.Load() < maxCachedStmts {
+				q.c.later.Store(query, struct{}{})
+			}
+			return nil
+		}
+		return q.tx.StmtContext(ctx, st.(*sql.Stmt))
+	}
 	st, err := q.c.get(ctx, query)
 	if err != nil || st == nil {
 		return nil
@@ -125,7 +154,7 @@ func (s *Store) querier(tx *sql.Tx) querier {
 	case s.d.pg():
 		return s.db
 	case tx != nil:
-		return cachedQuerier{c: s.cache(), db: tx, tx: tx}
+		return cachedQuerier{c: s.wcache(), db: tx, tx: tx} // begun on the writer
 	default:
 		return cachedQuerier{c: s.cache(), db: s.db}
 	}
@@ -137,7 +166,7 @@ func (s *Store) p() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	return runner{q: cachedQuerier{c: s.cache(), db: s.db}, d: s.d, n: &s.queries, gate: s.gate}
+	return runner{q: cachedQuerier{c: s.cache(), db: s.db}, d: s.d, n: &s.queries, gate: s.gate, w: s.writeQuerier()}
 }
 
 // sqlTx returns the transaction r runs in, or nil outside one.

@@ -3,20 +3,16 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
 // TestStmtCacheBounded: SQLite runs every query through prepared
-// statements, inside transactions too, and stops caching new shapes at
-// maxCachedStmts; queries past the bound still run, unprepared.
+// statements, inside transactions too (on the writer, prepared once the
+// transaction ends), and stops caching new shapes at maxCachedStmts in
+// either cache; queries past the bound still run, unprepared.
 func TestStmtCacheBounded(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLite(t)
 	shapes := maxCachedStmts + 40
 	for i := range shapes {
 		var got int
@@ -39,5 +35,8 @@ func TestStmtCacheBounded(t *testing.T) {
 	}
 	if n := int(s.cache().n.Load()); n != maxCachedStmts {
 		t.Fatalf("cached statements = %d, want the bound %d", n, maxCachedStmts)
+	}
+	if n := int(s.wcache().n.Load()); n != maxCachedStmts {
+		t.Fatalf("the writer's cached statements = %d, want the bound %d", n, maxCachedStmts)
 	}
 }

@@ -28,9 +28,14 @@ import (
 type Store struct {
 	db *sql.DB
 	d  *dialect
+	// wdb is SQLite's writer: one connection that runs every write (see
+	// writer); nil on PostgreSQL.
+	wdb *sql.DB
 
-	stmts     *stmtCache // see stmtcache.go
-	stmtsOnce sync.Once
+	stmts      *stmtCache // see stmtcache.go
+	stmtsOnce  sync.Once
+	wstmts     *stmtCache // the writer's prepared statements
+	wstmtsOnce sync.Once
 
 	ckpt *checkpointer // SQLite only; see checkpoint.go
 
@@ -69,6 +74,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	sizePool(db, maxOpen)
 	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
 	if !d.pg() {
+		if s.wdb, err = openWriter(driver, source); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("sqlstore: open %s writer: %w", d.name, err)
+		}
 		path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 		s.ckpt = startCheckpointer(db, path)
 	}
@@ -109,6 +118,15 @@ func (s *Store) Close() error {
 	if s.stmts != nil {
 		s.stmts.close()
 	}
+	if s.wstmts != nil {
+		s.wstmts.close()
+	}
+	if s.wdb != nil {
+		if err := s.wdb.Close(); err != nil {
+			_ = s.db.Close()
+			return fmt.Errorf("sqlstore: close writer: %w", err)
+		}
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("sqlstore: close: %w", err)
 	}
@@ -144,6 +162,7 @@ type runner struct {
 	d    *dialect
 	n    *atomic.Int64 // counts statements when set
 	gate writeGate     // outside a transaction: exec waits its turn
+	w    querier       // outside a transaction on SQLite: where exec runs
 }
 
 // count notes one statement run.
@@ -159,17 +178,44 @@ func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result
 		return nil, err
 	}
 	defer r.gate.leave()
+	if r.w != nil {
+		return r.w.ExecContext(ctx, r.d.rebind(query), args...)
+	}
 	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	r.count()
-	return r.q.QueryContext(ctx, r.d.rebind(query), args...)
+	return r.on(query).QueryContext(ctx, r.d.rebind(query), args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	r.count()
-	return r.q.QueryRowContext(ctx, r.d.rebind(query), args...)
+	return r.on(query).QueryRowContext(ctx, r.d.rebind(query), args...)
+}
+
+// on returns where query runs: a statement that writes and returns rows
+// (INSERT … RETURNING) outside a transaction runs on the SQLite writer,
+// which takes one statement at a time; the rest on r's querier.
+func (r runner) on(query string) querier {
+	if r.w != nil && writes(query) {
+		return r.w
+	}
+	return r.q
+}
+
+// writes reports whether query changes rows: it starts with INSERT,
+// UPDATE, DELETE or REPLACE.
+func writes(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	if len(q) < 6 {
+		return false
+	}
+	switch strings.ToUpper(q[:6]) {
+	case "INSERT", "UPDATE", "DELETE", "REPLAC":
+		return true
+	}
+	return false
 }
 
 // execOne runs a statement that must change exactly one row and returns
@@ -191,7 +237,7 @@ func (s *Store) r() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	return runner{q: s.querier(nil), d: s.d, n: &s.queries, gate: s.gate}
+	return runner{q: s.querier(nil), d: s.d, n: &s.queries, gate: s.gate, w: s.writeQuerier()}
 }
 
 // Queries is how many SQL statements the store has run since it was
@@ -225,7 +271,10 @@ func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
 		return err
 	}
 	defer s.gate.leave()
-	tx, err := s.db.BeginTx(ctx, nil)
+	if s.wdb != nil {
+		defer s.wcache().prepareLater(ctx) // once the writer's connection is free again
+	}
+	tx, err := s.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

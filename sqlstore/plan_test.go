@@ -1,0 +1,51 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestHotQueriesUseIndexes: queries run for every chat or message read
+// through an index, never a scan or sort of their table: the ones
+// QueueStats runs for every chat a Find Agent block queues, and the
+// lookup of a message by its platform id that every new chat makes
+// (SQLite's plan; PostgreSQL plans by cost, and on a small test table a
+// scan is cheaper).
+func TestHotQueriesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t)
+	cases := []struct {
+		name, query  string
+		args         []any
+		table, index string
+	}{
+		{"queue length", queueLengthQuery, []any{"t", "s"}, "chats", "chats_service_queue"},
+		{"queue position", queuePositionQuery, []any{"t", "s", 0, 0, 0, 0, "c"}, "chats", "chats_service_queue"},
+		{"recent waits", recentWaitQuery, []any{"s"}, "chats", "chats_service_assigned"},
+		{"message by platform id", messageByExternalQuery, []any{"a", "m"}, "messages", "messages_external"},
+		{"unhandled message", messageByExternalQuery + " AND handled = 0", []any{"a", "m"}, "messages", "messages_external"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			all := strings.Join(plan, "; ")
+			if !strings.Contains(all, c.index) || strings.Contains(all, "SCAN "+c.table) || strings.Contains(all, "TEMP B-TREE") {
+				t.Errorf("plan = %s, want a search of %s through %s, no scan or sort", all, c.table, c.index)
+			}
+		})
+	}
+}

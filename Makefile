@@ -2,7 +2,7 @@
 GO ?= go
 export PARLEY_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: demo test test-short test-faults vet fmt bench build fuzz vulncheck
+.PHONY: demo test test-short test-faults vet fmt bench bench-ingest-own-db build fuzz vulncheck
 
 ## demo: run Parley on SQLite with the demo tenant and the Messenger simulator
 demo:
@@ -44,6 +44,11 @@ fmt:
 ## bench: benchmarks whose figures are recorded in docs/BENCHMARKS.md
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## bench-ingest-own-db: webhook ingest on PostgreSQL against a bare handler,
+## the local PostgreSQL pinned to a CPU of its own (as on its own host)
+bench-ingest-own-db:
+	./scripts/bench-ingest-own-db
 
 ## fuzz: fuzz every webhook parser for FUZZTIME each (CI: 150,000 inputs each)
 # A count, not a duration: with a duration, Go 1.26's fuzz coordinator can

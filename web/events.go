@@ -19,12 +19,12 @@ import (
 const heartbeat = 15 * time.Second
 
 // openStream subscribes to the tenant's feed after event last, to the
-// live events keep picks (nil: all; see feed.Hub.SubscribeKeeping), and
+// live events of agent ("": all; see feed.Hub.SubscribeAgent), and
 // starts a Server-Sent Events answer; false when it answered with an
 // error. The caller closes the subscription and decrements
 // telemetry.SSEClients.
-func (s *Server) openStream(w http.ResponseWriter, r *http.Request, tenant string, last int64, keep func(*parley.Event) bool) (*feed.Sub, *http.ResponseController, bool) {
-	sub, err := s.hub().SubscribeKeeping(r.Context(), tenant, last, keep)
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request, tenant string, last int64, agent string) (*feed.Sub, *http.ResponseController, bool) {
+	sub, err := s.hub().SubscribeAgent(r.Context(), tenant, last, agent)
 	if errors.Is(err, feed.ErrClosed) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return nil, nil, false
@@ -54,9 +54,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	// Only the user's own events wake the stream: with 2,000 agents
-	// online, each event woke 2,000 streams to show it to one.
-	sub, rc, ok := s.openStream(w, r, u.TenantID, last, func(e *parley.Event) bool { return visible(u, e) })
+	// Only an agent's own events reach the agent's stream (visible): with
+	// 2,000 agents online, each event was offered to 2,000 streams to show
+	// it to one.
+	sub, rc, ok := s.openStream(w, r, u.TenantID, last, liveFor(u))
 	if !ok {
 		return
 	}
@@ -133,6 +134,15 @@ func (s *Server) resumePoint(r *http.Request, tenant string) (int64, error) {
 // supervisors and admins see everything in their tenant.
 func visible(u *parley.User, e *parley.Event) bool {
 	return u.Role != parley.RoleAgent || e.AgentID == u.ID
+}
+
+// liveFor is whose live events u's stream subscribes to: an agent's own,
+// everyone's for supervisors and admins (as visible decides).
+func liveFor(u *parley.User) string {
+	if u.Role == parley.RoleAgent {
+		return u.ID
+	}
+	return ""
 }
 
 // seen records the agent's live connection; a failure only delays presence.

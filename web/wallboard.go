@@ -70,7 +70,7 @@ func (s *Server) wallboardStream(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sub, rc, ok := s.openStream(w, r, tenant, last, nil)
+	sub, rc, ok := s.openStream(w, r, tenant, last, "")
 	if !ok {
 		return
 	}

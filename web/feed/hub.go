@@ -82,19 +82,21 @@ func (h *Hub) init() {
 // Subscribe returns a subscription to the tenant's events with ids after
 // after. Close the subscription when done with it.
 func (h *Hub) Subscribe(ctx context.Context, tenant string, after int64) (*Sub, error) {
-	return h.SubscribeKeeping(ctx, tenant, after, nil)
+	return h.SubscribeAgent(ctx, tenant, after, "")
 }
 
-// SubscribeKeeping is Subscribe to the live events keep picks (nil: all):
-// the others never wake the subscriber. Events it reads from the store
-// while catching up come unfiltered, so its reader filters too.
-func (h *Hub) SubscribeKeeping(ctx context.Context, tenant string, after int64, keep func(*parley.Event) bool) (*Sub, error) {
+// SubscribeAgent is Subscribe to the live events that concern agent (their
+// AgentID; "" for every event): the reader hands an event only to the
+// subscribers of its agent and to those of every event, so the others
+// cost it nothing and are never woken. Events a subscriber reads from the
+// store while catching up come unfiltered, so its reader filters too.
+func (h *Hub) SubscribeAgent(ctx context.Context, tenant string, after int64, agent string) (*Sub, error) {
 	h.init()
 	f, err := h.feed(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	s := &Sub{feed: f, cursor: after, tail: after, max: h.Buffer, wake: make(chan struct{}, 1), keep: keep}
+	s := &Sub{feed: f, cursor: after, tail: after, max: h.Buffer, wake: make(chan struct{}, 1), agent: agent}
 	f.tryJoin(s, false)
 	return s, nil
 }

@@ -17,12 +17,10 @@ type Sub struct {
 	feed *tenantFeed
 	max  int
 	wake chan struct{} // poked when events are queued or the reader drops it
-	// keep, if set, picks the live events s wants: the others are passed
-	// over without waking it (an agent's stream wants only the agent's
-	// events, and a tenant's every event would otherwise wake every
-	// agent's stream). Events read from the store are not filtered. It
-	// runs with the feed locked, so it must be quick and never block.
-	keep func(*parley.Event) bool
+	// agent, if set, is whose live events s wants (parley.Event.AgentID):
+	// the reader offers it no others, so a tenant's every event does not
+	// wake every agent's stream.
+	agent string
 
 	mu     sync.Mutex
 	queue  []*parley.Event // live events not yet handed out
@@ -123,10 +121,10 @@ func (s *Sub) offer(evs []*parley.Event) bool {
 		return true
 	}
 	last := evs[len(evs)-1].ID
-	if s.keep != nil {
+	if s.agent != "" {
 		var kept []*parley.Event
 		for _, e := range evs {
-			if s.keep(e) {
+			if e.AgentID == s.agent {
 				kept = append(kept, e)
 			}
 		}

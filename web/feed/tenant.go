@@ -19,15 +19,17 @@ type tenantFeed struct {
 	refs   int // subscriptions open; guarded by hub.mu
 
 	mu    sync.Mutex
-	ring  []*parley.Event // events with ids in (floor, last], oldest first
-	floor int64           // the ring holds every event after floor
-	last  int64           // the newest id read
-	live  map[*Sub]struct{}
+	ring  []*parley.Event              // events with ids in (floor, last], oldest first
+	floor int64                        // the ring holds every event after floor
+	last  int64                        // the newest id read
+	live  map[*Sub]struct{}            // live subscribers of every event
+	mine  map[string]map[*Sub]struct{} // live subscribers by their agent
 }
 
 func newTenantFeed(h *Hub, tenant string, last int64) *tenantFeed {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &tenantFeed{hub: h, tenant: tenant, ctx: ctx, cancel: cancel, floor: last, last: last, live: map[*Sub]struct{}{}}
+	return &tenantFeed{hub: h, tenant: tenant, ctx: ctx, cancel: cancel, floor: last, last: last,
+		live: map[*Sub]struct{}{}, mine: map[string]map[*Sub]struct{}{}}
 }
 
 // run reads the log on every notification and poll until cancelled.
@@ -94,6 +96,55 @@ func (f *tenantFeed) publish(evs []*parley.Event) {
 			delete(f.live, s) // fell behind: it reads the store until it catches up
 		}
 	}
+	if len(f.mine) == 0 {
+		return
+	}
+	// Each agent's subscribers are offered that agent's events only: the
+	// cost is the events', not the agents'.
+	var byAgent map[string][]*parley.Event
+	for _, e := range evs {
+		if _, ok := f.mine[e.AgentID]; ok && e.AgentID != "" {
+			if byAgent == nil {
+				byAgent = map[string][]*parley.Event{}
+			}
+			byAgent[e.AgentID] = append(byAgent[e.AgentID], e)
+		}
+	}
+	for agent, mine := range byAgent {
+		for s := range f.mine[agent] {
+			if !s.offer(mine) {
+				f.drop(s)
+			}
+		}
+	}
+}
+
+// add makes s a live subscriber; f.mu is held.
+func (f *tenantFeed) add(s *Sub) {
+	if s.agent == "" {
+		f.live[s] = struct{}{}
+		return
+	}
+	subs := f.mine[s.agent]
+	if subs == nil {
+		subs = map[*Sub]struct{}{}
+		f.mine[s.agent] = subs
+	}
+	subs[s] = struct{}{}
+}
+
+// drop removes s from the live subscribers; f.mu is held.
+func (f *tenantFeed) drop(s *Sub) {
+	if s.agent == "" {
+		delete(f.live, s)
+		return
+	}
+	if subs := f.mine[s.agent]; subs != nil {
+		delete(subs, s)
+		if len(subs) == 0 {
+			delete(f.mine, s.agent)
+		}
+	}
 }
 
 // tryJoin makes s live if the ring holds every event after its tail,
@@ -118,14 +169,14 @@ func (f *tenantFeed) tryJoin(s *Sub, force bool) bool {
 	s.mu.Lock()
 	s.live = true
 	s.mu.Unlock()
-	f.live[s] = struct{}{}
+	f.add(s)
 	return true
 }
 
 // leave removes s from the live subscribers.
 func (f *tenantFeed) leave(s *Sub) {
 	f.mu.Lock()
-	delete(f.live, s)
+	f.drop(s)
 	f.mu.Unlock()
 }
 
@@ -136,5 +187,11 @@ func (f *tenantFeed) dropAll() {
 	for s := range f.live {
 		s.poke()
 		delete(f.live, s)
+	}
+	for agent, subs := range f.mine {
+		for s := range subs {
+			s.poke()
+		}
+		delete(f.mine, agent)
 	}
 }

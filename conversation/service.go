@@ -106,6 +106,7 @@ type Service struct {
 	routing   routerState
 	alerts    alertMemory   // wallboard levels last seen (thresholds.go)
 	reports   []ReportTable // extra report tables (reports.go)
+	owners    chatOwners    // each chat's customer, for visitors' streams
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}

@@ -197,9 +197,9 @@ func (s *Service) VisitorEvents(v *Visitor) func(ctx context.Context, e *parley.
 		}
 		owned, known := mine[e.ChatID]
 		if !known {
-			chat, err := s.Store.Chat(ctx, e.ChatID)
-			owned = err == nil && chat.CustomerID == v.Customer.ID
-			if err == nil && len(mine) < 1024 {
+			customer, ok := s.chatCustomer(ctx, e.ChatID)
+			owned = ok && customer == v.Customer.ID
+			if ok && len(mine) < 1024 {
 				mine[e.ChatID] = owned
 			}
 		}

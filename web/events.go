@@ -133,11 +133,12 @@ func (s *Server) resumePoint(r *http.Request, tenant string) (int64, error) {
 // visible tells whether u may see e: agents see what concerns them,
 // supervisors and admins see everything in their tenant.
 func visible(u *parley.User, e *parley.Event) bool {
-	return u.Role != parley.RoleAgent || e.AgentID == u.ID
+	agent := liveFor(u)
+	return agent == "" || e.AgentID == agent
 }
 
-// liveFor is whose live events u's stream subscribes to: an agent's own,
-// everyone's for supervisors and admins (as visible decides).
+// liveFor is whose events u sees: an agent's own (the agent's id), every
+// event for supervisors and admins ("").
 func liveFor(u *parley.User) string {
 	if u.Role == parley.RoleAgent {
 		return u.ID

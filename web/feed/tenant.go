@@ -93,7 +93,7 @@ func (f *tenantFeed) publish(evs []*parley.Event) {
 	}
 	for s := range f.live {
 		if !s.offer(evs) {
-			delete(f.live, s) // fell behind: it reads the store until it catches up
+			f.drop(s) // fell behind: it reads the store until it catches up
 		}
 	}
 	if len(f.mine) == 0 {
@@ -103,7 +103,7 @@ func (f *tenantFeed) publish(evs []*parley.Event) {
 	// cost is the events', not the agents'.
 	var byAgent map[string][]*parley.Event
 	for _, e := range evs {
-		if _, ok := f.mine[e.AgentID]; ok && e.AgentID != "" {
+		if _, ok := f.mine[e.AgentID]; ok { // never "": those take every event
 			if byAgent == nil {
 				byAgent = map[string][]*parley.Event{}
 			}
@@ -186,12 +186,12 @@ func (f *tenantFeed) dropAll() {
 	defer f.mu.Unlock()
 	for s := range f.live {
 		s.poke()
-		delete(f.live, s)
 	}
-	for agent, subs := range f.mine {
+	for _, subs := range f.mine {
 		for s := range subs {
 			s.poke()
 		}
-		delete(f.mine, agent)
 	}
+	clear(f.live)
+	clear(f.mine)
 }

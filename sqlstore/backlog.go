@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/parleycc/parley"
 	"github.com/parleycc/parley/telemetry"
 )
 
@@ -25,12 +24,11 @@ func (s *Store) Backlog(ctx context.Context, now time.Time) (telemetry.Backlog, 
 	if err != nil {
 		return b, wrap("backlog", err)
 	}
-	err = s.r().queryRow(ctx, "SELECT COUNT(*), MIN(created_at) FROM messages WHERE direction = ? AND status IN (?, ?)",
-		parley.Outbound, parley.MsgPending, parley.MsgSending).Scan(&b.OutboxPending, &oldestOut)
+	err = s.r().queryRow(ctx, "SELECT COUNT(*), MIN(created_at) FROM messages WHERE status IN "+unsentSQL).Scan(&b.OutboxPending, &oldestOut)
 	if err != nil {
 		return b, wrap("backlog", err)
 	}
-	if err := s.r().queryRow(ctx, "SELECT COUNT(*) FROM chats WHERE state = ?", parley.ChatQueued).Scan(&b.QueuedChats); err != nil {
+	if err := s.r().queryRow(ctx, "SELECT COUNT(*) FROM chats WHERE state = "+queuedSQL).Scan(&b.QueuedChats); err != nil {
 		return b, wrap("backlog", err)
 	}
 	if err := s.r().queryRow(ctx, "SELECT COUNT(*) FROM chat_offers").Scan(&b.OfferedChats); err != nil {

@@ -120,7 +120,7 @@ func (s *Store) Chat(ctx context.Context, id string) (*parley.Chat, error) {
 // none.
 func (s *Store) OpenChat(ctx context.Context, customerID string) (*parley.Chat, error) {
 	c, err := scanChat(s.r().queryRow(ctx, "SELECT "+chatCols+` FROM chats
-		WHERE customer_id = ? AND state <> ? ORDER BY created_at DESC, id DESC LIMIT 1`, customerID, parley.ChatClosed))
+		WHERE customer_id = ? AND state <> `+closedSQL+` ORDER BY created_at DESC, id DESC LIMIT 1`, customerID))
 	if err != nil {
 		return nil, wrap("open chat", notFound(err, "open chat of customer", customerID))
 	}
@@ -418,8 +418,8 @@ func (s *Store) CloseChat(ctx context.Context, chatID string, at time.Time) erro
 // Queue returns the tenant's queued chats, highest priority first, then
 // oldest QueuedAt first.
 func (s *Store) Queue(ctx context.Context, tenantID string) ([]*parley.Chat, error) {
-	rows, err := s.r().query(ctx, "SELECT "+chatCols+` FROM chats WHERE tenant_id = ? AND state = ?
-		ORDER BY priority DESC, queued_at ASC, id ASC`, tenantID, parley.ChatQueued)
+	rows, err := s.r().query(ctx, "SELECT "+chatCols+` FROM chats WHERE tenant_id = ? AND state = `+queuedSQL+`
+		ORDER BY priority DESC, queued_at ASC, id ASC`, tenantID)
 	if err != nil {
 		return nil, wrap("queue", err)
 	}

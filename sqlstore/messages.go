@@ -271,6 +271,18 @@ func (s *Store) LastMessageFrom(ctx context.Context, chatID, sender, skipKind st
 	return m, nil
 }
 
+// claimOutboundQuery reads the replies ClaimOutbound may take. The check
+// for an earlier unsent reply in the chat names the statuses as literals,
+// those of the partial index messages_unsent (migration 0030): with
+// parameters neither database uses it, and the check read each earlier
+// message of the chat.
+const claimOutboundQuery = "SELECT " + messageCols + ` FROM messages m
+	WHERE m.direction = '` + parley.Outbound + `' AND m.status = '` + parley.MsgPending + `'
+	AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
+	AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.chat_id = m.chat_id AND p.status IN ` + unsentSQL + ` AND p.seq < m.seq)
+	AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.active = 0)
+	ORDER BY m.created_at, m.id LIMIT ?`
+
 // ClaimOutbound marks up to limit due pending outbound messages as sending
 // (Attempts+1) and returns them, oldest first. A message is due when its
 // NextAttemptAt is zero or not after now. Only the first unsent (pending
@@ -284,13 +296,7 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 	var claimed []*parley.Message
 	err := s.inTx(ctx, func(r runner) error {
 		claimed = nil
-		rows, err := r.query(ctx, "SELECT "+messageCols+` FROM messages m
-			WHERE m.direction = ? AND m.status = ? AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
-			AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.chat_id = m.chat_id AND p.direction = ?
-				AND p.status IN (?, ?) AND p.seq < m.seq)
-			AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.active = 0)
-			ORDER BY m.created_at, m.id LIMIT ?`+s.d.forUpdateSkipLocked(),
-			parley.Outbound, parley.MsgPending, dbTime(now), parley.Outbound, parley.MsgPending, parley.MsgSending, limit)
+		rows, err := r.query(ctx, claimOutboundQuery+s.d.forUpdateSkipLocked(), dbTime(now), limit)
 		if err != nil {
 			return err
 		}

@@ -110,10 +110,10 @@ func lockOfferAgents(ctx context.Context, r runner, d *dialect, ids []string) (m
 // assigned chats, conferences and offers.
 func agentLoads(ctx context.Context, r runner, ids []string) (map[string]int, error) {
 	return pairs[int](r.query(ctx, `SELECT u.id,
-		(SELECT COUNT(*) FROM chats WHERE agent_id = u.id AND state = ?)
-		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = u.id AND c.state = ?)
+		(SELECT COUNT(*) FROM chats WHERE agent_id = u.id AND state = `+assignedSQL+`)
+		+ (SELECT COUNT(*) FROM chat_participants p JOIN chats c ON c.id = p.chat_id WHERE p.agent_id = u.id AND c.state = `+assignedSQL+`)
 		+ (SELECT COUNT(*) FROM chat_offers WHERE agent_id = u.id)
-		FROM users u WHERE u.id IN `+inList(ids), append([]any{parley.ChatAssigned, parley.ChatAssigned}, anySlice(ids)...)...))
+		FROM users u WHERE u.id IN `+inList(ids), anySlice(ids)...))
 }
 
 // pairs collects the rows of a two-column query into a map.

@@ -226,7 +226,7 @@ func (s *Store) ChatRouting(ctx context.Context, chatID string) (*parley.ChatRou
 // ChatRoutings returns the routing records of the tenant's open chats.
 func (s *Store) ChatRoutings(ctx context.Context, tenantID string) (map[string]*parley.ChatRouting, error) {
 	rows, err := s.r().query(ctx, "SELECT "+s.chatRoutingCols()+` FROM chat_routing r JOIN chats c ON c.id = r.chat_id
-		WHERE r.tenant_id = ? AND c.state <> ?`, tenantID, parley.ChatClosed)
+		WHERE r.tenant_id = ? AND c.state <> `+closedSQL, tenantID)
 	if err != nil {
 		return nil, wrap("chat routings", err)
 	}
@@ -389,7 +389,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, chatID, agentID string, a
 // conference participant.
 func (s *Store) ConferenceChats(ctx context.Context, agentID string) ([]string, error) {
 	rows, err := s.r().query(ctx, `SELECT p.chat_id FROM chat_participants p JOIN chats c ON c.id = p.chat_id
-		WHERE p.agent_id = ? AND c.state = ? ORDER BY p.joined_at, p.chat_id`, agentID, parley.ChatAssigned)
+		WHERE p.agent_id = ? AND c.state = `+assignedSQL+` ORDER BY p.joined_at, p.chat_id`, agentID)
 	if err != nil {
 		return nil, wrap("conference chats", err)
 	}
@@ -430,8 +430,8 @@ func (s *Store) AbandonChat(ctx context.Context, chatID string, at time.Time) er
 
 // SetChatPriority changes a chat's priority (a supervisor's override).
 func (s *Store) SetChatPriority(ctx context.Context, chatID string, priority int) error {
-	ok, err := s.r().execOne(ctx, "UPDATE chats SET priority = ?, updated_at = ? WHERE id = ? AND state <> ?",
-		priority, dbTime(s.now()), chatID, parley.ChatClosed)
+	ok, err := s.r().execOne(ctx, "UPDATE chats SET priority = ?, updated_at = ? WHERE id = ? AND state <> "+closedSQL,
+		priority, dbTime(s.now()), chatID)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ENOTFOUND, "open chat %s not found", chatID)
 	}

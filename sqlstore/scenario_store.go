@@ -86,8 +86,8 @@ func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]stri
 // DequeueChat returns a queued chat to the bot state.
 func (s *Store) DequeueChat(ctx context.Context, chatID string, at time.Time) error {
 	at = normTime(at)
-	ok, err := s.r().execOne(ctx, `UPDATE chats SET state = ?, queued_at = NULL, updated_at = ? WHERE id = ? AND state = ?`,
-		parley.ChatBot, dbTime(at), chatID, parley.ChatQueued)
+	ok, err := s.r().execOne(ctx, `UPDATE chats SET state = ?, queued_at = NULL, updated_at = ? WHERE id = ? AND state = `+queuedSQL,
+		parley.ChatBot, dbTime(at), chatID)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ECONFLICT, "chat %s is not queued", chatID)
 	}

@@ -187,6 +187,9 @@ func isForeignKeyViolation(err error) bool {
 // contention and may be run again: a PostgreSQL deadlock or serialization
 // failure, or SQLite still busy after busy_timeout.
 func isRetryable(err error) bool {
+	if errors.Is(err, errBatchAborted) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40P01" || pgErr.Code == "40001"

@@ -89,27 +89,32 @@ func groupByChat(facts []parley.Fact) []chatGroup {
 	return out
 }
 
-// addChatFacts locks the chat, reads its timeline, inserts its new facts
-// (recording their ids in ids) and returns the counter deltas.
+// addChatFacts locks the chat, takes its timeline (fact_timelines.go),
+// inserts its new facts (recording their ids in ids) and returns the
+// counter deltas.
 func (l *FactLog) addChatFacts(ctx context.Context, r runner, facts []parley.Fact, g chatGroup, ids []int64) ([]metrics.Row, error) {
 	if err := l.s.d.xactLock(ctx, r, "facts:"+g.tenant+":"+g.chat); err != nil {
 		return nil, fmt.Errorf("lock chat %s: %w", g.chat, err)
-	}
-	earlier, err := chatFacts(ctx, r, g.tenant, g.chat)
-	if err != nil {
-		return nil, err
 	}
 	added := make([]parley.Fact, 0, len(g.idx))
 	for _, i := range g.idx {
 		f := facts[i]
 		f.At = normTime(f.At)
-		if f.ID, err = insertFact(ctx, r, &f); err != nil {
-			return nil, err
-		}
-		ids[i] = f.ID
 		added = append(added, f)
 	}
-	return l.agg.Deltas(earlier, added), nil
+	key := [2]string{g.tenant, g.chat}
+	earlier, err := l.s.earlierFacts(ctx, r, key, added)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range g.idx {
+		if added[j].ID, err = insertFact(ctx, r, &added[j]); err != nil {
+			return nil, err
+		}
+		ids[i] = added[j].ID
+	}
+	l.s.keepTimeline(r, key, earlier, added)
+	return l.agg.Deltas(earlier.facts, added), nil
 }
 
 func insertFact(ctx context.Context, r runner, f *parley.Fact) (int64, error) {

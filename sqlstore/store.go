@@ -43,6 +43,10 @@ type Store struct {
 	queries atomic.Int64     // statements run; see Queries
 	keys    *secrets.Keyring // seals accounts' credentials; see secrets.go
 	gate    writeGate        // SQLite: one write at a time; see writegate.go
+	batches txBatches        // SQLite: write transactions committed together; see txbatch.go
+	// timelines are chats' fact timelines as this node last wrote them;
+	// see fact_timelines.go.
+	timelines timelines
 
 	tx *runner // set on the Store that Atomically gives its function
 }
@@ -71,7 +75,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
-	sizePool(db, maxOpen)
+	sizePool(db, d, maxOpen)
 	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
 	if !d.pg() {
 		if s.wdb, err = openWriter(driver, source); err != nil {
@@ -163,6 +167,27 @@ type runner struct {
 	n    *atomic.Int64 // counts statements when set
 	gate writeGate     // outside a transaction: exec waits its turn
 	w    querier       // outside a transaction on SQLite: where exec runs
+	// detach: the statements run to the end even if the caller's context
+	// is cancelled (a batched transaction, see txbatch.go).
+	detach bool
+	post   *[]func() // in a transaction: what runs once it has committed
+}
+
+// afterCommit has fn run once r's transaction has committed, and never if
+// it rolls back; outside a transaction fn never runs.
+func (r runner) afterCommit(fn func()) {
+	if r.post != nil {
+		*r.post = append(*r.post, fn)
+	}
+}
+
+// context is where r's statements run: ctx, or ctx without its
+// cancellation for a detached runner.
+func (r runner) context(ctx context.Context) context.Context {
+	if r.detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // count notes one statement run.
@@ -174,6 +199,7 @@ func (r runner) count() {
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	r.count()
+	ctx = r.context(ctx)
 	if err := r.gate.enter(ctx); err != nil {
 		return nil, err
 	}
@@ -186,11 +212,13 @@ func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	r.count()
+	ctx = r.context(ctx)
 	return r.on(query).QueryContext(ctx, r.d.rebind(query), args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	r.count()
+	ctx = r.context(ctx)
 	return r.on(query).QueryRowContext(ctx, r.d.rebind(query), args...)
 }
 
@@ -267,22 +295,25 @@ func (s *Store) inTx(ctx context.Context, fn func(r runner) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(r runner) error) error {
-	if err := s.gate.enter(ctx); err != nil {
-		return err
-	}
-	defer s.gate.leave()
 	if s.wdb != nil {
-		defer s.wcache().prepareLater(ctx) // once the writer's connection is free again
+		return s.batchedTx(ctx, fn) // SQLite
 	}
-	tx, err := s.writer().BeginTx(ctx, nil)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(runner{q: s.querier(tx), d: s.d, n: &s.queries}); err != nil {
+	var post []func()
+	if err := fn(runner{q: s.querier(tx), d: s.d, n: &s.queries, post: &post}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range post {
+		f()
+	}
+	return nil
 }
 
 // Atomically runs fn with a Store whose reads and writes all belong to one

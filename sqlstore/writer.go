@@ -45,15 +45,6 @@ func openWriter(driver, source string) (*sql.DB, error) {
 	return db, nil
 }
 
-// writer is where write transactions begin: the writer on SQLite, the
-// pool on PostgreSQL.
-func (s *Store) writer() *sql.DB {
-	if s.wdb != nil {
-		return s.wdb
-	}
-	return s.db
-}
-
 // wcache is the statement cache of the writer (the pool's on PostgreSQL).
 func (s *Store) wcache() *stmtCache {
 	if s.wdb == nil {

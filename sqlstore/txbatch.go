@@ -1,0 +1,198 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// SQLite's write transactions are combined: the transactions waiting for
+// the writer when it comes free run one after the other inside one
+// SQLite transaction, each in a savepoint of its own, and commit
+// together.
+//
+// SQLite takes one writer at a time, so under load the writer was the
+// limit: each transaction paid its own BEGIN and COMMIT (the commit
+// writes every page it changed to the WAL, and the pages the hot tables'
+// last rows and indexes live on were written again by the next one), and
+// between two transactions the writer sat idle until the next waiting
+// goroutine was scheduled. A batch writes each changed page once and
+// runs its transactions back to back.
+//
+// A transaction that fails is rolled back to its savepoint, alone; the
+// others commit. Each one's caller gets its own result when the batch
+// has committed, so a caller still sees its writes durable (as durable
+// as synchronous=NORMAL makes them) when its call returns. The caller
+// whose transaction starts a batch runs it; when it is done, the first
+// transaction still waiting leads the next, so no caller runs other
+// callers' batches for long.
+//
+// PostgreSQL runs transactions side by side and has no batches.
+
+// maxBatch bounds the transactions committed together: a batch's first
+// caller waits for the whole batch.
+const maxBatch = 16
+
+// errBatchAborted is the result of a transaction that did nothing wrong
+// but whose batch had to be rolled back whole (another transaction of it
+// left the SQLite transaction unusable). inTx runs it again.
+var errBatchAborted = errors.New("sqlstore: the write batch was rolled back; try again")
+
+type txBatches struct {
+	mu      sync.Mutex
+	waiting []*txReq
+	busy    bool  // a leader is running a batch
+	ran     int64 // batches run, for tests
+}
+
+type txReq struct {
+	ctx  context.Context
+	fn   func(r runner) error
+	post []func() // fn's afterCommit functions
+	err  error
+	lead bool          // set before wake when this request leads the next batch
+	wake chan struct{} // its result is in err, or it leads (lead)
+}
+
+// batchedTx runs fn as one transaction of a batch (SQLite).
+func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
+	req := &txReq{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
+	b := &s.batches
+	b.mu.Lock()
+	b.waiting = append(b.waiting, req)
+	lead := !b.busy
+	b.busy = true
+	b.mu.Unlock()
+	if !lead {
+		<-req.wake // not ctx: once taken into a batch, fn may be running
+		if !req.lead {
+			return req.err
+		}
+	}
+	b.mu.Lock()
+	n := min(len(b.waiting), maxBatch)
+	batch := make([]*txReq, n)
+	copy(batch, b.waiting)
+	b.waiting = append(b.waiting[:0:0], b.waiting[n:]...)
+	b.mu.Unlock()
+
+	s.runBatch(batch)
+
+	b.mu.Lock()
+	b.ran++
+	if len(b.waiting) > 0 {
+		next := b.waiting[0]
+		next.lead = true
+		next.wake <- struct{}{}
+	} else {
+		b.busy = false
+	}
+	b.mu.Unlock()
+	for _, r := range batch {
+		if r != req {
+			r.wake <- struct{}{}
+		}
+	}
+	return req.err
+}
+
+// runBatch runs the requests in one SQLite transaction and sets each
+// one's err.
+func (s *Store) runBatch(batch []*txReq) {
+	fail := func(err error) {
+		for _, r := range batch {
+			if r.err == nil {
+				r.err = err
+			}
+		}
+	}
+	// The batch is no caller's own: it runs to the end whoever gives up
+	// waiting, so that no caller's cancellation interrupts SQLite in the
+	// middle of the others' work.
+	ctx := context.Background()
+	if err := s.gate.enter(ctx); err != nil {
+		fail(err)
+		return
+	}
+	defer s.gate.leave()
+	defer s.wcache().prepareLater(ctx) // once the writer's connection is free again
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	r := runner{q: s.querier(tx), d: s.d, n: &s.queries, detach: true}
+	alone := len(batch) == 1
+	ran := 0
+	for _, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			req.err = err // given up before its turn: not run
+			continue
+		}
+		if !alone {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT batched"); err != nil {
+				_ = tx.Rollback()
+				fail(err)
+				return
+			}
+		}
+		r.post = &req.post
+		req.err = runOne(req, r)
+		if alone && req.err != nil {
+			_ = tx.Rollback()
+			return
+		}
+		if !alone {
+			undo := []string{"RELEASE batched"}
+			if req.err != nil {
+				undo = []string{"ROLLBACK TO batched", "RELEASE batched"}
+			}
+			if err := execAll(ctx, tx, undo); err != nil {
+				// The SQLite transaction is gone (an I/O error, a full
+				// disk): nothing of the batch is stored.
+				_ = tx.Rollback()
+				for _, done := range batch[:ran] {
+					if done.err == nil {
+						done.err = errBatchAborted
+					}
+				}
+				fail(fmt.Errorf("%w: %w", errBatchAborted, err))
+				return
+			}
+		}
+		ran++
+	}
+	if err := tx.Commit(); err != nil {
+		fail(err)
+		return
+	}
+	for _, req := range batch {
+		if req.err == nil {
+			for _, f := range req.post {
+				f()
+			}
+		}
+	}
+}
+
+// runOne runs one request's function; a panic in it is its error, so
+// that the batch's other callers are still answered.
+func runOne(req *txReq, r runner) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlstore: write transaction panicked: %v", p)
+		}
+	}()
+	return req.fn(r)
+}
+
+func execAll(ctx context.Context, tx *sql.Tx, stmts []string) error {
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -107,7 +107,7 @@ func (c *customers) send(ctx context.Context, i, n int) {
 	nonce, _ := nonceOf(c.run, text)
 	mid := fmt.Sprintf("m_bench_%s_%d_%d", c.run, i, n)
 	c.messages.Add(1)
-	c.post(ctx, nonce, n == 1, fakegraph.TextEvent(c.tenant.PageID, psid(c.run, i), mid, text, time.Now()))
+	c.post(ctx, nonce, n == 1, fakegraph.TextEvent(c.tenant.CustomerPage(i), psid(c.run, i), mid, text, time.Now()))
 }
 
 // post delivers one message's webhook, as the platform does: the same

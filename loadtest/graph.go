@@ -34,14 +34,17 @@ type Graph struct {
 }
 
 // ListenGraph starts the fake Graph API on addr (host:port; port 0 picks
-// one) for the page of t.
+// one) for the pages of t.
 func ListenGraph(addr string, t Tenant, log *slog.Logger) (*Graph, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("fake Graph API: %w", err)
 	}
 	g := &Graph{fake: fakegraph.New(), ln: ln, url: "http://" + ln.Addr().String()}
-	g.fake.AddPage(t.PageID, t.PageName, t.PageToken)
+	for i := range t.PageCount() {
+		id, token := t.Page(i)
+		g.fake.AddPage(id, t.PageName, token)
+	}
 	g.srv = &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := g.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -31,10 +31,11 @@ func TestRun(t *testing.T) {
 		// a few events a second today (issue 15), and the test must stay
 		// short under -race.
 		customers, messages int
+		pages               int // the customers write to several pages
 	}{
-		{"sqlite/offers", sqliteDSN, false, 10, 150},
-		{"sqlite/auto-accept", sqliteDSN, true, 10, 50},
-		{"postgres/offers", postgresDSN, false, 5, 15},
+		{"sqlite/offers/3 pages", sqliteDSN, false, 10, 150, 3},
+		{"sqlite/auto-accept", sqliteDSN, true, 10, 50, 1},
+		{"postgres/offers", postgresDSN, false, 5, 15, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,6 +48,7 @@ func TestRun(t *testing.T) {
 			log := testLogger()
 			tn := loadtest.DefaultTenant()
 			tn.Agents, tn.Capacity, tn.AutoAccept, tn.HashCost = agents, 2, tc.autoAccept, bcrypt.MinCost
+			tn.Pages = tc.pages
 			customers := tc.customers
 			g, err := loadtest.ListenGraph("127.0.0.1:0", tn, log)
 			if err != nil {

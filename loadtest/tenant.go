@@ -4,19 +4,25 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/parleycc/parley/config"
 )
 
-// Tenant is the bench tenant both sides agree on: the page the customers
+// Tenant is the bench tenant both sides agree on: the pages the customers
 // write to, where the server finds its Graph API, and the agents.
 type Tenant struct {
-	Tenant      string // tenant id; "" is the default tenant
-	PageID      string
+	Tenant string // tenant id; "" is the default tenant
+	// Pages is how many pages the customers write to, spread evenly (0:
+	// one). Messenger takes a few hundred sends a second from one page
+	// (the outbox paces each page to 250), so replies to a higher rate
+	// need as many pages as a business that size has.
+	Pages       int
+	PageID      string // the first page's; the others count up from it
 	PageName    string
-	PageToken   string
+	PageToken   string // the first page's; the others' end in -2, -3, …
 	AppSecret   string
 	VerifyToken string
 	GraphURL    string // the harness's fake Graph API, as the server reaches it
@@ -43,6 +49,35 @@ func DefaultTenant() Tenant {
 	}
 }
 
+// PageCount is how many pages there are (at least one).
+func (t Tenant) PageCount() int { return max(t.Pages, 1) }
+
+// Page is page i's id and access token (0-based).
+func (t Tenant) Page(i int) (id, token string) {
+	if i == 0 {
+		return t.PageID, t.PageToken
+	}
+	n, err := strconv.ParseUint(t.PageID, 10, 64)
+	if err != nil {
+		return fmt.Sprintf("%s-%d", t.PageID, i+1), fmt.Sprintf("%s-%d", t.PageToken, i+1)
+	}
+	return strconv.FormatUint(n+uint64(i), 10), fmt.Sprintf("%s-%d", t.PageToken, i+1)
+}
+
+// CustomerPage is the id of the page customer i writes to.
+func (t Tenant) CustomerPage(i int) string {
+	id, _ := t.Page(i % t.PageCount())
+	return id
+}
+
+// accountName is the configuration's name of page i's account.
+func accountName(i int) string {
+	if i == 0 {
+		return "bench-page"
+	}
+	return fmt.Sprintf("bench-page-%d", i+1)
+}
+
 // AgentName is the username of agent i (1-based).
 func (t Tenant) AgentName(i int) string { return fmt.Sprintf("%s%03d", t.AgentPrefix, i) }
 
@@ -53,6 +88,8 @@ func (t Tenant) Validate() error {
 		return errors.New("at least one agent is needed")
 	case t.Capacity < 1:
 		return errors.New("agents' capacity must be at least 1")
+	case t.Pages < 0 || t.Pages > 1000:
+		return errors.New("pages must be between 1 and 1,000")
 	case t.PageID == "" || t.PageToken == "" || t.AppSecret == "":
 		return errors.New("page id, page token and app secret are required")
 	case t.GraphURL == "":
@@ -80,20 +117,27 @@ func (t Tenant) Config() ([]byte, error) {
 	}
 	f := &config.File{
 		Tenant: t.Tenant,
-		Accounts: []config.Account{{
-			Name: "bench-page", Type: "facebook", PageID: t.PageID, PageUsername: "bench",
-			AccessToken: t.PageToken, AppSecret: t.AppSecret, VerifyToken: t.VerifyToken, APIBaseURL: t.GraphURL,
-		}},
 		Services: []config.Service{{Name: t.Service, Routing: &config.ServiceRouting{
 			Skills: map[string]int{t.Skill: 50}, AutoAccept: t.AutoAccept,
 			OfferTimeout: "10m", // the harness accepts every offer; a timeout would only hide a slow agent
 		}}},
-		Entries: []config.Entry{{Name: "Bench Messenger", Account: "bench-page", Scenario: "bench-connect", Service: t.Service}},
 		Scenarios: []config.Scenario{{Name: "bench-connect", Blocks: []config.Block{
 			{ID: "find", Type: "find_agent", Params: map[string]any{"service": t.Service}},
 			{ID: "talk", Type: "connect_chat", Next: "end"},
 			{ID: "end", Type: "exit"},
 		}}},
+	}
+	for i := range t.PageCount() {
+		id, token := t.Page(i)
+		entry, username := "Bench Messenger", "bench"
+		if i > 0 {
+			entry, username = fmt.Sprintf("Bench Messenger %d", i+1), fmt.Sprintf("bench-%d", i+1)
+		}
+		f.Accounts = append(f.Accounts, config.Account{
+			Name: accountName(i), Type: "facebook", PageID: id, PageUsername: username,
+			AccessToken: token, AppSecret: t.AppSecret, VerifyToken: t.VerifyToken, APIBaseURL: t.GraphURL,
+		})
+		f.Entries = append(f.Entries, config.Entry{Name: entry, Account: accountName(i), Scenario: "bench-connect", Service: t.Service})
 	}
 	for i := 1; i <= t.Agents; i++ {
 		f.Users = append(f.Users, config.User{

@@ -54,6 +54,7 @@ func tenantFlags(fs *flag.FlagSet) *loadtest.Tenant {
 	fs.IntVar(&t.Agents, "agents", t.Agents, "agents, "+t.AgentName(1)+" and on")
 	fs.StringVar(&t.Tenant, "tenant", "", "tenant id (default: the server's default tenant)")
 	fs.StringVar(&t.Password, "password", t.Password, "every agent's password")
+	fs.IntVar(&t.Pages, "pages", 1, "Messenger pages the customers write to, spread evenly (the outbox sends at most 250 replies a second per page, as Messenger allows)")
 	return &t
 }
 

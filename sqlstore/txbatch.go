@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 )
 
 // SQLite's write transactions are combined: the transactions waiting for
@@ -66,7 +68,9 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 	b.busy = true
 	b.mu.Unlock()
 	if !lead {
-		<-req.wake // not ctx: once taken into a batch, fn may be running
+		if err := b.wait(ctx, req); err != nil {
+			return err
+		}
 		if !req.lead {
 			return req.err
 		}
@@ -96,6 +100,36 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 		}
 	}
 	return req.err
+}
+
+// wait waits until req has its result or leads the next batch. A caller
+// gives up as at the write gate, when ctx ends or after gateWait, but
+// only while req has not been taken into a batch (then fn may be
+// running, and its result will come). So a transaction that begins
+// another inside itself, which waits behind its own batch, gets an error
+// instead of waiting for ever.
+func (b *txBatches) wait(ctx context.Context, req *txReq) error {
+	t := time.NewTimer(gateWait)
+	defer t.Stop()
+	var err error
+	select {
+	case <-req.wake:
+		return nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-t.C:
+		err = fmt.Errorf("%w (waited %s)", errNoWriteTurn, gateWait)
+	}
+	b.mu.Lock()
+	i := slices.Index(b.waiting, req)
+	if i >= 0 && !req.lead {
+		b.waiting = slices.Delete(b.waiting, i, i+1)
+		b.mu.Unlock()
+		return err
+	}
+	b.mu.Unlock()
+	<-req.wake // taken into a batch, or made its leader
+	return nil
 }
 
 // runBatch runs the requests in one SQLite transaction and sets each

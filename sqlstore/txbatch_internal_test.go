@@ -74,6 +74,7 @@ func TestWriteBatches(t *testing.T) {
 	})
 	results := make([]error, len(cases))
 	var wg sync.WaitGroup
+	queued := 0
 	for i, c := range cases {
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -82,13 +83,20 @@ func TestWriteBatches(t *testing.T) {
 			defer wg.Done()
 			results[i] = s.inTx(cctx, c.fn)
 		}()
+		queued++
 		waitFor(t, c.name+" to wait", func() bool {
 			s.batches.mu.Lock()
 			defer s.batches.mu.Unlock()
-			return len(s.batches.waiting) == i+1
+			return len(s.batches.waiting) == queued
 		})
 		if c.cancel {
-			cancel()
+			cancel() // it leaves the queue at once
+			queued--
+			waitFor(t, c.name+" to leave the queue", func() bool {
+				s.batches.mu.Lock()
+				defer s.batches.mu.Unlock()
+				return len(s.batches.waiting) == queued
+			})
 		}
 	}
 	close(release)
@@ -129,6 +137,36 @@ func TestWriteBatches(t *testing.T) {
 	defer s.batches.mu.Unlock()
 	if s.batches.ran != 2 {
 		t.Errorf("%d batches ran, want 2: the first transaction, then the %d that waited for it", s.batches.ran, len(cases))
+	}
+}
+
+// TestWriteInsideWrite: a transaction that begins another inside itself
+// waits behind its own batch; the inner one gives up (here at its
+// context's deadline, else after the write gate's wait) instead of
+// holding every write for ever, and the outer one still commits.
+func TestWriteInsideWrite(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t)
+	var inner error
+	err := s.inTx(ctx, func(r runner) error {
+		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		inner = s.inTx(short, func(r runner) error { return nil })
+		_, err := r.exec(ctx, "INSERT INTO tenants (id, created_at) VALUES ('outer', 0)")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("outer transaction: %v", err)
+	}
+	if !errors.Is(inner, context.DeadlineExceeded) {
+		t.Errorf("inner transaction: %v, want the deadline's error", inner)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM tenants WHERE id = 'outer'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("outer row stored %d times (%v), want once", n, err)
+	}
+	if err := s.inTx(ctx, func(r runner) error { return nil }); err != nil {
+		t.Errorf("a transaction after them: %v", err)
 	}
 }
 

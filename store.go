@@ -93,6 +93,9 @@ type UserStore interface {
 	// empty PasswordHash keeps the stored one. State is not changed.
 	UpsertUser(ctx context.Context, u *User) error
 	User(ctx context.Context, id string) (*User, error)
+	// UserDisplayName is the user's display name ("" when unset), read
+	// alone: the name on every agent message and its event.
+	UserDisplayName(ctx context.Context, id string) (string, error)
 	UserByUsername(ctx context.Context, tenantID, username string) (*User, error)
 	Users(ctx context.Context, tenantID string) ([]*User, error)
 	DeleteUser(ctx context.Context, id string) error

@@ -223,8 +223,8 @@ func (s *Service) userName(ctx context.Context, id string) string {
 	if id == "" {
 		return ""
 	}
-	if u, err := s.Store.User(ctx, id); err == nil {
-		return u.DisplayName
+	if name, err := s.Store.UserDisplayName(ctx, id); err == nil {
+		return name
 	}
 	return ""
 }

@@ -60,5 +60,15 @@ func TestHotPathStatements(t *testing.T) {
 		if len(got.ServiceIDs) != 0 {
 			t.Errorf("a user of no service has services %v", got.ServiceIDs)
 		}
+		counted("UserDisplayName", 1, func() {
+			name, err := s.UserDisplayName(ctx, u.ID)
+			must(t, err)
+			if name != "Alice" {
+				t.Errorf("UserDisplayName = %q, want Alice", name)
+			}
+		})
+		if _, err := s.UserDisplayName(ctx, "no-such-user"); parley.ErrorCode(err) != parley.ENOTFOUND {
+			t.Errorf("UserDisplayName of an unknown user: %v, want ENOTFOUND", err)
+		}
 	})
 }

@@ -95,6 +95,14 @@ func (s *Store) User(ctx context.Context, id string) (*parley.User, error) {
 	return us[0], nil
 }
 
+// UserDisplayName returns the user's display name alone: a lookup by
+// primary key, where User also reads their services and routing row.
+func (s *Store) UserDisplayName(ctx context.Context, id string) (string, error) {
+	var name string
+	err := s.r().queryRow(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name)
+	return name, wrap("user display name", notFound(err, "user", id))
+}
+
 // UserByUsername returns the tenant's user with the username.
 func (s *Store) UserByUsername(ctx context.Context, tenantID, username string) (*parley.User, error) {
 	us, err := s.users(ctx, "u.tenant_id = ? AND u.username = ?", tenantID, username)

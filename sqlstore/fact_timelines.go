@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,7 +35,7 @@ type timelines struct {
 
 // timeline is a chat's stored timeline, condensed.
 type timeline struct {
-	count int       // facts stored
+	n     int       // facts stored
 	maxID int64     // the highest id among them
 	last  time.Time // the latest At among them
 	facts []parley.Fact
@@ -73,7 +74,7 @@ func (s *Store) earlierFacts(ctx context.Context, r runner, key [2]string, added
 			key[0], key[1]).Scan(&n, &maxID); err != nil {
 			return nil, fmt.Errorf("count facts of %s: %w", key[1], err)
 		}
-		if n == tl.count && maxID == tl.maxID {
+		if n == tl.n && maxID == tl.maxID {
 			return tl, nil
 		}
 	}
@@ -81,20 +82,27 @@ func (s *Store) earlierFacts(ctx context.Context, r runner, key [2]string, added
 	if err != nil {
 		return nil, err
 	}
-	tl := &timeline{count: len(facts), facts: facts}
+	tl := &timeline{facts: facts}
+	tl.count(facts)
+	return tl, nil
+}
+
+// count adds stored facts to tl's count, highest id and latest time.
+func (tl *timeline) count(facts []parley.Fact) {
+	tl.n += len(facts)
 	for _, f := range facts {
 		tl.maxID = max(tl.maxID, f.ID)
 		if f.At.After(tl.last) {
 			tl.last = f.At
 		}
 	}
-	return tl, nil
 }
 
-// endsBefore reports whether a fact of added is earlier than last.
+// endsBefore reports whether a fact of added (At normalized) is earlier
+// than last.
 func endsBefore(last time.Time, added []parley.Fact) bool {
 	for _, f := range added {
-		if normTime(f.At).Before(last) {
+		if f.At.Before(last) {
 			return true
 		}
 	}
@@ -105,16 +113,9 @@ func endsBefore(last time.Time, added []parley.Fact) bool {
 // after added (stored, with their ids) joined earlier. A closed chat's is
 // dropped: little comes after the close.
 func (s *Store) keepTimeline(r runner, key [2]string, earlier *timeline, added []parley.Fact) {
-	next := &timeline{count: earlier.count + len(added), maxID: earlier.maxID, last: earlier.last}
-	closed := false
-	for _, f := range added {
-		next.maxID = max(next.maxID, f.ID)
-		if f.At.After(next.last) {
-			next.last = f.At
-		}
-		closed = closed || f.Kind == parley.FactClosed
-	}
-	if closed {
+	next := &timeline{n: earlier.n, maxID: earlier.maxID, last: earlier.last}
+	next.count(added)
+	if slices.ContainsFunc(added, func(f parley.Fact) bool { return f.Kind == parley.FactClosed }) {
 		r.afterCommit(func() { s.timelines.drop(key) })
 		return
 	}

@@ -157,9 +157,15 @@ func (s *Store) runBatch(batch []*txReq) {
 		fail(err)
 		return
 	}
+	// abort ends a batch whose SQLite transaction is gone (an I/O error, a
+	// full disk): nothing of it is stored, and the transactions that did
+	// nothing wrong are run again (errBatchAborted).
+	abort := func(err error) {
+		_ = tx.Rollback()
+		fail(fmt.Errorf("%w: %w", errBatchAborted, err))
+	}
 	r := runner{q: s.querier(tx), d: s.d, n: &s.queries, detach: true}
 	alone := len(batch) == 1
-	ran := 0
 	for _, req := range batch {
 		if err := req.ctx.Err(); err != nil {
 			req.err = err // given up before its turn: not run
@@ -167,8 +173,7 @@ func (s *Store) runBatch(batch []*txReq) {
 		}
 		if !alone {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT batched"); err != nil {
-				_ = tx.Rollback()
-				fail(err)
+				abort(err)
 				return
 			}
 		}
@@ -184,19 +189,10 @@ func (s *Store) runBatch(batch []*txReq) {
 				undo = []string{"ROLLBACK TO batched", "RELEASE batched"}
 			}
 			if err := execAll(ctx, tx, undo); err != nil {
-				// The SQLite transaction is gone (an I/O error, a full
-				// disk): nothing of the batch is stored.
-				_ = tx.Rollback()
-				for _, done := range batch[:ran] {
-					if done.err == nil {
-						done.err = errBatchAborted
-					}
-				}
-				fail(fmt.Errorf("%w: %w", errBatchAborted, err))
+				abort(err)
 				return
 			}
 		}
-		ran++
 	}
 	if err := tx.Commit(); err != nil {
 		fail(err)

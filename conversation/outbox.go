@@ -73,30 +73,83 @@ func (s *Outbox) run(ctx context.Context) {
 	runWorker(ctx, s.logger, s.every, s.wake, s.deliverDue, "outbox")
 }
 
+// outboxParallel bounds the messages a node has in flight, claimed and
+// not yet recorded (a chat has at most one). While sends are in flight
+// the outbox claims again once outboxClaimAt places are free: a claim is
+// a write transaction, so it takes messages in bunches rather than one
+// per finished send.
+const (
+	outboxParallel = 64
+	outboxClaimAt  = outboxParallel / 4
+)
+
 // deliverDue fails claims left by stopped nodes, then sends every due
-// outbound message, chats in parallel, each chat's messages in order.
+// outbound message, chats in parallel, each chat's messages in order. It
+// claims again as sends finish rather than waiting for a whole round, so
+// one slow send holds up its own chat only; it returns when nothing is
+// in flight and nothing more is due.
 func (s *Outbox) deliverDue(ctx context.Context) error {
 	if n, err := s.store.FailInterrupted(ctx, s.clock.Now().Add(-ClaimLease)); err != nil {
 		return err
 	} else if n > 0 {
 		s.logger.Warn("outbound messages whose sender stopped mid-send were marked failed", slog.Int("count", n))
 	}
+	done := make(chan struct{}, outboxParallel)
+	inflight := 0
+	defer func() {
+		for ; inflight > 0; inflight-- {
+			<-done
+		}
+	}()
 	for {
-		msgs, err := s.store.ClaimOutbound(ctx, s.clock.Now(), 32)
-		if err != nil || len(msgs) == 0 {
+		for finished := true; finished && inflight > 0; {
+			select {
+			case <-done:
+				inflight--
+			default:
+				finished = false
+			}
+		}
+		free := outboxParallel - inflight
+		if inflight > 0 && free < outboxClaimAt {
+			select {
+			case <-done:
+				inflight--
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		msgs, err := s.store.ClaimOutbound(ctx, s.clock.Now(), free)
+		if err != nil {
 			return err
 		}
-		var wg sync.WaitGroup
+		if len(msgs) == 0 && inflight == 0 {
+			return nil
+		}
 		for _, m := range msgs {
-			wg.Add(1)
+			inflight++
 			go func() {
-				defer wg.Done()
+				defer func() { done <- struct{}{} }()
 				if err := s.deliver(ctx, m); err != nil && ctx.Err() == nil {
 					s.logger.Error("deliver message", slog.String("message", m.ID), slog.Any("err", err))
 				}
 			}()
 		}
-		wg.Wait()
+		// Claim again once a send has finished (it may free its chat's
+		// next message) or, when the claim took all that was due, once a
+		// new message is stored.
+		wake := s.wake
+		if len(msgs) == free {
+			wake = nil // more may be due already: wait for a free place only
+		}
+		select {
+		case <-done:
+			inflight--
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 

@@ -271,17 +271,21 @@ func (s *Store) LastMessageFrom(ctx context.Context, chatID, sender, skipKind st
 	return m, nil
 }
 
-// claimOutboundQuery reads the replies ClaimOutbound may take. The check
-// for an earlier unsent reply in the chat names the statuses as literals,
-// those of the partial index messages_unsent (migration 0030): with
-// parameters neither database uses it, and the check read each earlier
-// message of the chat.
-const claimOutboundQuery = "SELECT " + messageCols + ` FROM messages m
+// claimOutboundQuery reads the replies ClaimOutbound may take: it walks
+// the pending replies oldest first through messages_pending (migration
+// 0031) and stops at limit, so it does not grow with the backlog. The
+// check for an earlier unsent reply in the chat names the statuses as
+// literals, those of the partial index messages_unsent (migration 0030):
+// with parameters neither database uses it, and the check read each
+// earlier message of the chat.
+func claimOutboundQuery(d *dialect) string {
+	return "SELECT " + messageCols + " FROM messages m" + d.indexedBy("messages_pending") + `
 	WHERE m.direction = '` + parley.Outbound + `' AND m.status = '` + parley.MsgPending + `'
 	AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)
 	AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.chat_id = m.chat_id AND p.status IN ` + unsentSQL + ` AND p.seq < m.seq)
 	AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = m.account_id AND a.active = 0)
-	ORDER BY m.created_at, m.id LIMIT ?`
+	ORDER BY m.created_at, m.id LIMIT ?` + d.forUpdateSkipLocked()
+}
 
 // ClaimOutbound marks up to limit due pending outbound messages as sending
 // (Attempts+1) and returns them, oldest first. A message is due when its
@@ -296,7 +300,7 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 	var claimed []*parley.Message
 	err := s.inTx(ctx, func(r runner) error {
 		claimed = nil
-		rows, err := r.query(ctx, claimOutboundQuery+s.d.forUpdateSkipLocked(), dbTime(now), limit)
+		rows, err := r.query(ctx, claimOutboundQuery(s.d), dbTime(now), limit)
 		if err != nil {
 			return err
 		}

@@ -98,6 +98,9 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 			return fmt.Errorf("sqlstore: migrate %s: %w", m.name, err)
 		}
 	}
+	if !s.d.pg() {
+		s.searchOnce.Do(func() { s.search = s.startSearchIndexer() })
+	}
 	return nil
 }
 

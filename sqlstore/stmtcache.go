@@ -166,7 +166,7 @@ func (s *Store) p() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	return runner{q: cachedQuerier{c: s.cache(), db: s.db}, d: s.d, n: &s.queries, gate: s.gate, w: s.writeQuerier()}
+	return runner{q: cachedQuerier{c: s.cache(), db: s.db}, d: s.d, n: &s.queries, batch: s.writeBatch(), w: s.writeQuerier()}
 }
 
 // sqlTx returns the transaction r runs in, or nil outside one.

@@ -38,6 +38,11 @@ type Store struct {
 	wstmtsOnce sync.Once
 
 	ckpt *checkpointer // SQLite only; see checkpoint.go
+	// search indexes new messages for transcript search (SQLite only,
+	// started by Migrate); see message_search.go.
+	search      *searchIndexer
+	searchOnce  sync.Once
+	searchBatch int64 // messages indexed per transaction (searchIndexBatch)
 
 	clock   parley.Clock
 	queries atomic.Int64     // statements run; see Queries
@@ -76,7 +81,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
 	sizePool(db, d, maxOpen)
-	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d)}
+	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d), searchBatch: searchIndexBatch}
 	if !d.pg() {
 		if s.wdb, err = openWriter(driver, source); err != nil {
 			_ = db.Close()
@@ -115,6 +120,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	if s.tx != nil {
 		return nil // Atomically's Store: the transaction is not its to end
+	}
+	if s.search != nil {
+		s.search.close()
 	}
 	if s.ckpt != nil {
 		s.ckpt.close()
@@ -162,11 +170,14 @@ type querier interface {
 
 // runner runs portable queries (with ? placeholders) on a querier.
 type runner struct {
-	q    querier
-	d    *dialect
-	n    *atomic.Int64 // counts statements when set
-	gate writeGate     // outside a transaction: exec waits its turn
-	w    querier       // outside a transaction on SQLite: where exec runs
+	q querier
+	d *dialect
+	n *atomic.Int64 // counts statements when set
+	// batch, outside a transaction on SQLite, runs exec's statement as a
+	// transaction of a write batch (txbatch.go): alone it would pay a
+	// commit of its own and wait for the writer between batches.
+	batch func(ctx context.Context, fn func(r runner) error) error
+	w     querier // outside a transaction on SQLite: where writes that return rows run
 	// detach: the statements run to the end even if the caller's context
 	// is cancelled (a batched transaction, see txbatch.go).
 	detach bool
@@ -199,15 +210,17 @@ func (r runner) count() {
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	r.count()
-	ctx = r.context(ctx)
-	if err := r.gate.enter(ctx); err != nil {
-		return nil, err
+	if r.batch != nil {
+		var res sql.Result
+		err := r.batch(ctx, func(tr runner) error {
+			tr.n = nil // counted here
+			var err error
+			res, err = tr.exec(ctx, query, args...)
+			return err
+		})
+		return res, err
 	}
-	defer r.gate.leave()
-	if r.w != nil {
-		return r.w.ExecContext(ctx, r.d.rebind(query), args...)
-	}
-	return r.q.ExecContext(ctx, r.d.rebind(query), args...)
+	return r.q.ExecContext(r.context(ctx), r.d.rebind(query), args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -265,7 +278,15 @@ func (s *Store) r() runner {
 	if s.tx != nil {
 		return *s.tx
 	}
-	return runner{q: s.querier(nil), d: s.d, n: &s.queries, gate: s.gate, w: s.writeQuerier()}
+	return runner{q: s.querier(nil), d: s.d, n: &s.queries, batch: s.writeBatch(), w: s.writeQuerier()}
+}
+
+// writeBatch is runner.batch: inTx on SQLite, nil on PostgreSQL.
+func (s *Store) writeBatch() func(ctx context.Context, fn func(r runner) error) error {
+	if s.wdb == nil {
+		return nil
+	}
+	return s.inTx
 }
 
 // Queries is how many SQL statements the store has run since it was

@@ -23,6 +23,13 @@ func (s *Store) SearchTranscripts(ctx context.Context, q parley.TranscriptQuery)
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
+	if len(q.Words) > 0 {
+		// SQLite's index follows the messages in batches: bring it up to
+		// date first (message_search.go).
+		if err := s.indexMessages(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var where []string
 	args := []any{q.TenantID}
 	add := func(cond string, a ...any) {

@@ -84,6 +84,13 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 
 	s.runBatch(batch)
 
+	for _, r := range batch {
+		if r != req {
+			r.wake <- struct{}{}
+		}
+	}
+	// The next leader is woken last: Go runs the goroutine readied last
+	// first, so the writer does not sit idle behind the batch's callers.
 	b.mu.Lock()
 	b.ran++
 	if len(b.waiting) > 0 {
@@ -94,11 +101,6 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 		b.busy = false
 	}
 	b.mu.Unlock()
-	for _, r := range batch {
-		if r != req {
-			r.wake <- struct{}{}
-		}
-	}
 	return req.err
 }
 

@@ -170,6 +170,67 @@ func TestWriteInsideWrite(t *testing.T) {
 	}
 }
 
+// TestSingleWritesJoinBatches: a statement that writes outside a
+// transaction waits for the writer as a transaction of a batch, so the
+// statements that wait together commit together, and each still gets
+// its own result (here one fails alone).
+func TestSingleWritesJoinBatches(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t)
+	s.search.close() // nothing else writes
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.inTx(ctx, func(r runner) error {
+			<-release
+			return nil
+		})
+	}()
+	waitFor(t, "the first transaction to hold the writer", func() bool {
+		s.batches.mu.Lock()
+		defer s.batches.mu.Unlock()
+		return s.batches.busy && len(s.batches.waiting) == 0
+	})
+	ids := []string{"a", "b", "c", "a", "d"} // the second "a" breaks the key
+	results := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, results[i] = s.r().exec(ctx, "INSERT INTO tenants (id, created_at) VALUES (?, 0)", id)
+		}()
+		waitFor(t, "the statement to wait for the writer", func() bool {
+			s.batches.mu.Lock()
+			defer s.batches.mu.Unlock()
+			return len(s.batches.waiting) == i+1
+		})
+	}
+	s.batches.mu.Lock()
+	ran := s.batches.ran
+	s.batches.mu.Unlock()
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range results {
+		if failed := err != nil; failed != (i == 3) {
+			t.Errorf("statement %d (%s): %v", i, ids[i], err)
+		}
+	}
+	s.batches.mu.Lock()
+	batches := s.batches.ran - ran
+	s.batches.mu.Unlock()
+	if batches != 2 {
+		t.Errorf("%d batches ran, want 2: the first transaction's and one for the five statements", batches)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM tenants WHERE id IN ('a', 'b', 'c', 'd')").Scan(&n); err != nil || n != 4 {
+		t.Errorf("%d rows stored (%v), want 4", n, err)
+	}
+}
+
 // waitFor polls cond until it holds (the test's deadline bounds it).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()

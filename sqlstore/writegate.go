@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-// writeGate lets one of this process's SQLite writes in at a time, in Go.
-// SQLite itself admits one writer; a writer that finds the lock taken
+// writeGate lets one of this process's SQLite write batches in at a time,
+// in Go: write transactions and single write statements run in batches
+// (txbatch.go); a statement that writes and returns rows waits for the
+// writer's one connection instead. SQLite itself admits one writer; a writer that finds the lock taken
 // sleeps in SQLite's busy handler (1 ms, rising to 100 ms) however soon
 // the lock is free, so concurrent writers spent most of their time
 // asleep. Queued here, each write starts the moment the last one ends.

@@ -17,12 +17,19 @@ import (
 //
 // PostgreSQL indexes a generated tsvector column with GIN, whose pending
 // list already batches the work; it has no indexer.
+//
+// Each indexing transaction writes an FTS5 segment, and FTS5 merges
+// segments as they pile up, so how often it runs matters: at 600 messages
+// a second, every 250 ms (at most 512 messages a transaction) made the
+// webhook → agent p99 3 to 20 times longer and every 2 s (8,192) twice
+// as long as every second (4,096) (docs/BENCHMARKS.md).
 const (
-	searchIndexInterval = 250 * time.Millisecond
+	searchIndexInterval = time.Second
 	// searchIndexBatch bounds the messages one write transaction indexes
-	// (Store.searchBatch): the writer is everyone's, and one long
-	// transaction would delay every write queued behind it.
-	searchIndexBatch = 512
+	// (Store.searchBatch): a long backlog (an upgrade, a restore) is
+	// indexed a few seconds' worth at a time, so the writes queued behind
+	// it are not held up for long.
+	searchIndexBatch = 4096
 )
 
 // searchIndexer runs indexMessages every searchIndexInterval.

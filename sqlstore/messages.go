@@ -426,6 +426,10 @@ func (s *Store) updateSending(ctx context.Context, id string, from []string, que
 // InterruptedError is the error FailInterrupted records.
 const InterruptedError = parley.MaybeSentPrefix + ": interrupted while sending; not retried so that the customer never gets it twice"
 
+// interruptedSends are the replies claimed before a time (the parameter)
+// and still being sent; it reads messages_sending (migration 0033).
+const interruptedSends = "status = " + sendingSQL + " AND (claimed_at IS NULL OR claimed_at < ?)"
+
 // FailInterrupted ends the claims older than claimedBefore (left by a
 // process that stopped): a message whose send had begun (StartSend) may
 // have gone out, so it is failed and never sent again; one whose send had
@@ -436,8 +440,8 @@ func (s *Store) FailInterrupted(ctx context.Context, claimedBefore time.Time) (i
 	var n int64
 	err := s.inTx(ctx, func(r runner) error {
 		res, err := r.exec(ctx, `UPDATE messages SET status = ?, error = ?
-			WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?) AND send_started_at IS NOT NULL`,
-			parley.MsgFailed, InterruptedError, parley.MsgSending, dbTime(claimedBefore))
+			WHERE `+interruptedSends+` AND send_started_at IS NOT NULL`,
+			parley.MsgFailed, InterruptedError, dbTime(claimedBefore))
 		if err != nil {
 			return err
 		}
@@ -445,8 +449,8 @@ func (s *Store) FailInterrupted(ctx context.Context, claimedBefore time.Time) (i
 			return err
 		}
 		_, err = r.exec(ctx, `UPDATE messages SET status = ?, claimed_at = NULL
-			WHERE status = ? AND (claimed_at IS NULL OR claimed_at < ?) AND send_started_at IS NULL`,
-			parley.MsgPending, parley.MsgSending, dbTime(claimedBefore))
+			WHERE `+interruptedSends+` AND send_started_at IS NULL`,
+			parley.MsgPending, dbTime(claimedBefore))
 		return err
 	})
 	return int(n), wrap("fail interrupted", err)

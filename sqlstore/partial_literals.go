@@ -22,4 +22,6 @@ const (
 	// unsentSQL is the list of an outbound message's statuses before it
 	// is sent (messages_unsent).
 	unsentSQL = "('" + parley.MsgPending + "', '" + parley.MsgSending + "')"
+	// sendingSQL is the status of a reply being sent (messages_sending).
+	sendingSQL = "'" + parley.MsgSending + "'"
 )

@@ -47,7 +47,6 @@ type Store struct {
 	clock   parley.Clock
 	queries atomic.Int64     // statements run; see Queries
 	keys    *secrets.Keyring // seals accounts' credentials; see secrets.go
-	gate    writeGate        // SQLite: one write at a time; see writegate.go
 	batches txBatches        // SQLite: write transactions committed together; see txbatch.go
 	// timelines are chats' fact timelines as this node last wrote them;
 	// see fact_timelines.go.
@@ -81,7 +80,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
 	sizePool(db, d, maxOpen)
-	s := &Store{db: db, d: d, clock: parley.SystemClock{}, gate: newWriteGate(d), searchBatch: searchIndexBatch}
+	s := &Store{db: db, d: d, clock: parley.SystemClock{}, searchBatch: searchIndexBatch}
 	if !d.pg() {
 		if s.wdb, err = openWriter(driver, source); err != nil {
 			_ = db.Close()

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/parleycc/parley"
@@ -134,8 +132,9 @@ func (s *Store) agentNames(ctx context.Context, hits []*parley.TranscriptHit) er
 		}
 		name, ok := names[id]
 		if !ok {
-			err := s.r().queryRow(ctx, "SELECT display_name FROM users WHERE id = ?", id).Scan(&name)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			var err error
+			name, err = s.UserDisplayName(ctx, id)
+			if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 				return err
 			}
 			names[id] = name

@@ -11,7 +11,8 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// errNoWriteTurn is the write gate's answer when no turn came in time.
+// errNoWriteTurn is a write batch's answer when no turn came in time
+// (txbatch.go).
 var errNoWriteTurn = errors.New("database is busy: no write turn in time")
 
 // transient reports whether err says the database could not do the work

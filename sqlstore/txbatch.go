@@ -29,13 +29,26 @@ import (
 // as synchronous=NORMAL makes them) when its call returns. The caller
 // whose transaction starts a batch runs it; when it is done, the first
 // transaction still waiting leads the next, so no caller runs other
-// callers' batches for long.
+// callers' batches for long. A single write statement outside a
+// transaction joins a batch too (runner.exec).
+//
+// With one leader at a time, the batches are also the process's queue
+// for SQLite's one write lock. A writer that finds that lock taken
+// sleeps in SQLite's busy handler (1 ms, rising to 100 ms) however soon
+// the lock is free, so concurrent writers used to spend most of their
+// time asleep; queued in Go, each batch starts the moment the last one
+// ends. Writers of other processes (the command line tools) still meet
+// busy_timeout.
 //
 // PostgreSQL runs transactions side by side and has no batches.
 
 // maxBatch bounds the transactions committed together: a batch's first
 // caller waits for the whole batch.
 const maxBatch = 16
+
+// writeWait bounds a caller's wait for its batch, as busy_timeout bounds
+// a wait for SQLite's lock.
+const writeWait = 10 * time.Second
 
 // errBatchAborted is the result of a transaction that did nothing wrong
 // but whose batch had to be rolled back whole (another transaction of it
@@ -105,13 +118,13 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 }
 
 // wait waits until req has its result or leads the next batch. A caller
-// gives up as at the write gate, when ctx ends or after gateWait, but
+// gives up when ctx ends or after writeWait, but
 // only while req has not been taken into a batch (then fn may be
 // running, and its result will come). So a transaction that begins
 // another inside itself, which waits behind its own batch, gets an error
 // instead of waiting for ever.
 func (b *txBatches) wait(ctx context.Context, req *txReq) error {
-	t := time.NewTimer(gateWait)
+	t := time.NewTimer(writeWait)
 	defer t.Stop()
 	var err error
 	select {
@@ -120,7 +133,7 @@ func (b *txBatches) wait(ctx context.Context, req *txReq) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-t.C:
-		err = fmt.Errorf("%w (waited %s)", errNoWriteTurn, gateWait)
+		err = fmt.Errorf("%w (waited %s)", errNoWriteTurn, writeWait)
 	}
 	b.mu.Lock()
 	i := slices.Index(b.waiting, req)
@@ -148,11 +161,6 @@ func (s *Store) runBatch(batch []*txReq) {
 	// waiting, so that no caller's cancellation interrupts SQLite in the
 	// middle of the others' work.
 	ctx := context.Background()
-	if err := s.gate.enter(ctx); err != nil {
-		fail(err)
-		return
-	}
-	defer s.gate.leave()
 	defer s.wcache().prepareLater(ctx) // once the writer's connection is free again
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {

@@ -142,7 +142,7 @@ func TestWriteBatches(t *testing.T) {
 
 // TestWriteInsideWrite: a transaction that begins another inside itself
 // waits behind its own batch; the inner one gives up (here at its
-// context's deadline, else after the write gate's wait) instead of
+// context's deadline, else after writeWait) instead of
 // holding every write for ever, and the outer one still commits.
 func TestWriteInsideWrite(t *testing.T) {
 	ctx := context.Background()

@@ -16,7 +16,7 @@ import (
 // write had just emptied, and read each page of each B-tree it touched
 // back from the file (a system call per page): a third of the server's
 // CPU under load was page reads. Writes already run one at a time (the
-// write gate), so one connection loses nothing in parallelism, and its
+// write batches, txbatch.go), so one connection loses nothing in parallelism, and its
 // cache stays valid from one write to the next: the pages a write needs
 // are those the last writes used. Reads stay on the pool.
 //

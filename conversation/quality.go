@@ -218,17 +218,6 @@ func (s *Service) chatAgent(ctx context.Context, chat *parley.Chat, msgs []*parl
 	return ""
 }
 
-// userName is the display name of the user with the id, "" if none.
-func (s *Service) userName(ctx context.Context, id string) string {
-	if id == "" {
-		return ""
-	}
-	if name, err := s.Store.UserDisplayName(ctx, id); err == nil {
-		return name
-	}
-	return ""
-}
-
 func (s *Service) gradeViews(ctx context.Context, chat *parley.Chat) ([]GradeView, error) {
 	gs, err := s.Store.Grades(ctx, chat.TenantID, chat.ID)
 	if err != nil {

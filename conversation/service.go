@@ -107,6 +107,7 @@ type Service struct {
 	alerts    alertMemory   // wallboard levels last seen (thresholds.go)
 	reports   []ReportTable // extra report tables (reports.go)
 	owners    chatOwners    // each chat's customer, for visitors' streams
+	names     userNames     // display names on messages (user_names.go)
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}

@@ -181,11 +181,13 @@ func (s *Service) endConference(ctx context.Context, chat *parley.Chat) error {
 }
 
 func (s *Service) participants(ctx context.Context, chatID string) []string {
-	cr, err := s.Store.ChatRouting(ctx, chatID)
+	// The guests' table alone, not ChatRouting: this runs for every
+	// event of a chat (echoToParticipants).
+	guests, err := s.Store.ChatParticipants(ctx, []string{chatID})
 	if err != nil {
 		return nil
 	}
-	return cr.Participants
+	return guests[chatID]
 }
 
 func (s *Service) participant(ctx context.Context, chatID, agentID string) bool {

@@ -356,6 +356,7 @@ func (s *Service) saveUser(ctx context.Context, u *parley.User, skills map[strin
 		saved, err = viewUserIn(ctx, tx, stored)
 		return err
 	})
+	s.names.forget(u.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -93,8 +93,16 @@ func control(allowPrivate func() bool) func(ctx context.Context, network, addres
 // never reuses one opened without the check.
 func Transport(allowPrivate func() bool) http.RoundTripper {
 	plain := http.DefaultTransport.(*http.Transport).Clone()
+	plain.MaxIdleConnsPerHost = IdleConnsPerHost
 	return split{plain: plain, guarded: guardedTransport(allowPrivate)}
 }
+
+// IdleConnsPerHost is how many idle connections a transport keeps to one
+// host. Go's default keeps two: the outbox sends up to 64 messages at
+// once to one platform's API host, so under load nearly every send
+// opened a new connection (and, to a real platform, shook hands over TLS
+// again) and the one it used was closed after it.
+const IdleConnsPerHost = 64
 
 type split struct{ plain, guarded http.RoundTripper }
 
@@ -123,5 +131,6 @@ func guardedTransport(allowPrivate func() bool) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil // a proxy would dial for us, unchecked
 	t.DialContext = d.DialContext
+	t.MaxIdleConnsPerHost = IdleConnsPerHost
 	return t
 }

@@ -37,7 +37,7 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 			}
 		}
 	} else {
-		err = s.inTx(ctx, func(r runner) error {
+		err = s.inTx(inFront(ctx), func(r runner) error {
 			clear(ids)
 			for lo := 0; lo < len(events); {
 				n := inboundChunk
@@ -71,13 +71,19 @@ func (s *Store) AddInbound(ctx context.Context, events []*parley.InboundEvent) (
 
 // InboundWriters is how many AddInbound calls the webhook's group commit
 // should run at once: several on PostgreSQL, which flushes concurrent
-// commits together, one on SQLite, which serializes writers anyway.
+// commits together. SQLite serializes writers, but its write batches
+// (txbatch.go) already put concurrent ones in one commit: with one at a
+// time, a webhook that came while an ingest waited for its batch waited
+// for that batch and then for one of its own (at 600 messages a second,
+// stored 5.4 ms after arriving at the median; 3.3 ms with four).
 func (s *Store) InboundWriters() int {
 	if s.d.pg() {
 		return 2
 	}
-	return 1
+	return sqliteInboundWriters
 }
+
+const sqliteInboundWriters = 4
 
 // inboundChunk is the largest SQLite INSERT (9 parameters a row); it must
 // be a power of two, as smaller chunks halve it.

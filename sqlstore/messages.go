@@ -56,7 +56,7 @@ func (s *Store) AddMessageAnnounced(ctx context.Context, m *parley.Message, anno
 // the customer's latest message, m.PlatformTime (touchChatCustomer), saving
 // the write transaction of its own that every customer message took.
 func (s *Store) AddCustomerMessage(ctx context.Context, m *parley.Message, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {
-	return s.addAnnounced(ctx, m, true, announce)
+	return s.addAnnounced(inFront(ctx), m, true, announce)
 }
 
 func (s *Store) addAnnounced(ctx context.Context, m *parley.Message, touch bool, announce func(*parley.Message) *parley.Event) (*parley.Event, error) {

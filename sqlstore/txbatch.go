@@ -57,9 +57,10 @@ var errBatchAborted = errors.New("sqlstore: the write batch was rolled back; try
 
 type txBatches struct {
 	mu      sync.Mutex
-	waiting []*txReq
-	busy    bool  // a leader is running a batch
-	ran     int64 // batches run, for tests
+	first   []*txReq // transactions a customer's message waits on (inFront)
+	waiting []*txReq // the others, in their order
+	busy    bool     // a leader is running a batch
+	ran     int64    // batches run, for tests
 }
 
 type txReq struct {
@@ -68,15 +69,17 @@ type txReq struct {
 	post []func() // fn's afterCommit functions
 	err  error
 	lead bool          // set before wake when this request leads the next batch
+	head bool          // queued in first (inFront)
 	wake chan struct{} // its result is in err, or it leads (lead)
 }
 
 // batchedTx runs fn as one transaction of a batch (SQLite).
 func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
-	req := &txReq{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
+	req := &txReq{ctx: ctx, fn: fn, wake: make(chan struct{}, 1), head: isInFront(ctx)}
 	b := &s.batches
 	b.mu.Lock()
-	b.waiting = append(b.waiting, req)
+	q := b.queueOf(req)
+	*q = append(*q, req)
 	lead := !b.busy
 	b.busy = true
 	b.mu.Unlock()
@@ -89,10 +92,7 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 		}
 	}
 	b.mu.Lock()
-	n := min(len(b.waiting), maxBatch)
-	batch := make([]*txReq, n)
-	copy(batch, b.waiting)
-	b.waiting = append(b.waiting[:0:0], b.waiting[n:]...)
+	batch := b.take()
 	b.mu.Unlock()
 
 	s.runBatch(batch)
@@ -106,8 +106,7 @@ func (s *Store) batchedTx(ctx context.Context, fn func(r runner) error) error {
 	// first, so the writer does not sit idle behind the batch's callers.
 	b.mu.Lock()
 	b.ran++
-	if len(b.waiting) > 0 {
-		next := b.waiting[0]
+	if next := b.next(); next != nil {
 		next.lead = true
 		next.wake <- struct{}{}
 	} else {
@@ -136,9 +135,10 @@ func (b *txBatches) wait(ctx context.Context, req *txReq) error {
 		err = fmt.Errorf("%w (waited %s)", errNoWriteTurn, writeWait)
 	}
 	b.mu.Lock()
-	i := slices.Index(b.waiting, req)
+	q := b.queueOf(req)
+	i := slices.Index(*q, req)
 	if i >= 0 && !req.lead {
-		b.waiting = slices.Delete(b.waiting, i, i+1)
+		*q = slices.Delete(*q, i, i+1)
 		b.mu.Unlock()
 		return err
 	}

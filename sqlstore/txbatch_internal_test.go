@@ -178,19 +178,7 @@ func TestSingleWritesJoinBatches(t *testing.T) {
 	ctx := context.Background()
 	s := openSQLite(t)
 	s.search.close() // nothing else writes
-	release := make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- s.inTx(ctx, func(r runner) error {
-			<-release
-			return nil
-		})
-	}()
-	waitFor(t, "the first transaction to hold the writer", func() bool {
-		s.batches.mu.Lock()
-		defer s.batches.mu.Unlock()
-		return s.batches.busy && len(s.batches.waiting) == 0
-	})
+	release, first := holdWriter(t, s)
 	ids := []string{"a", "b", "c", "a", "d"} // the second "a" breaks the key
 	results := make([]error, len(ids))
 	var wg sync.WaitGroup
@@ -232,6 +220,26 @@ func TestSingleWritesJoinBatches(t *testing.T) {
 }
 
 // waitFor polls cond until it holds (the test's deadline bounds it).
+// holdWriter starts a transaction that holds s's writer until release
+// is closed; first has its outcome.
+func holdWriter(t *testing.T, s *Store) (release chan struct{}, first <-chan error) {
+	t.Helper()
+	release = make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.inTx(context.Background(), func(r runner) error {
+			<-release
+			return nil
+		})
+	}()
+	waitFor(t, "the first transaction to hold the writer", func() bool {
+		s.batches.mu.Lock()
+		defer s.batches.mu.Unlock()
+		return s.batches.busy && len(s.batches.waiting) == 0
+	})
+	return release, done
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for !cond() {

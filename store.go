@@ -246,7 +246,10 @@ type InboundStore interface {
 	// PendingInbound returns up to limit unprocessed events with ids
 	// above after, oldest first.
 	PendingInbound(ctx context.Context, after int64, limit int) ([]*InboundEvent, error)
-	MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error
+	// MarkInboundProcessed records that the event was handled at time at,
+	// with errText if handling failed, and marks the messages handled
+	// (MarkMessageHandled) in the same transaction.
+	MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string, handled ...string) error
 }
 
 // EventStore keeps the ordered log of UI events.

@@ -22,12 +22,12 @@ type unrecordedStore struct {
 	tries atomic.Int32
 }
 
-func (u *unrecordedStore) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error {
+func (u *unrecordedStore) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string, handled ...string) error {
 	if u.hold.Load() {
 		u.tries.Add(1)
 		return parley.Unavailable(errors.New("injected: connection refused"))
 	}
-	return u.Store.MarkInboundProcessed(ctx, id, at, errText)
+	return u.Store.MarkInboundProcessed(ctx, id, at, errText, handled...)
 }
 
 // TestInboundAgainAfterChatEnded: an event whose handling could not be

@@ -42,7 +42,7 @@ func (u *unavailableStore) AddMessage(ctx context.Context, m *parley.Message) er
 	return u.Store.AddMessage(ctx, m)
 }
 
-func (u *unavailableStore) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error {
+func (u *unavailableStore) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string, handled ...string) error {
 	u.mu.Lock()
 	fail := u.failMark > 0
 	u.failMark--
@@ -53,7 +53,7 @@ func (u *unavailableStore) MarkInboundProcessed(ctx context.Context, id int64, a
 	if fail {
 		return parley.Unavailable(errors.New("injected: connection refused"))
 	}
-	return u.Store.MarkInboundProcessed(ctx, id, at, errText)
+	return u.Store.MarkInboundProcessed(ctx, id, at, errText, handled...)
 }
 
 // TestInboundWhileDatabaseUnavailable: events whose handling meets a

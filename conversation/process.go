@@ -155,6 +155,8 @@ func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, ac
 // by shutdown: handling is idempotent (messages by platform id), so
 // reading it again later loses nothing and shows nothing twice.
 func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
+	marks := &handledMarks{}
+	ctx = context.WithValue(ctx, handledKey{}, marks)
 	err := j.err
 	switch {
 	case err != nil:
@@ -168,6 +170,7 @@ func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
 	}
 	if errors.Is(err, parley.ErrUnavailable) {
 		s.Logger.Warn("inbound event left pending for now", slog.Int64("event", j.ev.ID), slog.Any("err", err))
+		s.writeHandled(ctx, marks.ids)
 		return false
 	}
 	errText := ""
@@ -175,11 +178,14 @@ func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
 		s.Logger.Error("process inbound event", slog.Int64("event", j.ev.ID), slog.Any("err", err))
 		errText = err.Error()
 	}
-	err = s.retryUnavailable(ctx, func() error { return s.Store.MarkInboundProcessed(ctx, j.ev.ID, s.Clock.Now(), errText) })
+	err = s.retryUnavailable(ctx, func() error {
+		return s.Store.MarkInboundProcessed(ctx, j.ev.ID, s.Clock.Now(), errText, marks.ids...)
+	})
 	if err != nil {
 		if ctx.Err() == nil {
 			s.Logger.Warn("record inbound event processed", slog.Int64("event", j.ev.ID), slog.Any("err", err))
 		}
+		s.writeHandled(context.WithoutCancel(ctx), marks.ids)
 		return false
 	}
 	return true
@@ -371,11 +377,35 @@ func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *pa
 
 // markHandled records that a message from the platform was shown and given
 // to the scenario, so a later try of its event takes it for a redelivery.
+// While an inbound event is processed, the mark is written with the
+// event's processed mark (processJob), in one write instead of two: a
+// lane waited for both before its next event, and under load each was a
+// wait for the writer.
 func (s *Service) markHandled(ctx context.Context, m *parley.Message) error {
 	if m.ExternalID == "" {
 		return nil // stored handled: nothing can find it again
 	}
+	if marks, ok := ctx.Value(handledKey{}).(*handledMarks); ok {
+		marks.ids = append(marks.ids, m.ID)
+		return nil
+	}
 	return s.Store.MarkMessageHandled(ctx, m.ID)
+}
+
+// handledMarks collects an inbound event's handled messages.
+type handledMarks struct{ ids []string }
+
+type handledKey struct{}
+
+// writeHandled writes handled marks whose event was not recorded
+// processed: the event is handled again later, and its messages must be
+// taken for redeliveries then, as they were handled.
+func (s *Service) writeHandled(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		if err := s.Store.MarkMessageHandled(ctx, id); err != nil && ctx.Err() == nil {
+			s.Logger.Warn("mark message handled", slog.String("message", id), slog.Any("err", err))
+		}
+	}
 }
 
 // giveToScenario starts the chat's scenario with its first message, or

@@ -253,15 +253,28 @@ func (s *Store) PendingInbound(ctx context.Context, after int64, limit int) ([]*
 }
 
 // MarkInboundProcessed records that the event was handled at time at,
-// with errText if handling failed.
-func (s *Store) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string) error {
+// with errText if handling failed, and that the messages handled were
+// (markHandled), in one write.
+func (s *Store) MarkInboundProcessed(ctx context.Context, id int64, at time.Time, errText string, handled ...string) error {
 	if at.IsZero() {
 		at = s.now()
 	}
-	ok, err := s.r().execOne(ctx, "UPDATE inbound_events SET processed_at = ?, error = ? WHERE id = ?",
-		dbTime(at), errText, id)
-	if err == nil && !ok {
-		err = parley.Errorf(parley.ENOTFOUND, "inbound event %d not found", id)
+	mark := func(r runner) error {
+		ok, err := r.execOne(ctx, "UPDATE inbound_events SET processed_at = ?, error = ? WHERE id = ?",
+			dbTime(at), errText, id)
+		if err == nil && !ok {
+			err = parley.Errorf(parley.ENOTFOUND, "inbound event %d not found", id)
+		}
+		return err
 	}
+	if len(handled) == 0 {
+		return wrap("mark inbound processed", mark(s.r()))
+	}
+	err := s.inTx(ctx, func(r runner) error {
+		if err := markHandled(ctx, r, handled); err != nil {
+			return err
+		}
+		return mark(r)
+	})
 	return wrap("mark inbound processed", err)
 }

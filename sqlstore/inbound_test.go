@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -76,6 +77,66 @@ func TestInbound(t *testing.T) {
 		must(t, err)
 		if n != 0 {
 			t.Fatal("processed event stored again")
+		}
+	})
+}
+
+// TestInboundProcessedWithHandled: an event's processed mark carries its
+// messages' handled marks in the same transaction; with no such event
+// neither is written.
+func TestInboundProcessedWithHandled(t *testing.T) {
+	cases := []struct {
+		name        string
+		event       bool // the event exists
+		handled     int  // messages marked with it
+		wantCode    string
+		wantHandled bool
+	}{
+		{"one message", true, 1, "", true},
+		{"several messages", true, 3, "", true},
+		{"no messages", true, 0, "", false},
+		{"unknown event", false, 2, parley.ENOTFOUND, false},
+	}
+	sqltest.ForEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		for i, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				c := newChat(t, s, "t1")
+				var ids, mids []string
+				for j := range max(tc.handled, 1) {
+					mid := fmt.Sprintf("mid.h%d.%d", i, j)
+					m := &parley.Message{ChatID: c.ID, Direction: parley.Inbound, Sender: parley.SenderCustomer,
+						Kind: parley.KindText, Text: "hi", ExternalID: mid}
+					must(t, s.AddMessage(ctx, m))
+					mids = append(mids, mid)
+					if j < tc.handled {
+						ids = append(ids, m.ID)
+					}
+				}
+				ev := inbound("a1", fmt.Sprintf("h%d", i))
+				_, err := s.AddInbound(ctx, []*parley.InboundEvent{ev})
+				must(t, err)
+				id := ev.ID
+				if !tc.event {
+					id = 999999
+				}
+				err = s.MarkInboundProcessed(ctx, id, at(5), "", ids...)
+				if tc.wantCode != "" {
+					wantCode(t, err, tc.wantCode)
+				} else {
+					must(t, err)
+				}
+				for _, mid := range mids[:max(tc.handled, 1)] {
+					_, err := s.UnhandledMessage(ctx, "a1", mid)
+					if handled := parley.ErrorCode(err) == parley.ENOTFOUND; handled != tc.wantHandled {
+						t.Errorf("message %s handled = %v (%v), want %v", mid, handled, err, tc.wantHandled)
+					}
+				}
+				pending, err := s.PendingInbound(ctx, ev.ID-1, 1)
+				must(t, err)
+				if left := len(pending) == 1 && pending[0].ID == ev.ID; left != !tc.event {
+					t.Errorf("event pending = %v, want %v", left, !tc.event)
+				}
+			})
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -206,8 +207,14 @@ func (s *Store) UnhandledMessage(ctx context.Context, accountID, externalID stri
 // MarkMessageHandled records that a message from the platform was shown
 // and given to the scenario.
 func (s *Store) MarkMessageHandled(ctx context.Context, id string) error {
-	if _, err := s.r().exec(ctx, "UPDATE messages SET handled = 1 WHERE id = ? AND handled = 0", id); err != nil {
-		return wrap("mark message handled", err)
+	return wrap("mark message handled", markHandled(ctx, s.r(), []string{id}))
+}
+
+func markHandled(ctx context.Context, r runner, ids []string) error {
+	for chunk := range slices.Chunk(ids, readsPerQuery) {
+		if _, err := r.exec(ctx, "UPDATE messages SET handled = 1 WHERE handled = 0 AND id IN "+inList(chunk), anySlice(chunk)...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleycc/parley"
@@ -58,6 +59,7 @@ type tenantRouter struct {
 	// present may no longer be.
 	resync      map[string]bool
 	synced      time.Time
+	passes      atomic.Int64 // routeOnce runs, for tests
 	presenceDue time.Time
 }
 
@@ -213,6 +215,7 @@ func (s *Service) passGap(ctx context.Context, lost <-chan struct{}, began time.
 // chat never overtakes an older one that the index has not seen yet. (The
 // other way round only makes an agent look busier until the next pass.)
 func (s *Service) routeOnce(ctx context.Context, tr *tenantRouter) error {
+	tr.passes.Add(1)
 	if time.Since(tr.svcLoaded) >= serviceReload {
 		if err := s.loadServices(ctx, tr); err != nil {
 			return err

@@ -157,6 +157,15 @@ func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, ac
 func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
 	marks := &handledMarks{}
 	ctx = context.WithValue(ctx, handledKey{}, marks)
+	recorded := false
+	defer func() {
+		if !recorded {
+			// Left pending, so handled again later (also after a
+			// shutdown): its messages must then be taken for
+			// redeliveries, as they were handled.
+			s.writeHandled(context.WithoutCancel(ctx), marks.ids)
+		}
+	}()
 	err := j.err
 	switch {
 	case err != nil:
@@ -170,7 +179,6 @@ func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
 	}
 	if errors.Is(err, parley.ErrUnavailable) {
 		s.Logger.Warn("inbound event left pending for now", slog.Int64("event", j.ev.ID), slog.Any("err", err))
-		s.writeHandled(ctx, marks.ids)
 		return false
 	}
 	errText := ""
@@ -185,9 +193,9 @@ func (s *Service) processJob(ctx context.Context, j *inboundJob) bool {
 		if ctx.Err() == nil {
 			s.Logger.Warn("record inbound event processed", slog.Int64("event", j.ev.ID), slog.Any("err", err))
 		}
-		s.writeHandled(context.WithoutCancel(ctx), marks.ids)
 		return false
 	}
+	recorded = true
 	return true
 }
 
@@ -397,9 +405,8 @@ type handledMarks struct{ ids []string }
 
 type handledKey struct{}
 
-// writeHandled writes handled marks whose event was not recorded
-// processed: the event is handled again later, and its messages must be
-// taken for redeliveries then, as they were handled.
+// writeHandled writes the handled marks of an event not recorded
+// processed.
 func (s *Service) writeHandled(ctx context.Context, ids []string) {
 	for _, id := range ids {
 		if err := s.Store.MarkMessageHandled(ctx, id); err != nil && ctx.Err() == nil {

@@ -339,7 +339,8 @@ func (s *Store) ClaimOutbound(ctx context.Context, now time.Time, limit int) ([]
 // message's Attempts when claimed); ECONFLICT if that claim is no longer
 // the message's (its lease ran out and another node took it).
 func (s *Store) StartSend(ctx context.Context, id string, attempt int, at time.Time) error {
-	ok, err := s.r().execOne(ctx, "UPDATE messages SET send_started_at = ? WHERE id = ? AND status = ? AND attempts = ?",
+	// In front (txbatch_front.go): the reply's send waits on it alone.
+	ok, err := s.r().execOne(inFront(ctx), "UPDATE messages SET send_started_at = ? WHERE id = ? AND status = ? AND attempts = ?",
 		dbTime(normTime(at)), id, parley.MsgSending, attempt)
 	if err == nil && !ok {
 		err = parley.Errorf(parley.ECONFLICT, "message %s is no longer claimed by attempt %d", id, attempt)

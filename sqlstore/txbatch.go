@@ -57,7 +57,7 @@ var errBatchAborted = errors.New("sqlstore: the write batch was rolled back; try
 
 type txBatches struct {
 	mu      sync.Mutex
-	first   []*txReq // transactions a customer's message waits on (inFront)
+	first   []*txReq // transactions a customer waits on (inFront), in their order
 	waiting []*txReq // the others, in their order
 	busy    bool     // a leader is running a batch
 	ran     int64    // batches run, for tests

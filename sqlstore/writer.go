@@ -34,7 +34,11 @@ func openWriter(driver, source string) (*sql.DB, error) {
 	if strings.Contains(source, "?") {
 		sep = "&"
 	}
-	db, err := sql.Open(driver, source+sep+"_pragma=cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+	// temp_store(MEMORY) keeps the statement journal in memory: a write
+	// batch runs each transaction in a savepoint (txbatch.go), whose
+	// journal otherwise spills past 64 KiB to a temporary file created,
+	// written and deleted for every batch.
+	db, err := sql.Open(driver, source+sep+"_pragma=cache_size(-"+strconv.Itoa(writerCacheKiB)+")&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, err
 	}

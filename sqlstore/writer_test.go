@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -72,5 +73,32 @@ func TestWritesRunOnTheWriter(t *testing.T) {
 	}
 	if after := version(); after == before {
 		t.Error("data_version on the writer did not move after a write on the pool")
+	}
+}
+
+// TestWriterKeepsTemporaryDataInMemory: the writer keeps the statement
+// journal of a batch's savepoints in memory (temp_store 2) instead of a
+// temporary file made and deleted for every batch; the readers keep
+// SQLite's default (0), so a large report's sort may still spill to disk.
+func TestWriterKeepsTemporaryDataInMemory(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t)
+	for _, c := range []struct {
+		name string
+		db   interface {
+			QueryRowContext(context.Context, string, ...any) *sql.Row
+		}
+		want int
+	}{
+		{"writer", s.wdb, 2},
+		{"readers", s.db, 0},
+	} {
+		var got int
+		if err := c.db.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: temp_store = %d, want %d", c.name, got, c.want)
+		}
 	}
 }

@@ -58,7 +58,7 @@ func (s *Store) recordFacts(ctx context.Context, r runner, facts ...parley.Fact)
 	}
 	ids := make([]int64, len(facts))
 	for _, t := range tenants {
-		cfg, err := metricConfig(ctx, r, t)
+		cfg, err := s.thresholds.config(ctx, r, t)
 		if err != nil {
 			return err
 		}
@@ -132,6 +132,10 @@ func (s *Store) SetServiceThresholds(ctx context.Context, t parley.ServiceThresh
 		chat_time_limit_ms = excluded.chat_time_limit_ms, max_wait_ms = excluded.max_wait_ms`,
 		t.ServiceLevel.Milliseconds(), t.ServiceLevelTarget, t.Dropout.Milliseconds(),
 		t.ChatTimeLimit.Milliseconds(), t.MaxWait.Milliseconds(), t.ServiceID)
+	// Dropped now and again once committed: a read in between would
+	// keep the old thresholds.
+	s.thresholds.drop()
+	s.r().afterCommit(s.thresholds.drop)
 	return wrap("set service thresholds", err)
 }
 

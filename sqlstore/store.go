@@ -51,6 +51,9 @@ type Store struct {
 	// timelines are chats' fact timelines as this node last wrote them;
 	// see fact_timelines.go.
 	timelines timelines
+	// thresholds are the tenants' metric configurations; see
+	// threshold_cache.go. Shared with the Stores Atomically makes.
+	thresholds *thresholdCache
 
 	tx *runner // set on the Store that Atomically gives its function
 }
@@ -80,7 +83,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", d.name, err)
 	}
 	sizePool(db, d, maxOpen)
-	s := &Store{db: db, d: d, clock: parley.SystemClock{}, searchBatch: searchIndexBatch}
+	s := &Store{db: db, d: d, clock: parley.SystemClock{}, searchBatch: searchIndexBatch, thresholds: &thresholdCache{}}
 	if !d.pg() {
 		if s.wdb, err = openWriter(driver, source); err != nil {
 			_ = db.Close()
@@ -358,7 +361,7 @@ func (s *Store) atomicallyIn(ctx context.Context, r runner, lock string, fn func
 			return wrap("lock "+lock, err)
 		}
 	}
-	return fn(&Store{db: s.db, d: s.d, clock: s.clock, keys: s.keys, tx: &r})
+	return fn(&Store{db: s.db, d: s.d, clock: s.clock, keys: s.keys, thresholds: s.thresholds, tx: &r})
 }
 
 // wrap prefixes err with the operation unless it is a *parley.Error, which

@@ -262,6 +262,7 @@ type accountStatus struct {
 	store    statusStore
 	logger   *slog.Logger
 	released func()
+	cache    *accountCache // dropped on a change, so the next read sees it
 }
 
 // statusStore records an account's state.
@@ -275,11 +276,20 @@ func (a *accountStatus) red(ctx context.Context, acct *parley.Account, reason st
 	if !acct.Active && acct.StatusReason == reason {
 		return
 	}
-	if err := a.store.SetAccountStatus(ctx, acct.ID, false, reason); err != nil {
+	err := a.store.SetAccountStatus(ctx, acct.ID, false, reason)
+	a.changed()
+	if err != nil {
 		a.logger.Error("mark account inactive", slog.String("account", acct.Name), slog.Any("err", err))
 		return
 	}
 	a.logger.Warn("account marked inactive: credentials error", slog.String("account", acct.Name), slog.String("reason", reason))
+}
+
+// changed drops the cached accounts after a status write (made or not).
+func (a *accountStatus) changed() {
+	if a.cache != nil {
+		a.cache.invalidate()
+	}
 }
 
 // green flips the account back and wakes the outbox for what it held.
@@ -287,7 +297,9 @@ func (a *accountStatus) green(ctx context.Context, acct *parley.Account) error {
 	if acct.Active {
 		return nil
 	}
-	if err := a.store.SetAccountStatus(ctx, acct.ID, true, ""); err != nil {
+	err := a.store.SetAccountStatus(ctx, acct.ID, true, "")
+	a.changed()
+	if err != nil {
 		return fmt.Errorf("mark account active: %w", err)
 	}
 	a.logger.Info("account active again", slog.String("account", acct.Name))

@@ -30,6 +30,7 @@ const ClaimLease = 2 * time.Minute
 // fail, never sent twice.
 type Outbox struct {
 	store    outboxStore
+	parties  partiesStore // store, with accounts read through the cache
 	channels *parley.Channels
 	clock    parley.Clock
 	logger   *slog.Logger
@@ -47,6 +48,9 @@ type Outbox struct {
 	announced   func(context.Context, *parley.Event) error
 	wake        chan struct{}
 	every       time.Duration
+	// checkedInterrupted is when deliverDue last looked for claims left
+	// by stopped nodes; only its goroutine touches it.
+	checkedInterrupted time.Time
 }
 
 // outboxStore is what the Outbox reads and writes.
@@ -89,10 +93,8 @@ const (
 // one slow send holds up its own chat only; it returns when nothing is
 // in flight and nothing more is due.
 func (s *Outbox) deliverDue(ctx context.Context) error {
-	if n, err := s.store.FailInterrupted(ctx, s.clock.Now().Add(-ClaimLease)); err != nil {
+	if err := s.failInterrupted(ctx); err != nil {
 		return err
-	} else if n > 0 {
-		s.logger.Warn("outbound messages whose sender stopped mid-send were marked failed", slog.Int("count", n))
 	}
 	done := make(chan struct{}, outboxParallel)
 	inflight := 0
@@ -153,6 +155,30 @@ func (s *Outbox) deliverDue(ctx context.Context) error {
 	}
 }
 
+// interruptedEvery is how often deliverDue looks for claims left by
+// stopped nodes. Those are at least ClaimLease old, so looking far more
+// often than that finds nothing more; looking on every run (hundreds a
+// second under load) cost two writes each.
+const interruptedEvery = ClaimLease / 8
+
+// failInterrupted fails or returns to pending the claims left by stopped
+// nodes, at most once per interruptedEvery of the clock.
+func (s *Outbox) failInterrupted(ctx context.Context) error {
+	now := s.clock.Now()
+	if !s.checkedInterrupted.IsZero() && now.Sub(s.checkedInterrupted) < interruptedEvery {
+		return nil
+	}
+	n, err := s.store.FailInterrupted(ctx, now.Add(-ClaimLease))
+	if err != nil {
+		return err
+	}
+	s.checkedInterrupted = now
+	if n > 0 {
+		s.logger.Warn("outbound messages whose sender stopped mid-send were marked failed", slog.Int("count", n))
+	}
+	return nil
+}
+
 // deliver makes one attempt at sending a claimed message and records the
 // outcome: sent, retry later, held (credential error), or failed for good.
 func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
@@ -160,7 +186,7 @@ func (s *Outbox) deliver(ctx context.Context, m *parley.Message) error {
 	if err != nil {
 		return err
 	}
-	acct, cust, err := chatParties(ctx, s.store, chat)
+	acct, cust, err := chatParties(ctx, s.parties, chat)
 	if err != nil {
 		return err
 	}

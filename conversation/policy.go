@@ -51,7 +51,7 @@ type partiesStore interface {
 // chatParties loads the account and the customer of a chat: who sends
 // and who receives.
 func (s *Service) chatParties(ctx context.Context, chat *parley.Chat) (*parley.Account, *parley.Customer, error) {
-	return chatParties(ctx, s.Store, chat)
+	return chatParties(ctx, s.parties, chat)
 }
 
 func chatParties(ctx context.Context, st partiesStore, chat *parley.Chat) (*parley.Account, *parley.Customer, error) {

@@ -47,7 +47,7 @@ func (s *Service) processPending(ctx context.Context) error {
 	defer tick.Stop()
 	var after int64 // the highest id queued so far
 	gaps := newInboundGaps()
-	rescan := false
+	rescan, read, full := false, true, false
 	for {
 		select {
 		case <-lost:
@@ -59,7 +59,8 @@ func (s *Service) processPending(ctx context.Context) error {
 			lanes.stop()
 			return ctx.Err()
 		}
-		if lanes.size() < maxHeldInbound {
+		full = lanes.size() >= maxHeldInbound
+		if read && !full {
 			// Behind the cursor as a rule; from the start when idle or
 			// on the poll tick, for ids that became visible out of order
 			// (PostgreSQL assigns ids before commit) and events whose
@@ -81,18 +82,30 @@ func (s *Service) processPending(ctx context.Context) error {
 			gaps.saw(after, events, time.Now()) // wall time: how long a transaction has been open
 			fresh := s.queueInbound(ctx, lanes, events, &after)
 			done()
-			if fresh > 0 {
-				continue
+			if fresh > 0 && len(events) >= limit {
+				continue // a full batch: more may be waiting
 			}
 			if lanes.size() == 0 && from == 0 {
 				return nil
 			}
 		}
+		// The log is read again when something new is stored (the
+		// wake), on the tick, and when the lanes have room again after
+		// being full; a finished event alone tells of nothing new, so
+		// it costs no read. Once the lanes are empty the turn ends: the
+		// next wake or tick starts a fresh read from the start.
+		read = false
 		select {
 		case <-lanes.done:
+			n := lanes.size()
+			if n == 0 {
+				return nil
+			}
+			read = full && n < maxHeldInbound
 		case <-s.inboundWake:
+			read = true
 		case <-tick.C:
-			rescan = true
+			rescan, read = true, true
 			lanes.warm()
 		case <-lost:
 		case <-ctx.Done():
@@ -131,7 +144,7 @@ func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, ac
 	acct, ok := accounts[ev.AccountID]
 	if !ok {
 		var err error
-		if acct, err = s.Store.Account(ctx, ev.AccountID); err != nil {
+		if acct, err = s.parties.Account(ctx, ev.AccountID); err != nil {
 			j.err = fmt.Errorf("account of inbound event: %w", err)
 			return j
 		}

@@ -108,6 +108,7 @@ type Service struct {
 	reports   []ReportTable // extra report tables (reports.go)
 	owners    chatOwners    // each chat's customer, for visitors' streams
 	names     userNames     // display names on messages (user_names.go)
+	parties   cachedParties // accounts through the cache (account_cache.go)
 
 	inboundWake chan struct{}
 	routeWake   chan struct{}
@@ -119,11 +120,12 @@ func New(cfg Config) *Service {
 	s := &Service{Config: cfg, nodeID: uuid.NewString(),
 		inboundWake: make(chan struct{}, 1), routeWake: make(chan struct{}, 1)}
 	cache := &accountCache{}
-	s.outbox = &Outbox{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
+	s.parties = cachedParties{partiesStore: cfg.Store, cache: cache}
+	s.outbox = &Outbox{store: cfg.Store, parties: s.parties, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
 		limiter: newRateLimiter(cfg.SendRate, DefaultSendBurst), fixed: cfg.SendRate > 0, emit: s.emitMessageStatus,
 		statusEvent: s.messageStatusEvent, announced: s.announced,
 		wake: make(chan struct{}, 1), every: cfg.PollInterval}
-	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake}
+	s.status = &accountStatus{store: cfg.Store, logger: cfg.Logger, released: s.outbox.Wake, cache: cache}
 	s.outbox.status = s.status
 	s.webhooks = &Webhooks{store: cfg.Store, channels: cfg.Channels, clock: cfg.Clock, logger: cfg.Logger,
 		cache: cache, wake: func() { poke(s.inboundWake) }}

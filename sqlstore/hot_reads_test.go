@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parleycc/parley"
@@ -69,6 +70,25 @@ func TestHotPathStatements(t *testing.T) {
 		})
 		if _, err := s.UserDisplayName(ctx, "no-such-user"); parley.ErrorCode(err) != parley.ENOTFOUND {
 			t.Errorf("UserDisplayName of an unknown user: %v, want ENOTFOUND", err)
+		}
+
+		// A bot's message: the chat row and the next seq, then the
+		// insert. SQLite reads both in one statement (its writer runs
+		// one transaction at a time); PostgreSQL reads the seq after
+		// locking the row, in a statement of its own.
+		bot := newChat(t, s, "t1")
+		want := int64(2)
+		if strings.HasSuffix(t.Name(), "postgres") {
+			want = 3
+		}
+		for i := range 2 {
+			counted("AddMessage of a bot message", want, func() {
+				m := &parley.Message{ChatID: bot.ID, Direction: parley.Outbound, Sender: parley.SenderBot, Kind: parley.KindText, Text: "hi"}
+				must(t, s.AddMessage(ctx, m))
+				if m.Seq != int64(i+1) {
+					t.Errorf("bot message %d has seq %d", i+1, m.Seq)
+				}
+			})
 		}
 	})
 }

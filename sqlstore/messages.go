@@ -124,15 +124,25 @@ func (s *Store) addMessage(ctx context.Context, r runner, m *parley.Message) (fu
 	var accountID, state string
 	var seq int64
 	base := parley.Fact{ChatID: m.ChatID}
-	err = r.queryRow(ctx, "SELECT tenant_id, account_id, state, service_id, agent_id FROM chats WHERE id = ?"+s.d.forUpdate(), m.ChatID).
-		Scan(&base.TenantID, &accountID, &state, &base.ServiceID, &base.AgentID)
+	if s.d.pg() {
+		err = r.queryRow(ctx, "SELECT tenant_id, account_id, state, service_id, agent_id FROM chats WHERE id = ? FOR UPDATE", m.ChatID).
+			Scan(&base.TenantID, &accountID, &state, &base.ServiceID, &base.AgentID)
+		if err == nil {
+			// After the lock, in a statement of its own: a subquery of
+			// the locking statement would read the snapshot taken
+			// before it waited, missing the message the holder added.
+			err = r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq)
+		}
+	} else {
+		// SQLite's writer runs one transaction at a time: one statement.
+		err = r.queryRow(ctx, `SELECT tenant_id, account_id, state, service_id, agent_id,
+			(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = chats.id) FROM chats WHERE id = ?`, m.ChatID).
+			Scan(&base.TenantID, &accountID, &state, &base.ServiceID, &base.AgentID, &seq)
+	}
 	if err != nil {
 		return nil, notFound(err, "chat", m.ChatID)
 	}
 	tenantID := base.TenantID
-	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE chat_id = ?", m.ChatID).Scan(&seq); err != nil {
-		return nil, err
-	}
 	facts, err := messageFacts(ctx, r, m, base, state, created)
 	if err != nil {
 		return nil, err

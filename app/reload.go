@@ -47,6 +47,9 @@ func (a *App) applyFile(ctx context.Context, tenant string) (*config.File, error
 	if err := a.applyAtomically(ctx, f); err != nil {
 		return nil, err
 	}
+	if a.Service != nil {
+		a.Service.AccountsChanged()
+	}
 	a.fileTenant = f.TenantID()
 	return f, nil
 }

@@ -91,6 +91,11 @@ func (c *accountCache) invalidate() {
 	c.mu.Unlock()
 }
 
+// AccountsChanged drops the node's cached accounts: the accounts were
+// changed outside the Service (the configuration file applied again), and
+// the next event or send must not use the old page token.
+func (s *Service) AccountsChanged() { s.parties.cache.invalidate() }
+
 // cachedParties reads accounts through the cache and customers, whose
 // last message time decides what may be sent, from the store.
 type cachedParties struct {

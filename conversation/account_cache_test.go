@@ -72,6 +72,13 @@ func TestAccountsByIDCached(t *testing.T) {
 		t.Fatalf("after the account turned red: %d reads, want 2 (read again)", n)
 	}
 
+	// The configuration file applied again.
+	(&Service{parties: parties}).AccountsChanged()
+	get()
+	if n := st.count(); n != 3 {
+		t.Fatalf("after the accounts changed outside the service: %d reads, want 3 (read again)", n)
+	}
+
 	// A read in flight when the account changes.
 	cache.invalidate()
 	st.mu.Lock()
@@ -90,8 +97,8 @@ func TestAccountsByIDCached(t *testing.T) {
 	close(release)
 	<-done
 	get()
-	if n := st.count(); n != 4 {
-		t.Errorf("after a change during a read: %d reads, want 4 (the older read not kept)", n)
+	if n := st.count(); n != 5 {
+		t.Errorf("after a change during a read: %d reads, want 5 (the older read not kept)", n)
 	}
 }
 

@@ -277,19 +277,12 @@ func (a *accountStatus) red(ctx context.Context, acct *parley.Account, reason st
 		return
 	}
 	err := a.store.SetAccountStatus(ctx, acct.ID, false, reason)
-	a.changed()
+	a.cache.invalidate() // made or not: the next read sees the stored status
 	if err != nil {
 		a.logger.Error("mark account inactive", slog.String("account", acct.Name), slog.Any("err", err))
 		return
 	}
 	a.logger.Warn("account marked inactive: credentials error", slog.String("account", acct.Name), slog.String("reason", reason))
-}
-
-// changed drops the cached accounts after a status write (made or not).
-func (a *accountStatus) changed() {
-	if a.cache != nil {
-		a.cache.invalidate()
-	}
 }
 
 // green flips the account back and wakes the outbox for what it held.
@@ -298,7 +291,7 @@ func (a *accountStatus) green(ctx context.Context, acct *parley.Account) error {
 		return nil
 	}
 	err := a.store.SetAccountStatus(ctx, acct.ID, true, "")
-	a.changed()
+	a.cache.invalidate()
 	if err != nil {
 		return fmt.Errorf("mark account active: %w", err)
 	}

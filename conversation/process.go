@@ -47,7 +47,7 @@ func (s *Service) processPending(ctx context.Context) error {
 	defer tick.Stop()
 	var after int64 // the highest id queued so far
 	gaps := newInboundGaps()
-	rescan, read, full := false, true, false
+	rescan, read := false, true
 	for {
 		select {
 		case <-lost:
@@ -59,7 +59,7 @@ func (s *Service) processPending(ctx context.Context) error {
 			lanes.stop()
 			return ctx.Err()
 		}
-		full = lanes.size() >= maxHeldInbound
+		full := lanes.size() >= maxHeldInbound
 		if read && !full {
 			// Behind the cursor as a rule; from the start when idle or
 			// on the poll tick, for ids that became visible out of order
@@ -116,23 +116,22 @@ func (s *Service) processPending(ctx context.Context) error {
 // queueInbound decodes events not yet queued and queues each in its
 // customer's lane. It returns how many it queued.
 func (s *Service) queueInbound(ctx context.Context, lanes *inboundLanes, events []*parley.InboundEvent, after *int64) int {
-	accounts := map[string]*parley.Account{}
 	fresh := 0
 	for _, ev := range events {
 		*after = max(*after, ev.ID)
 		if lanes.holds(ev.ID) {
 			continue
 		}
-		if lanes.add(s.decodeInbound(ctx, ev, accounts)) {
+		if lanes.add(s.decodeInbound(ctx, ev)) {
 			fresh++
 		}
 	}
 	return fresh
 }
 
-// decodeInbound reads what an event's processing needs; accounts caches
-// the accounts of one batch.
-func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, accounts map[string]*parley.Account) *inboundJob {
+// decodeInbound reads what an event's processing needs; its account comes
+// from the account cache.
+func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent) *inboundJob {
 	j := &inboundJob{ev: ev}
 	if ev.Kind == copyEventKind {
 		j.copy = &copyJob{}
@@ -141,14 +140,10 @@ func (s *Service) decodeInbound(ctx context.Context, ev *parley.InboundEvent, ac
 			return j
 		}
 	}
-	acct, ok := accounts[ev.AccountID]
-	if !ok {
-		var err error
-		if acct, err = s.parties.Account(ctx, ev.AccountID); err != nil {
-			j.err = fmt.Errorf("account of inbound event: %w", err)
-			return j
-		}
-		accounts[ev.AccountID] = acct
+	acct, err := s.parties.Account(ctx, ev.AccountID)
+	if err != nil {
+		j.err = fmt.Errorf("account of inbound event: %w", err)
+		return j
 	}
 	j.acct = acct
 	if j.ch, j.err = s.channel(acct.Type); j.err != nil || j.copy != nil {

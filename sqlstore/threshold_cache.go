@@ -29,11 +29,8 @@ type cachedConfig struct {
 }
 
 // config returns the tenant's configuration, read with r when the cached
-// one is missing or older than the TTL. A nil cache always reads.
+// one is missing or older than the TTL.
 func (c *thresholdCache) config(ctx context.Context, r runner, tenantID string) (metrics.Config, error) {
-	if c == nil {
-		return metricConfig(ctx, r, tenantID)
-	}
 	c.mu.Lock()
 	e, ok := c.m[tenantID]
 	gen, ttl := c.gen, c.ttl
@@ -61,9 +58,6 @@ func (c *thresholdCache) config(ctx context.Context, r runner, tenantID string) 
 
 // drop forgets every tenant's configuration.
 func (c *thresholdCache) drop() {
-	if c == nil {
-		return
-	}
 	c.mu.Lock()
 	c.m = nil
 	c.gen++

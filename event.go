@@ -33,6 +33,19 @@ type Event struct {
 	// integrators: outgoing webhooks deliver these only. Copies made for
 	// each desktop that follows a chat, and internal events, have none.
 	Hook string
+	// Copies are the copies for the chat's conference guests that were
+	// stored with the event in its transaction (the stores that announce
+	// a change: Store.AddMessageAnnounced and the like), so the guests'
+	// desktops follow the chat too. Not stored: the copies are events of
+	// their own.
+	Copies []*Event
+}
+
+// ForGuests reports whether the event of a chat is repeated for each of
+// its conference guests (whose desktops see their own events only). A
+// conference or a closed chat has events of its own for each agent.
+func (e *Event) ForGuests() bool {
+	return e.ChatID != "" && e.Type != EventConference && e.Type != EventChatClosed
 }
 
 // Bus wakes up listeners when events are appended, on this node or others.

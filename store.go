@@ -150,7 +150,8 @@ type ChatStore interface {
 	// transaction: its outgoing messages (appended in order, each with the
 	// event Announce makes for it) and the chat's position. Either all of
 	// it is stored or none, so a crash never re-sends a prompt and never
-	// loses a wait. It sets the messages' and events' ids.
+	// loses a wait. It sets the messages' and events' ids; each event
+	// has its guests' copies (Event.Copies).
 	SaveStep(ctx context.Context, step *ScenarioStep) error
 	// EnqueueChat puts a chat in serviceID's queue. A chat that was queued
 	// before keeps its QueuedAt (its place in line).
@@ -173,7 +174,8 @@ type MessageStore interface {
 	// AddMessageAnnounced is AddMessage with the event announce makes of
 	// the stored message (its ID and Seq set) appended in the same
 	// transaction: a message is never stored without the event that shows
-	// it. It returns the event with its ID set.
+	// it. It returns the event with its ID set, and the copies stored
+	// with it for the chat's conference guests (Event.Copies).
 	AddMessageAnnounced(ctx context.Context, m *Message, announce func(*Message) *Event) (*Event, error)
 	// AddCustomerMessage is AddMessageAnnounced for a message the customer
 	// wrote: the same transaction moves the customer's LastMessageAt to

@@ -45,7 +45,7 @@ type Outbox struct {
 	// stored with its event (RecordSent): the event's maker, and telling
 	// of the stored event.
 	statusEvent func(context.Context, *parley.Chat, *parley.Message) func(*parley.Message) *parley.Event
-	announced   func(context.Context, *parley.Event) error
+	announced   func(context.Context, *parley.Event)
 	wake        chan struct{}
 	every       time.Duration
 	// checkedInterrupted is when deliverDue last looked for claims left
@@ -320,7 +320,8 @@ func (s *Outbox) recordSent(ctx context.Context, chat *parley.Chat, m *parley.Me
 		e, err = s.store.RecordSent(ctx, attempt, externalID, announce)
 		switch parley.ErrorCode(err) {
 		case "":
-			return s.announced(ctx, e)
+			s.announced(ctx, e)
+			return nil
 		case parley.ECONFLICT:
 			s.logger.Warn("the platform's message id is already stored for another message; recorded as sent without it",
 				slog.String("message", m.ID), slog.String("platform_id", externalID))

@@ -371,7 +371,8 @@ func (s *Service) addInbound(ctx context.Context, acct *parley.Account, chat *pa
 	}
 	e, err := add(ctx, msg, announce)
 	if err == nil {
-		return true, true, s.announced(ctx, e)
+		s.announced(ctx, e)
+		return true, true, nil
 	}
 	if parley.ErrorCode(err) != parley.ECONFLICT {
 		return false, false, err

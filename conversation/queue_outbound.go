@@ -34,9 +34,7 @@ func (s *Service) queueOutbound(ctx context.Context, chat *parley.Chat, m *parle
 	if err != nil {
 		return nil, err
 	}
-	if err := s.announced(ctx, e); err != nil {
-		return nil, err
-	}
+	s.announced(ctx, e)
 	s.outbox.Wake()
 	return m, nil
 }

@@ -170,11 +170,8 @@ func (s *Service) saveScenario(ctx context.Context, chat *parley.Chat) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	for _, e := range step.Events {
-		s.publish(ctx, e)
-		if err := s.echoToParticipants(ctx, e); err != nil {
-			return err
-		}
+	if n := len(step.Events); n > 0 {
+		s.announced(ctx, step.Events[n-1])
 	}
 	s.outbox.Wake()
 	return nil

@@ -202,7 +202,7 @@ func (s *Service) offeredTo(ctx context.Context, chat *parley.Chat, agentID stri
 // echoToParticipants repeats a chat's event for each conference guest, so
 // their desktops (which see only their own events) follow it too.
 func (s *Service) echoToParticipants(ctx context.Context, e *parley.Event) error {
-	if e.ChatID == "" || e.Type == parley.EventConference || e.Type == parley.EventChatClosed {
+	if !e.ForGuests() {
 		return nil
 	}
 	return s.echoTo(ctx, e, s.participants(ctx, e.ChatID))

@@ -260,13 +260,18 @@ func messageAnnouncer(c *parley.Chat, agentName, hook string) func(*parley.Messa
 }
 
 // announced tells of an event stored with the change it shows (such as
-// Store.AddMessageAnnounced): what emit does after storing one.
-func (s *Service) announced(ctx context.Context, e *parley.Event) error {
+// Store.AddMessageAnnounced): what emit does after storing one. The store
+// stored the guests' copies with it (Event.Copies), so the last id it
+// stored is the one to tell.
+func (s *Service) announced(ctx context.Context, e *parley.Event) {
 	if e == nil {
-		return nil
+		return
 	}
-	s.publish(ctx, e)
-	return s.echoToParticipants(ctx, e)
+	last := e
+	if n := len(e.Copies); n > 0 {
+		last = e.Copies[n-1]
+	}
+	s.publish(ctx, last)
 }
 
 // emitMessageStatus shows a message's new delivery status (sent,

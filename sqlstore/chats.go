@@ -239,9 +239,10 @@ func (s *Store) SaveStep(ctx context.Context, step *parley.ScenarioStep) error {
 }
 
 // appendAnnounced appends, in the transaction r, the event announce makes
-// of each stored message of ms (none when it returns nil), with their ids
-// and times set. Take it last in a transaction: it holds the tenant's
-// event lock until commit.
+// of each stored message of ms (none when it returns nil) and its copies
+// for the chat's conference guests (Event.Copies), with their ids and
+// times set. Take it last in a transaction: it holds the tenant's event
+// lock until commit.
 func (s *Store) appendAnnounced(ctx context.Context, r runner, ms []*parley.Message, announce func(*parley.Message) *parley.Event) ([]*parley.Event, error) {
 	var events []*parley.Event
 	created := s.now()
@@ -250,11 +251,12 @@ func (s *Store) appendAnnounced(ctx context.Context, r runner, ms []*parley.Mess
 		if e == nil {
 			continue
 		}
-		id, err := s.appendEvent(ctx, r, e, created)
-		if err != nil {
+		if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
 			return nil, err
 		}
-		e.ID, e.CreatedAt = id, created
+		if err := insertEventForGuests(ctx, r, e, created); err != nil {
+			return nil, err
+		}
 		events = append(events, e)
 	}
 	return events, nil

@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -147,4 +149,52 @@ func (s *Store) LastEventID(ctx context.Context, tenantID string) (int64, error)
 	var id int64
 	err := s.r().queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = ?", tenantID).Scan(&id)
 	return id, wrap("last event id", err)
+}
+
+// insertEventForGuests inserts e and, when it is one (Event.ForGuests),
+// a copy for each of its chat's conference guests but e's own agent, with
+// one statement in the transaction r, which holds the tenant's event
+// lock. It sets e's id and time, and its copies (Event.Copies). Announcing
+// a message used to read the guests after the commit, a read for every
+// message of every chat (almost all have none), and then append each
+// copy in a transaction of its own.
+func insertEventForGuests(ctx context.Context, r runner, e *parley.Event, created time.Time) error {
+	from := "(SELECT CAST(? AS TEXT) AS agent_id, 0 AS guest) a"
+	args := []any{e.TenantID, e.Type, e.ChatID, string(e.Data), dbTime(created), e.Hook, e.AgentID}
+	if e.ForGuests() {
+		from = `(SELECT CAST(? AS TEXT) AS agent_id, 0 AS guest UNION ALL
+			SELECT p.agent_id, 1 FROM chat_participants p WHERE p.chat_id = ? AND p.agent_id <> ?) a`
+		args = append(args, e.ChatID, e.AgentID)
+	}
+	rows, err := r.query(ctx, `INSERT INTO events (tenant_id, type, chat_id, agent_id, data, created_at, hook)
+		SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), a.agent_id, CAST(? AS TEXT), CAST(? AS BIGINT),
+			CASE WHEN a.guest = 0 THEN CAST(? AS TEXT) ELSE '' END
+		FROM `+from+` ORDER BY a.guest, a.agent_id RETURNING id, agent_id`, args...)
+	if err != nil {
+		return err
+	}
+	type stored struct {
+		id    int64
+		agent string
+	}
+	got, err := collect(rows, func(sc interface{ Scan(...any) error }) (stored, error) {
+		var st stored
+		return st, sc.Scan(&st.id, &st.agent)
+	})
+	if err != nil {
+		return err
+	}
+	// RETURNING promises no order. The rows were inserted in the
+	// statement's: the event first (the row of its own agent, whom the
+	// copies leave out), then the copies in the guests' order.
+	slices.SortFunc(got, func(a, b stored) int { return cmp.Compare(a.id, b.id) })
+	if len(got) == 0 || got[0].agent != e.AgentID {
+		return fmt.Errorf("insert event %s: the database returned no row for it", e.Type)
+	}
+	e.ID, e.CreatedAt, e.Copies = got[0].id, created, nil
+	for _, st := range got[1:] {
+		e.Copies = append(e.Copies, &parley.Event{ID: st.id, TenantID: e.TenantID, Type: e.Type, ChatID: e.ChatID,
+			AgentID: st.agent, Data: e.Data, CreatedAt: created})
+	}
+	return nil
 }

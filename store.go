@@ -257,6 +257,11 @@ type InboundStore interface {
 // EventStore keeps the ordered log of UI events.
 type EventStore interface {
 	AppendEvent(ctx context.Context, e *Event) error // sets ID, CreatedAt
+	// AppendChatEvent is AppendEvent that also stores, in the same
+	// statement, a copy of e for each conference guest of its chat but
+	// e.AgentID when e is repeated for guests (Event.ForGuests), and sets
+	// them in e.Copies.
+	AppendChatEvent(ctx context.Context, e *Event) error
 	// AppendEvents appends es in order in one transaction, as AppendEvent
 	// does each.
 	AppendEvents(ctx context.Context, es []*Event) error

@@ -180,6 +180,21 @@ type unshownStore struct {
 }
 
 func (u *unshownStore) AppendEvent(ctx context.Context, e *parley.Event) error {
+	if err := u.failing(e); err != nil {
+		return err
+	}
+	return u.Store.AppendEvent(ctx, e)
+}
+
+func (u *unshownStore) AppendChatEvent(ctx context.Context, e *parley.Event) error {
+	if err := u.failing(e); err != nil {
+		return err
+	}
+	return u.Store.AppendChatEvent(ctx, e)
+}
+
+// failing is the error appending e meets, if any.
+func (u *unshownStore) failing(e *parley.Event) error {
 	if e.Type == parley.EventMessage {
 		var v struct {
 			Text string `json:"text"`
@@ -193,7 +208,7 @@ func (u *unshownStore) AppendEvent(ctx context.Context, e *parley.Event) error {
 			return parley.Unavailable(errors.New("injected: the database system is shutting down"))
 		}
 	}
-	return u.Store.AppendEvent(ctx, e)
+	return nil
 }
 
 // TestInboundShownAfterEventFails: a message stored before the database

@@ -181,8 +181,7 @@ func (s *Service) endConference(ctx context.Context, chat *parley.Chat) error {
 }
 
 func (s *Service) participants(ctx context.Context, chatID string) []string {
-	// The guests' table alone, not ChatRouting: this runs for every
-	// event of a chat (echoToParticipants).
+	// The guests' table alone, not ChatRouting.
 	guests, err := s.Store.ChatParticipants(ctx, []string{chatID})
 	if err != nil {
 		return nil
@@ -199,16 +198,9 @@ func (s *Service) offeredTo(ctx context.Context, chat *parley.Chat, agentID stri
 	return err == nil && o != nil && o.AgentID == agentID
 }
 
-// echoToParticipants repeats a chat's event for each conference guest, so
-// their desktops (which see only their own events) follow it too.
-func (s *Service) echoToParticipants(ctx context.Context, e *parley.Event) error {
-	if !e.ForGuests() {
-		return nil
-	}
-	return s.echoTo(ctx, e, s.participants(ctx, e.ChatID))
-}
-
-// echoTo is echoToParticipants to participants already read.
+// echoTo repeats a chat's event stored without copies (AppendEvents) for
+// each of its conference guests, read already, so their desktops (which
+// see only their own events) follow it too.
 func (s *Service) echoTo(ctx context.Context, e *parley.Event, participants []string) error {
 	for _, id := range participants {
 		if id == e.AgentID {

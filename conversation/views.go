@@ -199,12 +199,14 @@ func messageView(m *parley.Message) *MessageView {
 		Kind: m.Kind, Text: m.Text, Payload: m.Payload, Status: m.Status, Error: m.Error, CreatedAt: m.CreatedAt}
 }
 
+// emit stores e, with its copies for the chat's conference guests, and
+// tells of it.
 func (s *Service) emit(ctx context.Context, e *parley.Event) error {
-	if err := s.Store.AppendEvent(ctx, e); err != nil {
+	if err := s.Store.AppendChatEvent(ctx, e); err != nil {
 		return err
 	}
-	s.publish(ctx, e)
-	return s.echoToParticipants(ctx, e)
+	s.announced(ctx, e)
+	return nil
 }
 
 // publish tells the other nodes of a stored event. It is only a nudge:

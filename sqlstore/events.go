@@ -34,6 +34,25 @@ func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 	return nil
 }
 
+// AppendChatEvent is AppendEvent with the copies for the chat's
+// conference guests (insertEventForGuests).
+func (s *Store) AppendChatEvent(ctx context.Context, e *parley.Event) error {
+	created := normTime(e.CreatedAt)
+	if created.IsZero() {
+		created = s.now()
+	}
+	err := s.inTx(ctx, func(r runner) error {
+		if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
+			return err
+		}
+		return insertEventForGuests(ctx, r, e, created)
+	})
+	if err != nil {
+		e.ID, e.Copies = 0, nil // set by a try that did not commit
+	}
+	return wrap("append event", err)
+}
+
 // AppendEvents appends es in order in one transaction, taking each
 // tenant's event lock once.
 func (s *Store) AppendEvents(ctx context.Context, es []*parley.Event) error {

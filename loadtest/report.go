@@ -31,6 +31,7 @@ type Report struct {
 	AgentErrors   int64    `json:"agent_errors"`
 	CloseFailures int      `json:"close_failures"`
 	Memory        *Memory  `json:"server_memory,omitempty"`
+	CPU           *CPU     `json:"server_cpu,omitempty"`
 	Notes         []string `json:"notes,omitempty"`
 }
 
@@ -96,6 +97,10 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 	if r.Memory != nil {
 		fmt.Fprintf(w, "Server memory: %s resident, %s at most\n", mib(r.Memory.RSS), mib(r.Memory.Peak))
+	}
+	if c := r.CPU; c != nil {
+		fmt.Fprintf(w, "Server CPU while customers wrote and until settled: %.1fs in %.1fs (%.2f cores), %.2fms per message and its reply\n",
+			c.Seconds, c.Wall, c.Seconds/max(c.Wall, 1e-9), c.PerMessage)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "Note: %s\n", n)

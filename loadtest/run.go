@@ -40,7 +40,7 @@ type Options struct {
 	// KeepChats leaves the run's chats open (else the agents close them
 	// so the next run finds them free).
 	KeepChats bool
-	PID       int // the server's process id, to report its memory; 0: none
+	PID       int // the server's process id, to report its memory and CPU; 0: none
 	Logger    *slog.Logger
 }
 
@@ -104,9 +104,19 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			o.Customers-connected, o.Customers, o.Drain))
 	}
 
+	var cpuStart time.Duration
+	var cpuErr error
+	talking := time.Now()
+	if o.PID > 0 {
+		cpuStart, cpuErr = readCPUTime(o.PID)
+	}
 	sending := talk(ctx, o, cs)
 	log.Info("sent", slog.Int64("messages", cs.messages.Load()), slog.Duration("in", sending))
 	settled := drain(ctx, o.Drain, ledger, agents, log)
+	var cpu *CPU
+	if o.PID > 0 && cpuErr == nil {
+		cpu, cpuErr = cpuSince(o.PID, cpuStart, talking, cs.acked.Load()-opened)
+	}
 	stopAgents()
 	wg.Wait()
 
@@ -140,6 +150,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.PID > 0 {
 		if rep.Memory, err = readMemory(o.PID); err != nil {
 			rep.Notes = append(rep.Notes, err.Error())
+		}
+		if rep.CPU = cpu; cpuErr != nil {
+			rep.Notes = append(rep.Notes, cpuErr.Error())
 		}
 	}
 	for _, a := range agents {

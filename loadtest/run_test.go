@@ -61,7 +61,7 @@ func TestRun(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			rep, err := loadtest.Run(ctx, loadtest.Options{URL: url, Tenant: tn, Graph: g, Customers: customers,
-				Rate: 500, Messages: tc.messages, Drain: time.Minute, Logger: log})
+				Rate: 500, Messages: tc.messages, Drain: time.Minute, Logger: log, PID: os.Getpid()}) // the server runs in this process
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,6 +87,11 @@ func TestRun(t *testing.T) {
 			if rep.ChatsConnected != customers || rep.CloseFailures != 0 || rep.AgentErrors != 0 {
 				t.Errorf("chats connected %d of %d, close failures %d, agent errors %d", rep.ChatsConnected, customers,
 					rep.CloseFailures, rep.AgentErrors)
+			}
+			// The clock ticks of /proc are 10 ms: a short run may measure none.
+			if rep.Memory == nil || rep.CPU == nil || rep.CPU.Wall <= 0 || rep.CPU.Seconds < 0 ||
+				rep.CPU.PerMessage != rep.CPU.Seconds*1000/float64(tc.messages) {
+				t.Errorf("server memory %+v, CPU %+v over %d messages", rep.Memory, rep.CPU, tc.messages)
 			}
 			if t.Failed() || testing.Verbose() {
 				var b strings.Builder

@@ -88,7 +88,7 @@ func benchRun(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "how long customers write (0: until -messages)")
 	fs.IntVar(&o.Messages, "messages", 0, "stop after this many messages (0: no limit)")
 	fs.DurationVar(&o.Drain, "drain", 30*time.Second, "how long to wait for messages and replies in flight at the end")
-	fs.IntVar(&o.PID, "pid", 0, "the server's process id: report its resident memory (Linux)")
+	fs.IntVar(&o.PID, "pid", 0, "the server's process id: report its resident memory and its CPU per message (Linux)")
 	fs.BoolVar(&o.SkipTranscripts, "skip-transcripts", false, "do not read the chats' messages back at the end")
 	fs.BoolVar(&o.KeepChats, "keep-chats", false, "leave the run's chats open (default: the agents close them)")
 	asJSON := fs.Bool("json", false, "write the report as JSON")

@@ -251,10 +251,7 @@ func (s *Store) appendAnnounced(ctx context.Context, r runner, ms []*parley.Mess
 		if e == nil {
 			continue
 		}
-		if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
-			return nil, err
-		}
-		if err := insertEventForGuests(ctx, r, e, created); err != nil {
+		if err := s.appendChatEvent(ctx, r, e, created); err != nil {
 			return nil, err
 		}
 		events = append(events, e)

@@ -35,18 +35,13 @@ func (s *Store) AppendEvent(ctx context.Context, e *parley.Event) error {
 }
 
 // AppendChatEvent is AppendEvent with the copies for the chat's
-// conference guests (insertEventForGuests).
+// conference guests (appendChatEvent).
 func (s *Store) AppendChatEvent(ctx context.Context, e *parley.Event) error {
 	created := normTime(e.CreatedAt)
 	if created.IsZero() {
 		created = s.now()
 	}
-	err := s.inTx(ctx, func(r runner) error {
-		if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
-			return err
-		}
-		return insertEventForGuests(ctx, r, e, created)
-	})
+	err := s.inTx(ctx, func(r runner) error { return s.appendChatEvent(ctx, r, e, created) })
 	if err != nil {
 		e.ID, e.Copies = 0, nil // set by a try that did not commit
 	}
@@ -104,6 +99,16 @@ func (s *Store) appendEvent(ctx context.Context, r runner, e *parley.Event, crea
 		return 0, err
 	}
 	return insertEvent(ctx, r, e, created)
+}
+
+// appendChatEvent is appendEvent with the copies for the chat's
+// conference guests (insertEventForGuests); it sets e's id, time and
+// copies.
+func (s *Store) appendChatEvent(ctx context.Context, r runner, e *parley.Event, created time.Time) error {
+	if err := s.d.xactLock(ctx, r, "events:"+e.TenantID); err != nil {
+		return err
+	}
+	return insertEventForGuests(ctx, r, e, created)
 }
 
 var newEvents = bulkInsert{table: "events", cols: []string{"tenant_id", "type", "chat_id", "agent_id", "data", "created_at", "hook"},
@@ -173,7 +178,7 @@ func (s *Store) LastEventID(ctx context.Context, tenantID string) (int64, error)
 // insertEventForGuests inserts e and, when it is one (Event.ForGuests),
 // a copy for each of its chat's conference guests but e's own agent, with
 // one statement in the transaction r, which holds the tenant's event
-// lock. It sets e's id and time, and its copies (Event.Copies). Announcing
+// lock (appendChatEvent). It sets e's id and time, and its copies (Event.Copies). Announcing
 // a message used to read the guests after the commit, a read for every
 // message of every chat (almost all have none), and then append each
 // copy in a transaction of its own.
